@@ -1,0 +1,49 @@
+// Typed errors with context. Every error a user can trigger carries a code and, where there is one,
+// the file:line it points at, so CLIs print one clear line and check runs can annotate.
+import type { SourceLocation } from './model/object.ts';
+
+export type ErrorCode =
+  | 'YAML_SYNTAX'
+  | 'YAML_LIMIT'
+  | 'MANIFEST_INVALID'
+  | 'DUPLICATE_OBJECT'
+  | 'RENDER_FAILED'
+  | 'RENDER_TIMEOUT'
+  | 'TOOL_MISSING'
+  | 'CONFIG_INVALID'
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'KUBE_API'
+  | 'SYNC_REFUSED'
+  | 'TIMEOUT';
+
+export class DriftguardError extends Error {
+  readonly code: ErrorCode;
+  readonly location?: SourceLocation;
+  readonly related?: SourceLocation[];
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { location?: SourceLocation; related?: SourceLocation[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
+    this.name = 'DriftguardError';
+    this.code = code;
+    this.location = opts.location;
+    this.related = opts.related;
+    this.details = opts.details;
+  }
+
+  /** `file:line:col: message`, the form editors and CI logs understand. */
+  override toString(): string {
+    const l = this.location;
+    const where = l ? `${l.file}:${l.line}${l.column ? `:${l.column}` : ''}: ` : '';
+    return `${where}${this.message}`;
+  }
+}
+
+export function isDriftguardError(e: unknown): e is DriftguardError {
+  return e instanceof DriftguardError;
+}

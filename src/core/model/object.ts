@@ -1,0 +1,98 @@
+// The shapes every layer shares. Pure types and tiny helpers; no I/O.
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  managedFields?: ManagedFieldsEntry[];
+  ownerReferences?: Array<Record<string, unknown>>;
+  finalizers?: string[];
+  [field: string]: unknown;
+}
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: 'Apply' | 'Update';
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
+}
+
+/** Where an object came from: repo-relative file and 1-based line/column of its document. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** A desired object with its origin. */
+export interface SourcedObject {
+  object: KubeObject;
+  source?: SourceLocation;
+}
+
+/** Identity of a resource: what makes two objects "the same" across desired and live. */
+export interface ResourceKey {
+  group: string; // '' for the core group
+  kind: string;
+  namespace: string; // '' for cluster-scoped
+  name: string;
+}
+
+export interface GroupVersion {
+  group: string;
+  version: string;
+}
+
+export function parseApiVersion(apiVersion: string): GroupVersion {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+export function keyOf(obj: KubeObject, defaultNamespace = ''): ResourceKey {
+  return {
+    group: parseApiVersion(obj.apiVersion ?? '').group,
+    kind: obj.kind,
+    namespace: obj.metadata?.namespace ?? defaultNamespace,
+    name: obj.metadata?.name ?? '',
+  };
+}
+
+/** Stable string form, used as a map key: `group/Kind/namespace/name`. */
+export function keyString(k: ResourceKey): string {
+  return `${k.group}/${k.kind}/${k.namespace}/${k.name}`;
+}
+
+/** Human form: `Deployment web/api` or `ClusterRole admin`. */
+export function displayKey(k: ResourceKey): string {
+  return `${k.kind}${k.group ? `.${k.group}` : ''} ${k.namespace ? `${k.namespace}/` : ''}${k.name}`;
+}
+
+export function isKubeObject(value: unknown): value is KubeObject {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    typeof (value as KubeObject).apiVersion === 'string' &&
+    typeof (value as KubeObject).kind === 'string'
+  );
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
