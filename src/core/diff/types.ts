@@ -1,0 +1,47 @@
+// Result shapes of the diff. The JSON the CLI prints (`driftguard diff --output json`) is exactly
+// DiffResult; keep field names stable and documented in the README.
+import type { Operation } from 'fast-json-patch';
+import type { SourceLocation } from '../model/object.ts';
+
+export type DiffAction = 'create' | 'update' | 'delete' | 'none';
+
+export interface ResourceDiff {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string; // '' for cluster-scoped
+  name: string;
+  action: DiffAction;
+  /** true when action is not 'none'. */
+  modified: boolean;
+  /** RFC 6902 patch turning the normalized live object into the normalized desired one (Secret values masked). */
+  patch: Operation[];
+  /** Unified diff of the normalized YAML, `--- live` / `+++ desired`; '' when unmodified. Secret values masked. */
+  diff: string;
+  /** Where the desired object is defined, when known. */
+  source?: SourceLocation;
+}
+
+export interface DiffSummary {
+  create: number;
+  update: number;
+  delete: number;
+  none: number;
+  total: number;
+}
+
+export interface DiffResult {
+  resources: ResourceDiff[];
+  summary: DiffSummary;
+}
+
+/** Argo CD-style ignore rules, from app config. */
+export interface IgnoreRule {
+  group?: string; // '' = core; undefined = any
+  kind?: string; // undefined = any
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  /** Fields owned (per managedFields) by these managers are ignored, e.g. ['kube-controller-manager']. */
+  managedFieldsManagers?: string[];
+}
