@@ -1,4 +1,5 @@
 // Starts a private redis-server on a free port (tests, `npm run demo`), so callers can kill and restart it.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
