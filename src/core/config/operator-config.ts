@@ -1,0 +1,35 @@
+// The operator config (file named by DRIFTGUARD_CONFIG): clusters by name, and projects saying which
+// repositories may deploy to which cluster namespaces.
+import type { ClusterConfig, OperatorConfig, ProjectConfig } from './types.ts';
+import { validateOperatorConfig } from './schema.ts';
+import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
+
+export function parseOperatorConfig(file: string, text: string): OperatorConfig {
+  const src = loadYaml(file, text);
+  if (!validateOperatorConfig(src.value)) {
+    throw configError(file, schemaProblems(src, validateOperatorConfig.errors ?? []));
+  }
+  const raw = src.value as { clusters: ClusterConfig[]; projects: ProjectConfig[] };
+  const problems: ConfigProblem[] = [];
+  const clusters = new Map<string, number>();
+  raw.clusters.forEach((c, i) => {
+    const prev = clusters.get(c.name);
+    if (prev !== undefined) problems.push({ message: `clusters[${i}].name: "${c.name}" is already used by clusters[${prev}]`, location: src.locate(['clusters', i, 'name']) });
+    else clusters.set(c.name, i);
+  });
+  const projects = new Set<string>();
+  raw.projects.forEach((p, i) => {
+    if (projects.has(p.name)) problems.push({ message: `projects[${i}].name: "${p.name}" is already used`, location: src.locate(['projects', i, 'name']) });
+    projects.add(p.name);
+    p.destinations.forEach((d, j) => {
+      if (!clusters.has(d.cluster)) {
+        problems.push({
+          message: `projects[${i}].destinations[${j}].cluster: "${d.cluster}" is not one of the clusters (${[...clusters.keys()].join(', ') || 'none defined'})`,
+          location: src.locate(['projects', i, 'destinations', j, 'cluster']),
+        });
+      }
+    });
+  });
+  if (problems.length > 0) throw configError(file, problems);
+  return { file, clusters: raw.clusters, projects: raw.projects };
+}

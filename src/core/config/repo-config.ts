@@ -1,0 +1,80 @@
+// `.github/driftguard.yml`: validate against the schema, then the rules a schema cannot say
+// (unique names, paths inside the repo), and normalize defaults.
+import { posix } from 'node:path';
+import type { IgnoreRule } from '../diff/types.ts';
+import type { AppConfig, HelmOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
+import { validateRepoConfig } from './schema.ts';
+import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
+
+export const REPO_CONFIG_PATH = '.github/driftguard.yml';
+
+interface RawApp {
+  name: string;
+  path: string;
+  cluster: string;
+  namespace: string;
+  targetRevision?: string;
+  type?: SourceType;
+  syncPolicy?: Partial<SyncPolicy>;
+  ignoreDifferences?: IgnoreRule[];
+  helm?: HelmOptions;
+}
+
+/** Parse and validate a repo config. Throws DriftguardError('CONFIG_INVALID') located at the offending node. */
+export function parseRepoConfig(file: string, text: string): RepoConfig {
+  const src = loadYaml(file, text);
+  if (!validateRepoConfig(src.value)) {
+    throw configError(file, schemaProblems(src, validateRepoConfig.errors ?? []));
+  }
+  const raw = src.value as { apps: RawApp[] };
+  const problems: ConfigProblem[] = [];
+  const names = new Map<string, number>();
+  const apps: AppConfig[] = raw.apps.map((a, i) => {
+    const loc = src.locate(['apps', i]);
+    const prev = names.get(a.name);
+    if (prev !== undefined) {
+      problems.push({ message: `apps[${i}].name: "${a.name}" is already used by apps[${prev}]`, location: src.locate(['apps', i, 'name']) });
+    } else names.set(a.name, i);
+    const path = normalizeRepoPath(a.path);
+    if (path === undefined) {
+      problems.push({ message: `apps[${i}].path: "${a.path}" must be a relative path inside the repository`, location: src.locate(['apps', i, 'path']) });
+    }
+    (a.helm?.valueFiles ?? []).forEach((f, j) => {
+      // Value files are relative to the app path; they may point elsewhere in the repo, never outside.
+      if (path === undefined || normalizeRepoPath(posix.join(path, f)) === undefined || f.startsWith('/')) {
+        problems.push({
+          message: `apps[${i}].helm.valueFiles[${j}]: "${f}" must be a relative path inside the repository`,
+          location: src.locate(['apps', i, 'helm', 'valueFiles', j]),
+        });
+      }
+    });
+    const app: AppConfig = {
+      name: a.name,
+      path: path ?? a.path,
+      cluster: a.cluster,
+      namespace: a.namespace,
+      syncPolicy: { automated: a.syncPolicy?.automated ?? false, prune: a.syncPolicy?.prune ?? false, selfHeal: a.syncPolicy?.selfHeal ?? false },
+      ignoreDifferences: a.ignoreDifferences ?? [],
+      line: loc.line,
+    };
+    if (a.targetRevision !== undefined) app.targetRevision = a.targetRevision;
+    if (a.type !== undefined) app.type = a.type;
+    if (a.helm !== undefined) app.helm = a.helm;
+    return app;
+  });
+  if (problems.length > 0) throw configError(file, problems);
+  return { file, apps };
+}
+
+/** Normalized repo-relative path, or undefined when it is absolute or escapes the repo. */
+export function normalizeRepoPath(p: string): string | undefined {
+  if (p.includes('\\') || p.includes('\0') || p.startsWith('/')) return undefined;
+  const n = posix.normalize(p).replace(/\/+$/, '');
+  if (n === '..' || n.startsWith('../')) return undefined;
+  return n === '' ? '.' : n;
+}
+
+/** True when a repo-relative file lies under the app's path. */
+export function isUnderAppPath(appPath: string, file: string): boolean {
+  return appPath === '.' || file === appPath || file.startsWith(`${appPath}/`);
+}

@@ -1,0 +1,120 @@
+// JSON Schemas for both configs, compiled with ajv. ajv (not zod) because the schema is plain data
+// that editors can use too, and ajv's instancePath (`/apps/0/namespace`) maps straight onto the
+// `yaml` document's nodes, which is how errors get their file:line.
+import { Ajv } from 'ajv';
+
+// Kubernetes label value: ≤ 63 chars, alphanumeric at both ends, `-_.` inside. App names become the
+// driftguard.dev/app label, so they must be valid label values (and non-empty).
+export const LABEL_VALUE = '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+// DNS-1123 label: namespace names.
+export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+// Git branch names: no spaces, control chars, `~^:?*[\`, no `..`, no leading `-` (git check-ref-format).
+const BRANCH = '^(?!-)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+(?<![./])$';
+
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+
+const ignoreRule = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    group: { type: 'string' },
+    kind: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    namespace: { type: 'string', minLength: 1 },
+    jsonPointers: { type: 'array', items: { type: 'string', pattern: '^(/.*)?$' } },
+    managedFieldsManagers: stringList,
+  },
+} as const;
+
+export const repoConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['apps'],
+  properties: {
+    apps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'path', 'cluster', 'namespace'],
+        properties: {
+          name: { type: 'string', pattern: LABEL_VALUE },
+          path: { type: 'string', minLength: 1 },
+          cluster: { type: 'string', minLength: 1 },
+          namespace: { type: 'string', pattern: DNS_LABEL },
+          targetRevision: { type: 'string', pattern: BRANCH },
+          type: { enum: ['plain', 'kustomize', 'helm'] },
+          syncPolicy: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              automated: { type: 'boolean' },
+              prune: { type: 'boolean' },
+              selfHeal: { type: 'boolean' },
+            },
+          },
+          ignoreDifferences: { type: 'array', items: ignoreRule },
+          helm: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              releaseName: { type: 'string', pattern: DNS_LABEL },
+              valueFiles: stringList,
+              values: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const operatorConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clusters', 'projects'],
+  properties: {
+    clusters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', pattern: LABEL_VALUE },
+          context: { type: 'string', minLength: 1 },
+          kubeconfig: { type: 'string', minLength: 1 },
+          inCluster: { type: 'boolean' },
+        },
+        // inCluster uses the service account; a kubeconfig/context would be silently ignored.
+        if: { properties: { inCluster: { const: true } }, required: ['inCluster'] },
+        then: { not: { anyOf: [{ required: ['context'] }, { required: ['kubeconfig'] }] } },
+      },
+    },
+    projects: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'repos', 'destinations'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          repos: stringList,
+          destinations: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cluster', 'namespaces'],
+              properties: { cluster: { type: 'string', minLength: 1 }, namespaces: stringList },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+export const validateRepoConfig = ajv.compile(repoConfigSchema);
+export const validateOperatorConfig = ajv.compile(operatorConfigSchema);

@@ -1,0 +1,75 @@
+// Shapes of the two configs. The repo config (.github/driftguard.yml, read from the default branch
+// only, so a PR cannot change its own policy) says what to deploy; the operator config (file named
+// by DRIFTGUARD_CONFIG) says where repos may deploy.
+import type { IgnoreRule } from '../diff/types.ts';
+
+export type SourceType = 'plain' | 'kustomize' | 'helm';
+
+export interface SyncPolicy {
+  /** Sync on push to targetRevision. Default false: plan only. */
+  automated: boolean;
+  /** Delete owned objects that are no longer rendered. Default false. */
+  prune: boolean;
+  /** Re-sync when the live cluster drifts. Default false. */
+  selfHeal: boolean;
+}
+
+export interface HelmOptions {
+  releaseName?: string;
+  /** Paths relative to the app path. */
+  valueFiles?: string[];
+  values?: Record<string, unknown>;
+}
+
+export interface AppConfig {
+  name: string;
+  /** Repo-relative, normalized, no leading './' or trailing '/'; '.' for the repo root. */
+  path: string;
+  cluster: string;
+  namespace: string;
+  /** Branch that syncs; undefined = the repository's default branch. */
+  targetRevision?: string;
+  /** Source type override; undefined = auto-detect (Chart.yaml → helm, kustomization → kustomize). */
+  type?: SourceType;
+  syncPolicy: SyncPolicy;
+  ignoreDifferences: IgnoreRule[];
+  helm?: HelmOptions;
+  /** 1-based line of the app's entry in the config file, for annotations. */
+  line: number;
+}
+
+export interface RepoConfig {
+  file: string;
+  apps: AppConfig[];
+}
+
+export interface ClusterConfig {
+  name: string;
+  /** kubeconfig context; undefined = the kubeconfig's current-context. */
+  context?: string;
+  /** kubeconfig file; undefined = KUBECONFIG / ~/.kube/config. */
+  kubeconfig?: string;
+  /** Use the pod's service account (running inside the cluster). */
+  inCluster?: boolean;
+}
+
+export interface Destination {
+  cluster: string;
+  /** Globs (`*`, `?`). */
+  namespaces: string[];
+}
+
+export interface ProjectConfig {
+  name: string;
+  /** `owner/name` globs (`*`, `?`; `*` does not cross `/`), case-insensitive like GitHub. */
+  repos: string[];
+  destinations: Destination[];
+}
+
+export interface OperatorConfig {
+  file: string;
+  clusters: ClusterConfig[];
+  projects: ProjectConfig[];
+}
+
+export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
