@@ -1,0 +1,110 @@
+// Named clusters: each one a kubeconfig context (from a file or the default loading rules) or the
+// in-cluster service account, with its own transport, discovery cache, and per-app watch caches.
+import { KubeConfig } from '@kubernetes/client-node';
+import { DriftguardError } from '../core/errors.ts';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { Discovery } from './discovery.ts';
+import { KubeHttp } from './http.ts';
+import { Resources } from './resources.ts';
+import { OwnedCache } from './watch-cache.ts';
+
+export interface ClusterSpec {
+  name: string;
+  /** kubeconfig context; default: the file's current-context. */
+  context?: string;
+  /** kubeconfig path; default: $KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string;
+  /** Use the pod's service account (KUBERNETES_SERVICE_HOST + /var/run/secrets/...). */
+  inCluster?: boolean;
+  backoff?: BackoffPolicy;
+  requestTimeoutMs?: number;
+}
+
+export function loadKubeConfig(spec: Omit<ClusterSpec, 'name'>): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (spec.inCluster) kc.loadFromCluster();
+    else if (spec.kubeconfig) kc.loadFromFile(spec.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw new DriftguardError('CONFIG_INVALID', `cannot load kubeconfig${spec.kubeconfig ? ` ${spec.kubeconfig}` : ''}: ${(e as Error).message}`, { cause: e });
+  }
+  if (spec.context) {
+    if (!kc.getContextObject(spec.context)) {
+      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      throw new DriftguardError('CONFIG_INVALID', `kubeconfig has no context "${spec.context}" (known: ${known})`);
+    }
+    kc.setCurrentContext(spec.context);
+  }
+  if (!kc.getCurrentCluster()) throw new DriftguardError('CONFIG_INVALID', 'kubeconfig has no current cluster (pass --context)');
+  return kc;
+}
+
+export class Cluster {
+  readonly http: KubeHttp;
+  readonly discovery: Discovery;
+  readonly resources: Resources;
+  /** Namespace of the kubeconfig context (for `--namespace` defaults), if it sets one. */
+  readonly contextNamespace?: string;
+  private readonly caches = new Map<string, OwnedCache>();
+
+  constructor(readonly name: string, kc: KubeConfig, opts: { backoff?: BackoffPolicy; requestTimeoutMs?: number } = {}) {
+    this.http = new KubeHttp(kc, opts.backoff ?? DEFAULT_BACKOFF, opts.requestTimeoutMs);
+    this.discovery = new Discovery(this.http);
+    this.resources = new Resources(this.http, this.discovery);
+    this.contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  }
+
+  static fromSpec(spec: ClusterSpec): Cluster {
+    return new Cluster(spec.name, loadKubeConfig(spec), { backoff: spec.backoff, requestTimeoutMs: spec.requestTimeoutMs });
+  }
+
+  /** The watch cache of one app's owned objects (created on first use, kept for the cluster's life). */
+  cacheFor(app: string): OwnedCache {
+    let c = this.caches.get(app);
+    if (!c) {
+      c = new OwnedCache(this.http, this.resources, app);
+      this.caches.set(app, c);
+    }
+    return c;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.caches.values()) c.close();
+    this.caches.clear();
+    await this.http.close();
+  }
+}
+
+export class ClusterRegistry {
+  private readonly specs = new Map<string, ClusterSpec>();
+  private readonly clusters = new Map<string, Cluster>();
+
+  constructor(specs: ClusterSpec[]) {
+    for (const s of specs) {
+      if (this.specs.has(s.name)) throw new DriftguardError('CONFIG_INVALID', `cluster "${s.name}" is defined twice`);
+      this.specs.set(s.name, s);
+    }
+  }
+
+  names(): string[] {
+    return [...this.specs.keys()];
+  }
+
+  /** The named cluster, connected lazily (kubeconfig read on first use). */
+  get(name: string): Cluster {
+    let c = this.clusters.get(name);
+    if (!c) {
+      const spec = this.specs.get(name);
+      if (!spec) throw new DriftguardError('NOT_FOUND', `no cluster named "${name}" (known: ${this.names().join(', ') || 'none'})`);
+      c = Cluster.fromSpec(spec);
+      this.clusters.set(name, c);
+    }
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => c.close()));
+    this.clusters.clear();
+  }
+}

@@ -1,0 +1,152 @@
+// One cluster's HTTP transport. Authentication and TLS come from @kubernetes/client-node's KubeConfig
+// (certs, tokens, exec/OIDC plugins, proxies: `applySecurityAuthentication` gives headers and an undici
+// dispatcher, exactly what the generated clients use); requests go through undici's fetch so that we keep
+// control over what client-node's generated API does not expose: Retry-After, retries of connection resets,
+// request counting and streaming watches.
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { fetch, type Dispatcher, type Response } from 'undici';
+import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type BackoffPolicy } from './backoff.ts';
+import { kubeApiError } from './errors.ts';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Per-attempt timeout (ms). */
+  timeoutMs?: number;
+  /** Retry this request on 429/5xx/connection errors (default true; all our verbs are idempotent). */
+  retry?: boolean;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  byVerb: Record<string, number>;
+}
+
+const AUTH_TTL_MS = 60_000;
+
+export class KubeHttp {
+  readonly server: string;
+  readonly stats: HttpStats = { requests: 0, retries: 0, byVerb: {} };
+  private auth?: { headers: Record<string, string>; dispatcher?: Dispatcher; at: number };
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
+    private readonly defaultTimeoutMs = 30_000,
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`);
+    this.server = cluster.server.replace(/\/+$/, '');
+  }
+
+  /** Headers + dispatcher from client-node, cached (one connection pool per cluster; tokens refreshed every minute and on 401). */
+  private async authFor(force = false): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
+    if (!force && this.auth && Date.now() - this.auth.at < AUTH_TTL_MS) return this.auth;
+    const ctx = new RequestContext(this.server, HttpMethod.GET);
+    let dispatcher: Dispatcher | undefined;
+    if (this.server.startsWith('http:')) {
+      // client-node refuses plain http unless skipTLSVerify; kubectl does not. Use its header logic only.
+      const opts: { headers?: Record<string, string> } = {};
+      await (this.kc as unknown as { applyOptions(o: object): Promise<void> }).applyOptions(opts);
+      for (const [k, v] of Object.entries(opts.headers ?? {})) ctx.setHeaderParam(k, String(v));
+    } else {
+      await this.kc.applySecurityAuthentication(ctx);
+      dispatcher = ctx.getDispatcher() as Dispatcher | undefined;
+    }
+    const prev = this.auth?.dispatcher;
+    this.auth = { headers: { ...ctx.getHeaders() }, dispatcher: prev ?? dispatcher, at: Date.now() };
+    if (prev && dispatcher && dispatcher !== prev) void dispatcher.close().catch(() => undefined);
+    return this.auth;
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /** One raw attempt; the caller owns the response body. */
+  async fetchOnce(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const auth = await this.authFor();
+    const headers: Record<string, string> = { ...auth.headers, Accept: 'application/json' };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    }
+    this.stats.requests++;
+    this.stats.byVerb[method] = (this.stats.byVerb[method] ?? 0) + 1;
+    const signals = [opts.signal, opts.timeoutMs !== 0 ? AbortSignal.timeout(opts.timeoutMs ?? this.defaultTimeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
+    return fetch(this.url(path, opts.query), {
+      method, headers, body, dispatcher: auth.dispatcher,
+      signal: signals.length ? AbortSignal.any(signals) : undefined,
+    });
+  }
+
+  /** JSON request with bounded retries (429 honouring Retry-After, 5xx, connection resets); throws KUBE_API errors. */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const retry = opts.retry !== false;
+    let reauthed = false;
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await this.fetchOnce(method, path, opts);
+      } catch (e) {
+        if (opts.signal?.aborted) throw kubeApiError(0, 'request aborted', method, path, e);
+        const msg = connectionMessage(e);
+        if (retry && attempt < this.backoff.retries) {
+          this.stats.retries++;
+          await sleep(backoffDelay(attempt, this.backoff), opts.signal);
+          continue;
+        }
+        throw kubeApiError(0, `${msg} (after ${attempt + 1} attempts)`, method, path, e);
+      }
+      const text = await res.text().catch(() => '');
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* non-JSON body (proxies, load balancers): keep the text */
+      }
+      if (res.ok) return parsed as T;
+      if (res.status === 401 && !reauthed) {
+        reauthed = true;
+        await this.authFor(true);
+        continue;
+      }
+      if (retry && isRetryableStatus(res.status) && attempt < this.backoff.retries) {
+        this.stats.retries++;
+        const wait = res.status === 429 || res.status === 503
+          ? retryAfterMs(res.headers.get('retry-after'), this.backoff.maxMs) ?? backoffDelay(attempt, this.backoff)
+          : backoffDelay(attempt, this.backoff);
+        await sleep(wait, opts.signal);
+        continue;
+      }
+      throw kubeApiError(res.status, parsed, method, path);
+    }
+  }
+
+  async close(): Promise<void> {
+    const d = this.auth?.dispatcher;
+    this.auth = undefined;
+    if (d) await d.close().catch(() => undefined);
+  }
+}
+
+function connectionMessage(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  if ((e as Error)?.name === 'TimeoutError') return 'request timed out';
+  return cause?.code ? `${cause.code}: ${cause.message ?? ''}`.trim() : e instanceof Error ? e.message : String(e);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,230 @@
+// A watch-backed cache (an informer) of the objects one app owns: per group/version/kind the app uses,
+// one LIST with labelSelector driftguard.dev/app=<app>, then one long WATCH from that resourceVersion
+// (with bookmarks). On 410 Gone (our resourceVersion is too old) it relists; on a dropped stream it
+// reconnects from the last resourceVersion it saw, with backoff. Once warm, reading the app's live state
+// costs no API requests: drift checks of an in-sync app only cost the watches themselves.
+import { APP_LABEL } from '../core/ownership.ts';
+import type { KubeObject } from '../core/model/object.ts';
+import { apiVersionOf, type ApiResourceInfo, type GVK } from './discovery.ts';
+import { backoffDelay } from './backoff.ts';
+import type { KubeHttp } from './http.ts';
+import { resourcePath, type Resources } from './resources.ts';
+import { kubeApiError, kubeStatus } from './errors.ts';
+
+export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export type CacheListener = (type: CacheEventType, obj: KubeObject) => void;
+
+export interface CacheStats {
+  lists: number;
+  watches: number;
+  relists: number;
+  events: number;
+}
+
+const gvkKey = (g: { group: string; version: string; kind: string }) => `${apiVersionOf(g)}/${g.kind}`;
+const objKey = (ns: string | undefined, name: string | undefined) => `${ns ?? ''}/${name ?? ''}`;
+
+/** Numeric comparison when both resourceVersions are integers (true of etcd-backed servers); else "newer". */
+function isNewer(candidate: string | undefined, current: string | undefined): boolean {
+  if (!current || !candidate) return true;
+  if (/^\d+$/.test(candidate) && /^\d+$/.test(current)) return BigInt(candidate) >= BigInt(current);
+  return true;
+}
+
+class Informer {
+  readonly store = new Map<string, KubeObject>();
+  resourceVersion = '';
+  readonly synced: Promise<void>;
+  private resolveSynced!: () => void;
+  private rejectSynced!: (e: unknown) => void;
+  private everSynced = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly owner: OwnedCache,
+    readonly info: ApiResourceInfo,
+    private readonly selector: string,
+  ) {
+    this.synced = new Promise((res, rej) => { this.resolveSynced = res; this.rejectSynced = rej; });
+    this.synced.catch(() => undefined);
+    void this.run();
+  }
+
+  private async relist(): Promise<void> {
+    const { items, resourceVersion } = await this.owner.resources.list(this.info, { labelSelector: this.selector });
+    this.owner.stats.lists++;
+    const seen = new Set<string>();
+    for (const o of items) {
+      const k = objKey(o.metadata.namespace, o.metadata.name);
+      seen.add(k);
+      const prev = this.store.get(k);
+      this.store.set(k, o);
+      if (this.everSynced && prev?.metadata.resourceVersion !== o.metadata.resourceVersion) this.owner.emit(prev ? 'MODIFIED' : 'ADDED', o);
+    }
+    for (const [k, o] of [...this.store]) {
+      if (!seen.has(k)) {
+        this.store.delete(k);
+        if (this.everSynced) this.owner.emit('DELETED', o);
+      }
+    }
+    this.resourceVersion = resourceVersion;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let needList = true;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (needList) {
+          await this.relist();
+          needList = false;
+          if (!this.everSynced) { this.everSynced = true; this.resolveSynced(); }
+        }
+        const gone = await this.watchOnce();
+        failures = 0;
+        if (gone) { needList = true; this.owner.stats.relists++; }
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        if (kubeStatus(e) === 410) { needList = true; this.owner.stats.relists++; continue; }
+        if (!this.everSynced && kubeStatus(e) !== undefined && kubeStatus(e)! >= 400 && kubeStatus(e)! < 500 && kubeStatus(e) !== 429) {
+          this.rejectSynced(e); // e.g. 403: no point retrying for the first sync
+          return;
+        }
+        await new Promise((r) => setTimeout(r, backoffDelay(Math.min(failures++, 6), { retries: 0, baseMs: 200, maxMs: 10_000 })));
+      }
+    }
+  }
+
+  /** One watch stream until it ends. Returns true when the server said our resourceVersion is gone (410). */
+  private async watchOnce(): Promise<boolean> {
+    const http: KubeHttp = this.owner.http;
+    const res = await http.fetchOnce('GET', resourcePath(this.info), {
+      query: { watch: 1, labelSelector: this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
+      signal: this.abort.signal, timeoutMs: 0,
+    });
+    this.owner.stats.watches++;
+    if (res.status === 410) { await res.body?.cancel(); return true; }
+    if (!res.ok || !res.body) {
+      const text = await res.text().catch(() => '');
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* keep text */ }
+      throw kubeApiError(res.status, body, 'WATCH', resourcePath(this.info));
+    }
+    const decoder = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body) {
+      buf += decoder.decode(chunk as Uint8Array, { stream: true });
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        let ev: { type?: string; object?: KubeObject & { code?: number } };
+        try { ev = JSON.parse(line); } catch { continue; }
+        if (ev.type === 'ERROR') {
+          await res.body.cancel().catch(() => undefined);
+          return ev.object?.code === 410;
+        }
+        this.handle(ev.type ?? '', ev.object);
+      }
+    }
+    return false;
+  }
+
+  private handle(type: string, o: KubeObject | undefined): void {
+    if (!o?.metadata) return;
+    if (o.metadata.resourceVersion) this.resourceVersion = o.metadata.resourceVersion;
+    if (type === 'BOOKMARK') return;
+    const obj: KubeObject = { ...o, apiVersion: apiVersionOf(this.info), kind: this.info.kind };
+    const k = objKey(obj.metadata.namespace, obj.metadata.name);
+    this.owner.stats.events++;
+    if (type === 'DELETED') {
+      this.store.delete(k);
+      this.owner.emit('DELETED', obj);
+    } else if (type === 'ADDED' || type === 'MODIFIED') {
+      const prev = this.store.get(k);
+      if (prev && !isNewer(obj.metadata.resourceVersion, prev.metadata.resourceVersion)) return;
+      this.store.set(k, obj);
+      this.owner.emit(type, obj);
+    }
+  }
+
+  /** Record an object we just wrote (the watch event may lag a few ms behind our own write). */
+  observe(obj: KubeObject, deleted = false): void {
+    const k = objKey(obj.metadata.namespace, obj.metadata.name);
+    const prev = this.store.get(k);
+    if (deleted) { this.store.delete(k); return; }
+    if (obj.metadata.labels?.[APP_LABEL] === undefined) return;
+    if (!prev || isNewer(obj.metadata.resourceVersion, prev.metadata.resourceVersion)) this.store.set(k, obj);
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.rejectSynced(new Error('cache closed'));
+  }
+}
+
+export class OwnedCache {
+  readonly stats: CacheStats = { lists: 0, watches: 0, relists: 0, events: 0 };
+  private readonly informers = new Map<string, Informer>();
+  private readonly listeners = new Set<CacheListener>();
+  readonly selector: string;
+
+  constructor(readonly http: KubeHttp, readonly resources: Resources, readonly app: string) {
+    this.selector = `${APP_LABEL}=${app}`;
+  }
+
+  /** Start watching these kinds (idempotent) and wait until each has its first list. Unknown kinds are skipped. */
+  async ensure(gvks: GVK[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const g of gvks) {
+      const k = gvkKey(g);
+      let inf = this.informers.get(k);
+      if (!inf) {
+        const info = await this.resources.discovery.resolve(g);
+        if (!info || !info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
+        inf = new Informer(this, info, this.selector);
+        this.informers.set(k, inf);
+      }
+      waits.push(inf.synced);
+    }
+    await Promise.all(waits);
+  }
+
+  watching(gvk: GVK): boolean {
+    return this.informers.has(gvkKey(gvk));
+  }
+
+  /** Owned objects of every watched kind (or one kind). */
+  objects(gvk?: GVK): KubeObject[] {
+    const infs = gvk ? [this.informers.get(gvkKey(gvk))].filter((i): i is Informer => !!i) : [...this.informers.values()];
+    return infs.flatMap((i) => [...i.store.values()]);
+  }
+
+  get(gvk: GVK, namespace: string, name: string): KubeObject | undefined {
+    return this.informers.get(gvkKey(gvk))?.store.get(objKey(namespace, name));
+  }
+
+  observe(obj: KubeObject, deleted = false): void {
+    const i = obj.apiVersion.indexOf('/');
+    const gvk = { group: i < 0 ? '' : obj.apiVersion.slice(0, i), version: i < 0 ? obj.apiVersion : obj.apiVersion.slice(i + 1), kind: obj.kind };
+    this.informers.get(gvkKey(gvk))?.observe(obj, deleted);
+  }
+
+  on(listener: CacheListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(type: CacheEventType, obj: KubeObject): void {
+    for (const l of this.listeners) {
+      try { l(type, obj); } catch { /* a listener's bug must not stop the informer */ }
+    }
+  }
+
+  close(): void {
+    for (const i of this.informers.values()) i.stop();
+    this.informers.clear();
+    this.listeners.clear();
+  }
+}
