@@ -1,0 +1,54 @@
+// Consumer factory for workers: concurrency, stalled-job detection, graceful close.
+// A job whose worker died keeps its lock only for lockDuration; BullMQ's stalled checker then moves
+// it back to wait (up to maxStalledCount times) and finally to failed — the 'failed' event is
+// where processors get a last chance to finish their check run (onFinalFailure).
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
+import { QUEUE_PREFIX, type QueueName } from './names.ts';
+
+export interface ConsumerOptions {
+  connection: ConnectionOptions;
+  concurrency?: number;
+  lockDuration?: number;
+  stalledInterval?: number;
+  maxStalledCount?: number;
+  /** Called once a job will not be retried any more (attempts exhausted, or stalled too often). */
+  onFinalFailure?: (job: Job, err: Error) => Promise<void> | void;
+  onError?: (err: Error) => void;
+}
+
+export type Processor<T> = (job: Job<T>, token?: string) => Promise<unknown>;
+
+export function createConsumer<T>(name: QueueName, processor: Processor<T>, opts: ConsumerOptions): Worker<T> {
+  const wopts: WorkerOptions = {
+    connection: opts.connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: opts.concurrency ?? 2,
+    lockDuration: opts.lockDuration ?? 30_000,
+    stalledInterval: opts.stalledInterval ?? 30_000,
+    maxStalledCount: opts.maxStalledCount ?? 1,
+  };
+  const worker = new Worker<T>(name, processor, wopts);
+  worker.on('failed', (job, err) => {
+    if (!job || !opts.onFinalFailure) return;
+    const attempts = job.opts.attempts ?? 1;
+    const final = job.attemptsMade >= attempts || job.finishedOn !== undefined && job.failedReason?.includes('stalled');
+    if (final) Promise.resolve(opts.onFinalFailure(job, err)).catch((e) => opts.onError?.(e as Error));
+  });
+  worker.on('error', (err) => opts.onError?.(err));
+  return worker;
+}
+
+/** Stop taking new jobs, let running ones finish (or time out), then close connections. */
+export async function closeConsumers(workers: Worker[], timeoutMs = 30_000): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      const graceful = w.close();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
+      const r = await Promise.race([graceful.then(() => 'closed' as const), timeout]);
+      clearTimeout(timer);
+      if (r === 'timeout') await w.close(true);
+    }),
+  );
+}

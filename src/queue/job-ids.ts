@@ -1,0 +1,8 @@
+// Deterministic BullMQ job ids: adding a job whose id exists is a no-op, so a webhook delivered
+// twice (or a fan-out retried) never produces two jobs. BullMQ ids may not contain ':' nor be integers.
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+
+export const planJobId = (repo: string, pr: number, headSha: string) => `plan-${safe(repo)}-${pr}-${safe(headSha)}`;
+export const pushJobId = (deliveryId: string) => `push-${safe(deliveryId)}`;
+export const syncJobId = (repo: string, app: string, sha: string) => `sync-${safe(repo)}-${safe(app)}-${safe(sha)}`;
+export const commandJobId = (repo: string, commentId: number) => `command-${safe(repo)}-${commentId}`;

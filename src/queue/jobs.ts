@@ -1,0 +1,57 @@
+// Typed job payloads. Only what a worker needs to fetch the rest through the API; never tokens.
+
+export interface RepoRef {
+  /** `owner/name` */
+  repo: string;
+  installationId: number;
+}
+
+export interface PlanJob extends RepoRef {
+  kind: 'plan';
+  pr: number;
+  headSha: string;
+  baseSha: string;
+  /** PR branch lives in a fork: plan only, marked in the comment. */
+  fork: boolean;
+  deliveryId: string;
+  /** Arrival order (LatestShaRegister sequence) so an older head is dropped. */
+  seq: number;
+  /** Who asked (comment commands); the PR author otherwise. */
+  requestedBy?: string;
+}
+
+export interface PushJob extends RepoRef {
+  kind: 'push';
+  /** `refs/heads/main` */
+  ref: string;
+  sha: string;
+  defaultBranch: string;
+  deliveryId: string;
+  seq: number;
+}
+
+export interface SyncJob extends RepoRef {
+  kind: 'sync';
+  app: string;
+  sha: string;
+  ref: string;
+  seq: number;
+  /** The check run created (status queued) when the job was enqueued; always finished by the job. */
+  checkRunId?: number;
+  deliveryId: string;
+}
+
+export type CommandName = 'diff' | 'help';
+
+export interface CommandJob extends RepoRef {
+  kind: 'command';
+  pr: number;
+  command: CommandName | 'unknown';
+  /** The raw command line, for the reply. */
+  text: string;
+  commentId: number;
+  sender: string;
+  deliveryId: string;
+}
+
+export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob;

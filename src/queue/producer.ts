@@ -1,0 +1,49 @@
+// The producer the web process (and the push fan-out worker) uses to enqueue jobs.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
+import { QUEUE_PREFIX, QUEUES, type QueueName } from './names.ts';
+import type { CommandJob, PlanJob, PushJob, SyncJob } from './jobs.ts';
+import { commandJobId, planJobId, pushJobId, syncJobId } from './job-ids.ts';
+import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+
+export class JobProducer {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly connection: ConnectionOptions, private readonly jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: QUEUE_PREFIX, defaultJobOptions: this.jobOptions });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Resolves to the job id; re-adding an existing id returns the existing job, unchanged. */
+  async plan(job: Omit<PlanJob, 'kind'>): Promise<string> {
+    return this.add(QUEUES.plan, { kind: 'plan', ...job }, planJobId(job.repo, job.pr, job.headSha));
+  }
+
+  async push(job: Omit<PushJob, 'kind'>): Promise<string> {
+    return this.add(QUEUES.push, { kind: 'push', ...job }, pushJobId(job.deliveryId));
+  }
+
+  async sync(job: Omit<SyncJob, 'kind'>): Promise<string> {
+    return this.add(QUEUES.sync, { kind: 'sync', ...job }, syncJobId(job.repo, job.app, job.sha));
+  }
+
+  async command(job: Omit<CommandJob, 'kind'>): Promise<string> {
+    return this.add(QUEUES.command, { kind: 'command', ...job }, commandJobId(job.repo, job.commentId));
+  }
+
+  private async add(name: QueueName, data: object, jobId: string): Promise<string> {
+    const job = await this.queue(name).add(name, data, { jobId });
+    return job.id ?? jobId;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,68 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Job } from 'bullmq';
+import { RedisServer } from '../support/redis.ts';
+import { JobProducer, QUEUES, createConsumer, closeConsumers, queueConnection, type PlanJob, type SyncJob } from '../../src/queue/index.ts';
+
+let server: RedisServer;
+let producer: JobProducer;
+before(async () => {
+  server = await RedisServer.start();
+  producer = new JobProducer(queueConnection(server.url), { attempts: 1 });
+});
+after(async () => {
+  await producer.close();
+  await server.stop();
+});
+
+const plan = (over: Partial<PlanJob> = {}): Omit<PlanJob, 'kind'> => ({
+  repo: 'acme/web', installationId: 42, pr: 7, headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), fork: false, deliveryId: 'd-1', seq: 1, ...over,
+});
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+test('the same plan (repo, PR, head) is enqueued once; a new head is a new job', async () => {
+  const ids = [
+    await producer.plan(plan()),
+    await producer.plan(plan({ deliveryId: 'd-2' })),
+    await producer.plan(plan({ headSha: 'c'.repeat(40) })),
+  ];
+  assert.equal(ids[0], ids[1]);
+  assert.notEqual(ids[0], ids[2]);
+  assert.ok(!ids[0].includes(':'));
+  assert.equal(await producer.queue(QUEUES.plan).count(), 2);
+});
+
+test('a consumer processes typed jobs and reports final failures', async () => {
+  const seen = deferred<SyncJob>();
+  const failed = deferred<{ job: Job; err: Error }>();
+  const ok = createConsumer<SyncJob>(QUEUES.sync, async (job) => {
+    if (job.data.app === 'broken') throw new Error('render failed');
+    seen.resolve(job.data);
+  }, {
+    connection: queueConnection(server.url),
+    onFinalFailure: (job, err) => failed.resolve({ job, err }),
+  });
+  await producer.sync({ repo: 'acme/web', installationId: 1, app: 'broken', sha: 'f'.repeat(40), ref: 'refs/heads/main', seq: 1, deliveryId: 'x', checkRunId: 99 });
+  await producer.sync({ repo: 'acme/web', installationId: 1, app: 'web', sha: 'e'.repeat(40), ref: 'refs/heads/main', seq: 2, deliveryId: 'y' });
+  const data = await seen.promise;
+  assert.equal(data.kind, 'sync');
+  assert.equal(data.app, 'web');
+  const f = await failed.promise;
+  assert.equal((f.job.data as SyncJob).checkRunId, 99);
+  assert.equal(f.err.message, 'render failed');
+  await closeConsumers([ok]);
+});
+
+test('producer and consumer keep working across a Redis restart', async () => {
+  const got = deferred<string>();
+  const w = createConsumer<PlanJob>(QUEUES.command, async (job) => { got.resolve(job.data.repo); }, { connection: queueConnection(server.url) });
+  await server.restart();
+  await producer.command({ repo: 'acme/after-restart', installationId: 1, pr: 1, command: 'help', text: '/driftguard help', commentId: 5, sender: 'octocat', deliveryId: 'z' });
+  assert.equal(await got.promise, 'acme/after-restart');
+  await closeConsumers([w]);
+});
