@@ -1,0 +1,198 @@
+// Helm: `helm template` on a chart directory in the repository, with values files and inline values,
+// CRDs included, never fetching anything: dependencies must be vendored under charts/. Every output
+// object points back at its template via helm's `# Source: <chart>/templates/x.yaml` comments.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { DriftguardError } from '../core/errors.ts';
+import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
+import { parseManifestText } from '../core/manifests/index.ts';
+import type { ManifestLimits } from '../core/manifests/limits.ts';
+import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
+import { DEFAULT_MAX_OUTPUT_BYTES, runTool } from './run-tool.ts';
+import { locationFromToolError } from './tool-location.ts';
+import { findTool, type FindToolOptions } from './tools.ts';
+
+export interface HelmOptions extends FindToolOptions {
+  releaseName?: string;
+  namespace?: string;
+  /** Values files, relative to the chart directory (or absolute inside the repository), in order. */
+  valueFiles?: string[];
+  /** Inline values, applied after the values files. */
+  values?: Record<string, unknown>;
+  /** Helm `--set` expressions (`a.b=1,c[0]=x`), applied last, with helm's own parsing. */
+  set?: string[];
+  timeoutMs?: number;
+  limits?: ManifestLimits;
+}
+
+interface ChartInfo {
+  name: string;
+  file: string; // repo path of Chart.yaml
+}
+
+/** Reads Chart.yaml and refuses dependencies that are not vendored under charts/. */
+export function checkChart(rootReal: string, chartDir: string): ChartInfo {
+  const chartYaml = join(chartDir, 'Chart.yaml');
+  const file = repoPath(rootReal, chartYaml);
+  const lc = new LineCounter();
+  const doc = parseDocument(readFileSync(chartYaml, 'utf8'), { lineCounter: lc });
+  const err = doc.errors[0];
+  if (err) {
+    const lp = err.linePos?.[0];
+    throw new DriftguardError('YAML_SYNTAX', err.message.split('\n')[0]!, { location: { file, line: lp?.line ?? 1, column: lp?.col } });
+  }
+  const root = doc.contents;
+  const nameNode = isMap(root) ? root.get('name', true) : undefined;
+  const name = isScalar(nameNode) ? String(nameNode.value ?? '') : '';
+  if (!name) throw new DriftguardError('RENDER_FAILED', 'Chart.yaml has no name', { location: { file, line: 1 } });
+
+  const deps = isMap(root) ? root.get('dependencies', true) : undefined;
+  if (isSeq(deps)) {
+    const vendored = vendoredCharts(join(chartDir, 'charts'));
+    for (const dep of deps.items) {
+      if (!isMap(dep)) continue;
+      const depName = String((dep.get('name') as unknown) ?? '');
+      if (!depName || vendored.dirs.has(depName) || vendored.tgzs.some((t) => t.startsWith(`${depName}-`))) continue;
+      const repo = String((dep.get('repository') as unknown) ?? '');
+      const r = (dep as { range?: [number, number, number] }).range;
+      throw new DriftguardError(
+        'RENDER_FAILED',
+        `chart dependency "${depName}"${repo ? ` (${repo})` : ''} is not vendored under charts/: ` +
+          'Driftguard renders without network access; run `helm dependency build` and commit the charts/ directory',
+        { location: { file, line: r ? lc.linePos(r[0]).line : 1 } },
+      );
+    }
+  }
+  return { name, file };
+}
+
+/** Chart names of unpacked subcharts (from their Chart.yaml) and the packaged .tgz file names. */
+function vendoredCharts(chartsDir: string): { dirs: Set<string>; tgzs: string[] } {
+  const dirs = new Set<string>();
+  const tgzs: string[] = [];
+  if (!existsSync(chartsDir)) return { dirs, tgzs };
+  for (const ent of readdirSync(chartsDir)) {
+    const p = join(chartsDir, ent);
+    if (ent.endsWith('.tgz')) tgzs.push(ent);
+    else if (statSync(p).isDirectory() && existsSync(join(p, 'Chart.yaml'))) {
+      const doc = parseDocument(readFileSync(join(p, 'Chart.yaml'), 'utf8')).toJS() as { name?: unknown } | null;
+      dirs.add(typeof doc?.name === 'string' ? doc.name : ent);
+    }
+  }
+  return { dirs, tgzs };
+}
+
+/** Repo path for a path helm printed: `<chart>/templates/x.yaml`, or an absolute path. */
+function helmPathToRepo(rootReal: string, chartDir: string, chart: ChartInfo, p: string): string | undefined {
+  if (isAbsolute(p)) return isInside(rootReal, p) ? repoPath(rootReal, p) : undefined;
+  const rest = p.startsWith(`${chart.name}/`) ? p.slice(chart.name.length + 1) : p;
+  const candidate = resolve(chartDir, rest);
+  if (!isInside(rootReal, candidate)) return undefined;
+  if (existsSync(candidate)) return repoPath(rootReal, candidate);
+  // A template of a packaged subchart (charts/sub-1.2.3.tgz): point at the archive.
+  const m = /^charts\/([^/]+)\//.exec(rest);
+  if (m) {
+    const tgz = vendoredCharts(join(chartDir, 'charts')).tgzs.find((t) => t.startsWith(`${m[1]}-`));
+    if (tgz) return repoPath(rootReal, join(chartDir, 'charts', tgz));
+  }
+  return undefined;
+}
+
+/** Line of the n-th top-level `kind: <kind>` in a template, or 1. */
+function kindLine(absFile: string, kind: string, nth: number, cache: Map<string, string[]>): number {
+  let lines = cache.get(absFile);
+  if (!lines) {
+    try {
+      lines = statSync(absFile).isFile() ? readFileSync(absFile, 'utf8').split('\n') : [];
+    } catch {
+      lines = [];
+    }
+    cache.set(absFile, lines);
+  }
+  const re = new RegExp(`^kind:\\s*["']?${kind}["']?\\s*(#.*)?$`);
+  let seen = 0;
+  let first = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!re.test(lines[i]!)) continue;
+    if (!first) first = i + 1;
+    if (seen++ === nth) return i + 1;
+  }
+  return first || 1;
+}
+
+export async function renderHelm(rootReal: string, chartDir: string, opts: HelmOptions = {}): Promise<SourcedObject[]> {
+  const chart = checkChart(rootReal, chartDir);
+  assertNoEscapingSymlinks(rootReal, chartDir);
+  const helm = findTool('helm', opts);
+  const release = opts.releaseName ?? chart.name;
+  const args = ['template', release, chartDir, '--namespace', opts.namespace ?? 'default', '--include-crds'];
+
+  for (const vf of opts.valueFiles ?? []) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(vf)) {
+      throw new DriftguardError('RENDER_FAILED', `values file ${vf} is remote: Driftguard renders without network access`);
+    }
+    const abs = resolve(chartDir, vf);
+    if (!isInside(rootReal, abs)) {
+      throw new DriftguardError('RENDER_FAILED', `values file ${vf} is outside the repository root`);
+    }
+    if (!existsSync(abs)) throw new DriftguardError('NOT_FOUND', `values file ${repoPath(rootReal, abs)} does not exist`);
+    args.push('--values', abs);
+  }
+  let tmp: string | undefined;
+  try {
+    if (opts.values && Object.keys(opts.values).length > 0) {
+      tmp = mkdtempSync(join(tmpdir(), 'driftguard-values-'));
+      const f = join(tmp, 'inline-values.json'); // JSON is YAML: no quoting surprises
+      writeFileSync(f, JSON.stringify(opts.values), { mode: 0o600 });
+      args.push('--values', f);
+    }
+    for (const s of opts.set ?? []) args.push('--set', s);
+
+    const { stdout } = await runTool(helm, args, {
+      cwd: chartDir,
+      timeoutMs: opts.timeoutMs,
+      label: 'helm template',
+      locate: (stderr) =>
+        locationFromToolError(stderr, (p) => helmPathToRepo(rootReal, chartDir, chart, p)) ?? { file: chart.file, line: 1 },
+    });
+    return mapHelmOutput(rootReal, chartDir, chart, stdout, opts.limits);
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function mapHelmOutput(rootReal: string, chartDir: string, chart: ChartInfo, stdout: string, limits?: ManifestLimits): SourcedObject[] {
+  const objects = parseManifestText(`<helm template ${repoPath(rootReal, chartDir)}>`, stdout, {
+    ...limits,
+    maxFileBytes: Math.max(limits?.maxFileBytes ?? 0, DEFAULT_MAX_OUTPUT_BYTES),
+  });
+  // 1-based line of each `# Source:` comment and each `---` separator in the stream.
+  const sources: Array<{ line: number; path: string }> = [];
+  const separators: number[] = [];
+  stdout.split('\n').forEach((l, i) => {
+    const m = /^# Source: (.+?)\s*$/.exec(l);
+    if (m) sources.push({ line: i + 1, path: m[1]! });
+    else if (/^---(\s|$)/.test(l)) separators.push(i + 1);
+  });
+  const cache = new Map<string, string[]>();
+  const nthOfKind = new Map<string, number>();
+  return objects.map((so) => {
+    const at = so.source?.line ?? 0;
+    let src: { line: number; path: string } | undefined;
+    for (const s of sources) if (s.line < at) src = s;
+    if (src && separators.some((sep) => sep > src!.line && sep <= at)) src = undefined; // belongs to another document
+    let source: SourceLocation = { file: chart.file, line: 1 };
+    const file = src ? helmPathToRepo(rootReal, chartDir, chart, src.path) : undefined;
+    if (src && file) {
+      const k = `${src.path}\0${so.object.kind}`;
+      const nth = nthOfKind.get(k) ?? 0;
+      nthOfKind.set(k, nth + 1);
+      const abs = join(rootReal, file);
+      source = { file, line: file.endsWith('.tgz') ? 1 : kindLine(abs, so.object.kind, nth, cache) };
+    }
+    return { object: so.object, source };
+  });
+}
+

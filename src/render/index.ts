@@ -1,0 +1,4 @@
+export { renderApp, detectSourceType, type RenderOptions, type RenderResult, type SourceType } from './render.ts';
+export { findTool, lookupTool, findKustomize, BUNDLED_TOOLS_DIR, type ToolName } from './tools.ts';
+export { loadManifestPath, listManifestFiles } from './load-directory.ts';
+export { runTool, sandboxEnv } from './run-tool.ts';

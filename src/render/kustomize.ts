@@ -1,0 +1,234 @@
+// Kustomize: `kubectl kustomize <dir>` (or `kustomize build`). Before running it we walk the
+// kustomization tree ourselves to refuse remote resources (no network, ever) and paths that leave the
+// repository, and to index the input files so every output object can point back at a file:line.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { DriftguardError } from '../core/errors.ts';
+import type { KubeObject, SourceLocation, SourcedObject } from '../core/model/object.ts';
+import { parseManifestText } from '../core/manifests/index.ts';
+import type { ManifestLimits } from '../core/manifests/limits.ts';
+import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
+import { runTool, DEFAULT_MAX_OUTPUT_BYTES } from './run-tool.ts';
+import { findKustomize, type FindToolOptions } from './tools.ts';
+import { locationFromToolError } from './tool-location.ts';
+
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export function kustomizationFile(dir: string): string | undefined {
+  for (const n of KUSTOMIZATION_FILES) {
+    const p = join(dir, n);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+
+/** A reference kustomize would fetch over the network (a URL, a git repo spec, `github.com/...`). */
+export function isRemoteRef(ref: string, baseDir: string): boolean {
+  const s = ref.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return true; // https://, ssh://, git://, file://, s3://
+  if (/^(git::|gh:|git@)/i.test(s)) return true;
+  if (/^[\w.-]+@[\w.-]+:/.test(s)) return true; // scp-like user@host:org/repo
+  const looksRemote =
+    /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(s) || // github.com/org/repo, gitlab.example.com:8443/x
+    /\?(ref|version|submodules|timeout)=/.test(s) ||
+    /\.git(\/\/|$|\?)/.test(s);
+  return looksRemote && !existsSync(resolve(baseDir, s));
+}
+
+interface InputObject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  source: SourceLocation;
+}
+
+interface Generated {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  source: SourceLocation;
+}
+
+export interface KustomizeIndex {
+  /** Repo-relative path of the top kustomization file. */
+  topFile: string;
+  objects: InputObject[];
+  generated: Generated[];
+}
+
+/** Walks the kustomization tree at `dir`: refuses remote and out-of-root refs, indexes inputs. */
+export function scanKustomization(rootReal: string, dir: string, limits?: ManifestLimits): KustomizeIndex {
+  const index: KustomizeIndex = { topFile: '', objects: [], generated: [] };
+  const visited = new Set<string>();
+
+  const visit = (kdir: string, from?: SourceLocation) => {
+    if (visited.has(kdir)) return;
+    visited.add(kdir);
+    const kfile = kustomizationFile(kdir);
+    if (!kfile) {
+      throw new DriftguardError('RENDER_FAILED', `${repoPath(rootReal, kdir)} has no kustomization.yaml`, { location: from });
+    }
+    const file = repoPath(rootReal, kfile);
+    if (!index.topFile) index.topFile = file;
+    const lc = new LineCounter();
+    const doc = parseDocument(readFileSync(kfile, 'utf8'), { lineCounter: lc, uniqueKeys: false });
+    const err = doc.errors[0];
+    if (err) {
+      const lp = err.linePos?.[0];
+      throw new DriftguardError('YAML_SYNTAX', err.message.split('\n')[0]!, { location: { file, line: lp?.line ?? 1, column: lp?.col } });
+    }
+    const at = (node: unknown): SourceLocation => {
+      const r = (node as { range?: [number, number, number] } | null)?.range;
+      return r ? { file, line: lc.linePos(r[0]).line } : { file, line: 1 };
+    };
+    const root = doc.contents;
+    if (!isMap(root)) return;
+
+    /** Checks one path reference; returns its absolute path, or undefined for inline content. */
+    const checkRef = (node: unknown, field: string): string | undefined => {
+      if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+      const ref = node.value;
+      if (ref.includes('\n')) return undefined; // inline patch / generator config, not a path
+      if (isRemoteRef(ref, kdir)) {
+        throw new DriftguardError(
+          'RENDER_FAILED',
+          `remote ${field} "${ref}" is not allowed: Driftguard renders without network access; vendor it into the repository`,
+          { location: at(node) },
+        );
+      }
+      const abs = resolve(kdir, ref.replace(/^[^=]*=(?=[^=]+$)/, '')); // `key=path` in generator files
+      if (!isInside(rootReal, abs)) {
+        throw new DriftguardError('RENDER_FAILED', `${field} "${ref}" is outside the repository root`, { location: at(node) });
+      }
+      return abs;
+    };
+    const seqItems = (key: string): unknown[] => {
+      const v = root.get(key, true);
+      return isSeq(v) ? v.items : [];
+    };
+
+    // Resources, bases and components: files are inputs, directories are nested kustomizations.
+    for (const field of ['resources', 'bases', 'components', 'crds']) {
+      for (const item of seqItems(field)) {
+        const abs = checkRef(item, field.replace(/s$/, ''));
+        if (!abs || !existsSync(abs)) continue; // kustomize reports the missing path itself
+        if (statSync(abs).isDirectory()) {
+          visit(abs, at(item));
+        } else {
+          indexFile(abs);
+        }
+      }
+    }
+    // Other path-valued fields only need the remote / out-of-root check.
+    for (const item of seqItems('patchesStrategicMerge')) checkRef(item, 'patch');
+    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+      for (const item of seqItems(field)) if (isMap(item)) checkRef(item.get('path', true), 'patch');
+    }
+    for (const field of ['generators', 'transformers', 'validators']) {
+      for (const item of seqItems(field)) checkRef(item, field.replace(/s$/, ''));
+    }
+    const openapi = root.get('openapi', true);
+    if (isMap(openapi)) checkRef(openapi.get('path', true), 'openapi path');
+    for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+      for (const item of seqItems(field)) {
+        if (!isMap(item)) continue;
+        for (const key of ['files', 'envs']) {
+          const v = item.get(key, true);
+          if (isSeq(v)) for (const f of v.items) checkRef(f, `${kind} generator file`);
+        }
+        checkRef(item.get('env', true), `${kind} generator file`);
+        const nameNode = item.get('name', true) as Node | undefined;
+        const name = isScalar(nameNode) ? String(nameNode.value) : '';
+        if (name) index.generated.push({ kind, name, source: at(nameNode) });
+      }
+    }
+    const helmCharts = seqItems('helmCharts');
+    for (const item of helmCharts) {
+      if (!isMap(item)) continue;
+      const repo = item.get('repo', true);
+      if (isScalar(repo) && typeof repo.value === 'string' && repo.value) {
+        throw new DriftguardError(
+          'RENDER_FAILED',
+          `helmCharts entry pulls a chart from ${repo.value}: Driftguard renders without network access; point an app at a vendored chart instead`,
+          { location: at(repo) },
+        );
+      }
+    }
+  };
+
+  const indexFile = (abs: string) => {
+    const file = repoPath(rootReal, abs);
+    let objs: SourcedObject[];
+    try {
+      objs = parseManifestText(file, readFileSync(abs, 'utf8'), limits);
+    } catch {
+      return; // kustomize will report a broken input with its own message
+    }
+    for (const so of objs) {
+      const md = so.object.metadata;
+      index.objects.push({
+        kind: so.object.kind,
+        name: md?.name ?? '',
+        namespace: md?.namespace,
+        source: { file, line: so.source?.line ?? 1 },
+      });
+    }
+  };
+
+  visit(dir);
+  return index;
+}
+
+/** Where an output object came from: the input with the same kind whose name the output name contains. */
+export function locateKustomized(obj: KubeObject, index: KustomizeIndex): SourceLocation {
+  const name = obj.metadata?.name ?? '';
+  const ns = obj.metadata?.namespace;
+  let best: { score: number; source: SourceLocation } | undefined;
+  const consider = (candidateName: string, source: SourceLocation, nsMatch: boolean, exact: boolean) => {
+    if (!candidateName || !name.includes(candidateName)) return;
+    // Exact names beat prefixed/suffixed ones; longer contained names beat shorter ones.
+    const score = (exact ? 1_000_000 : 0) + candidateName.length * 2 + (nsMatch ? 1 : 0);
+    if (!best || score > best.score) best = { score, source };
+  };
+  for (const o of index.objects) {
+    if (o.kind !== obj.kind) continue;
+    consider(o.name, o.source, o.namespace === ns, o.name === name);
+  }
+  for (const g of index.generated) {
+    if (g.kind !== obj.kind) continue;
+    consider(g.name, g.source, false, g.name === name);
+  }
+  return best?.source ?? { file: index.topFile, line: 1 };
+}
+
+export interface KustomizeOptions extends FindToolOptions {
+  timeoutMs?: number;
+  limits?: ManifestLimits;
+}
+
+/** Renders the kustomization in `dir` (absolute, inside `rootReal`). */
+export async function renderKustomize(rootReal: string, dir: string, opts: KustomizeOptions = {}): Promise<SourcedObject[]> {
+  const index = scanKustomization(rootReal, dir, opts.limits);
+  assertNoEscapingSymlinks(rootReal, dir);
+  const tool = findKustomize(opts);
+  const label = tool.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build';
+  const { stdout } = await runTool(tool.bin, [...tool.args, dir], {
+    cwd: dir,
+    timeoutMs: opts.timeoutMs,
+    label,
+    locate: (stderr) => locationFromToolError(stderr, (p) => resolveToolPath(rootReal, dir, p)) ?? { file: index.topFile, line: 1 },
+  });
+  const objects = parseManifestText(`<${label} ${repoPath(rootReal, dir)}>`, stdout, {
+    ...opts.limits,
+    maxFileBytes: Math.max(opts.limits?.maxFileBytes ?? 0, DEFAULT_MAX_OUTPUT_BYTES),
+  });
+  return objects.map((so) => ({ object: so.object, source: locateKustomized(so.object, index) }));
+}
+
+/** A path kustomize printed (absolute, or relative to the kustomization dir) as a repo path. */
+function resolveToolPath(rootReal: string, dir: string, p: string): string | undefined {
+  const abs = resolve(dir, p);
+  if (isInside(rootReal, abs)) return repoPath(rootReal, abs);
+  const viaParent = resolve(dirname(dir), p);
+  return isInside(rootReal, viaParent) && existsSync(viaParent) ? repoPath(rootReal, viaParent) : undefined;
+}
