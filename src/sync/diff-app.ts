@@ -1,0 +1,47 @@
+// Desired vs live for a PR plan or `driftguard diff --context`. Default 'server' mode asks the API server
+// what each object would become (server-side apply, dryRun=All, force, our field manager) and diffs that
+// against live: defaulting, admission webhooks and SSA list merging of the real cluster are then in the
+// diff, not our imitation of them (kubectl diff does the same). Objects to create are shown as rendered.
+// 'local' mode compares normalized objects without a single write or read beyond the warm watch cache.
+import { diffObjects } from '../core/diff/index.ts';
+import { keyOf, keyString, type SourcedObject } from '../core/model/object.ts';
+import { FIELD_MANAGER } from '../core/ownership.ts';
+
+import { loadLive } from './live.ts';
+import { mapLimit } from './pool.ts';
+import { prepareDesired } from './prepare.ts';
+import { explainApplyError } from './sync-app.ts';
+import type { DiffAppOptions, DiffAppResult } from './types.ts';
+
+export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
+  const { cluster, app } = opts;
+  const conc = Math.max(1, opts.concurrency ?? 10);
+  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace);
+  const errors: DiffAppResult['errors'] = prep.problems.map((p) => ({ ...keyOf(p.object), message: p.message, source: p.source }));
+  const state = await loadLive(cluster, app, prep.objects, prep.gvks, conc);
+  const liveByKey = new Map(state.live.map((o) => [keyString(keyOf(o)), o]));
+  let desired: SourcedObject[] = prep.objects.filter((p) => {
+    const err = state.readErrors.get(keyString(keyOf(p.object)));
+    if (err) errors.push({ ...keyOf(p.object), message: `cannot read live state: ${err}`, source: p.source });
+    return !err;
+  });
+  if ((opts.mode ?? 'server') === 'server') {
+    desired = await mapLimit(desired, conc, async (d) => {
+      if (!liveByKey.has(keyString(keyOf(d.object)))) return d;
+      try {
+        const merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
+        return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
+      } catch (e) {
+        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${explainApplyError(e)}`, source: d.source });
+        return d;
+      }
+    });
+  }
+  const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
+  const result = diffObjects(desired, state.live, {
+    ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER,
+    isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
+  });
+  return { ...result, errors };
+}
+

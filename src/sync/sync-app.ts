@@ -1,0 +1,232 @@
+// The sync engine: desired objects -> ownership marks and namespaces -> live state (watch cache) -> diff ->
+// plan -> preflight -> apply wave by wave -> prune -> wait for health. Rules:
+// - an in-sync app makes zero writes (only objects whose diff is modified are applied);
+// - validation problems (unknown kinds, missing namespaces, unreadable live state) stop the sync before
+//   its first write, all-or-nothing, each reported on its resource;
+// - a wave is applied kind group by kind group (Namespaces, then ..., then CRs), each group with bounded
+//   concurrency; a failed or unhealthy wave stops the sync: later waves and all prunes are reported 'skipped';
+// - prunes only run after every apply succeeded, in reverse apply order.
+import { diffObjects } from '../core/diff/index.ts';
+import { aggregateHealth } from '../core/health/index.ts';
+import type { HealthStatus } from '../core/health/types.ts';
+import { keyOf, keyString, parseApiVersion, type KubeObject } from '../core/model/object.ts';
+import { FIELD_MANAGER } from '../core/ownership.ts';
+import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
+import type { Cluster } from '../kube/cluster.ts';
+import { gvkOf } from '../kube/discovery.ts';
+import { kubeMessage, kubeStatus } from '../kube/errors.ts';
+import { sleep } from '../kube/http.ts';
+import { loadLive } from './live.ts';
+import { mapLimit } from './pool.ts';
+import { prepareDesired, type PreparedObject } from './prepare.ts';
+import type { ResourceResult, SyncOptions, SyncOutcome, SyncResult } from './types.ts';
+import { waitForHealth } from './wait-health.ts';
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const CRD_ESTABLISH_MS = 30_000;
+
+function baseOf(obj: KubeObject, action: ResourceResult['action'], outcome: SyncOutcome, extra: Partial<ResourceResult> = {}): ResourceResult {
+  const { group, version } = parseApiVersion(obj.apiVersion);
+  return { group, version, kind: obj.kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', action, outcome, ...extra };
+}
+
+function taskResult(t: PlanTask, outcome: SyncOutcome, message?: string): ResourceResult {
+  return baseOf(t.object, t.action, outcome, { wave: t.wave, source: t.source, ...(message ? { message } : {}) });
+}
+
+/** The API server's message, plus what to do about the common cases. */
+export function explainApplyError(e: unknown): string {
+  const msg = kubeMessage(e);
+  if (kubeStatus(e) === 422 && /immutable/i.test(msg)) {
+    return `${msg} — this field cannot be changed in place; delete the object and sync again to recreate it`;
+  }
+  if (kubeStatus(e) === 0 && /abort|timed out/i.test(msg)) return `timed out: ${msg}`;
+  return msg;
+}
+
+function finish(opts: SyncOptions, started: number, resources: ResourceResult[], message: string, extra: Partial<SyncResult> = {}): SyncResult {
+  const counts: Record<SyncOutcome, number> = { applied: 0, pruned: 0, unchanged: 0, failed: 0, skipped: 0 };
+  for (const r of resources) counts[r.outcome]++;
+  return {
+    app: opts.app, cluster: opts.cluster.name, dryRun: opts.dryRun,
+    phase: counts.failed > 0 ? 'Failed' : 'Succeeded',
+    message, resources, counts, durationMs: Date.now() - started, ...extra,
+  };
+}
+
+/** Refuse the whole sync before any write: failing resources 'failed', all others 'skipped'. */
+function preflightFailure(opts: SyncOptions, started: number, failures: ResourceResult[], all: PreparedObject[]): SyncResult {
+  const failed = new Set(failures.map((f) => keyString({ group: f.group, kind: f.kind, namespace: f.namespace, name: f.name })));
+  const skipped = all
+    .filter((p) => !failed.has(keyString(keyOf(p.object))))
+    .map((p) => baseOf(p.object, 'none', 'skipped', { source: p.source, message: 'not applied: the sync stopped before any write (see failed resources)' }));
+  return finish(opts, started, [...failures, ...skipped], `${failures.length} resource(s) failed validation; nothing was written`);
+}
+
+async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>): Promise<ResourceResult> {
+  try {
+    if (pendingCrd) {
+      // Its CRD was applied in an earlier kind group; wait until discovery serves the kind (Established).
+      const gvk = gvkOf(t.object.apiVersion, t.object.kind);
+      const until = Date.now() + CRD_ESTABLISH_MS;
+      while (!(await cluster.discovery.resolve(gvk))) {
+        if (Date.now() > until || signal.aborted) throw new Error(`kind ${t.object.kind} in ${t.object.apiVersion} is still not served after its CRD was applied`);
+        await sleep(250, signal);
+      }
+    }
+    const applied = await cluster.resources.apply(t.object, { force: true, fieldManager: FIELD_MANAGER, signal });
+    cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
+    return taskResult(t, 'applied', t.warning);
+  } catch (e) {
+    return taskResult(t, 'failed', explainApplyError(e));
+  }
+}
+
+export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
+  const started = Date.now();
+  const { cluster, app } = opts;
+  const conc = Math.max(1, opts.concurrency ?? 10);
+  const deadline = started + (opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(Math.max(1, deadline - started));
+
+  // 1. Resolve kinds, default namespaces, mark ownership.
+  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace);
+  if (prep.problems.length) {
+    return preflightFailure(opts, started, prep.problems.map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message })), prep.objects);
+  }
+  const pending = new Set(prep.objects.filter((p) => p.pendingCrd).map((p) => keyString(keyOf(p.object))));
+
+  // 2. Live state, diff, plan.
+  const state = await loadLive(cluster, app, prep.objects, prep.gvks, conc);
+  if (state.readErrors.size) {
+    const failures = prep.objects
+      .filter((p) => state.readErrors.has(keyString(keyOf(p.object))))
+      .map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: `cannot read live state: ${state.readErrors.get(keyString(keyOf(p.object)))}` }));
+    return preflightFailure(opts, started, failures, prep.objects);
+  }
+  const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
+  const diff = diffObjects(prep.objects, state.live, {
+    ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER,
+    isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
+  });
+  const plan = planSync({ app, desired: prep.objects, live: state.live, diffs: diff.resources, prune: opts.prune, allowMassPrune: opts.allowMassPrune });
+  const applyTasks = plan.waves.flatMap((w) => w.tasks);
+
+  // 3. Preflight: every namespace a write goes to exists or is created earlier in this sync.
+  const desiredNs = new Set(prep.objects.filter((p) => p.object.kind === 'Namespace' && p.gvk.group === '').map((p) => p.object.metadata.name!));
+  const needed = [...new Set(applyTasks.map((t) => t.key.namespace).filter((n) => n && !desiredNs.has(n)))];
+  const missingNs = new Set<string>();
+  const nsErrors = new Map<string, string>();
+  await mapLimit(needed, conc, async (ns) => {
+    if (state.cache.get({ group: '', version: 'v1', kind: 'Namespace' }, '', ns)) return;
+    try {
+      if (!(await cluster.resources.get({ group: '', version: 'v1', kind: 'Namespace' }, '', ns))) missingNs.add(ns);
+    } catch (e) {
+      nsErrors.set(ns, kubeMessage(e));
+    }
+  });
+  if (missingNs.size || nsErrors.size) {
+    const failures = applyTasks
+      .filter((t) => missingNs.has(t.key.namespace) || nsErrors.has(t.key.namespace))
+      .map((t) => taskResult(t, 'failed', missingNs.has(t.key.namespace)
+        ? `namespace "${t.key.namespace}" does not exist (create it, or add a Namespace object to the app)`
+        : `cannot check namespace "${t.key.namespace}": ${nsErrors.get(t.key.namespace)}`));
+    return preflightFailure(opts, started, failures, prep.objects);
+  }
+
+  const results: ResourceResult[] = [];
+  const unchanged = plan.unchanged.map((t) => taskResult(t, 'unchanged', t.warning));
+  const orphans = plan.orphans.map((t) => taskResult(t, 'skipped', t.reason));
+
+  // 4a. Dry run: the server validates every write (admission, immutable fields) without persisting.
+  if (opts.dryRun) {
+    const applied = await mapLimit(applyTasks, conc, async (t) => {
+      if (pending.has(keyString(t.key))) return taskResult(t, 'applied', 'dry run: its CRD is created by this sync, so the server cannot validate it yet');
+      try {
+        await cluster.resources.apply(t.object, { dryRun: true, force: true, signal });
+        return taskResult(t, 'applied', `dry run: accepted by the server${t.warning ? `; ${t.warning}` : ''}`);
+      } catch (e) {
+        return taskResult(t, 'failed', explainApplyError(e));
+      }
+    });
+    const prunes = plan.prunes.map((t) => taskResult(t, 'pruned', 'dry run: would be deleted'));
+    results.push(...applied, ...unchanged, ...prunes, ...orphans);
+    const r = finish(opts, started, results, '');
+    r.message = `dry run: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.prune} to prune, ${plan.counts.none} unchanged` +
+      (r.counts.failed ? `; ${r.counts.failed} rejected by the server` : '');
+    return r;
+  }
+
+  // 4b. Apply, wave by wave.
+  let stop: string | undefined;
+  for (let wi = 0; wi < plan.waves.length; wi++) {
+    const wave = plan.waves[wi];
+    if (stop) {
+      results.push(...wave.tasks.map((t) => taskResult(t, 'skipped', `not applied: ${stop}`)));
+      continue;
+    }
+    const waveResults: ResourceResult[] = [];
+    for (const group of applyGroups(wave.tasks)) {
+      if (stop) {
+        waveResults.push(...group.map((t) => taskResult(t, 'skipped', `not applied: ${stop}`)));
+        continue;
+      }
+      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache));
+      waveResults.push(...rs);
+      // Later kind groups depend on earlier ones (namespaces, CRDs): stop at the first failure.
+      if (rs.some((r) => r.outcome === 'failed')) stop = `an earlier write in wave ${wave.wave} failed`;
+    }
+    results.push(...waveResults);
+    if (stop) { stop = `wave ${wave.wave} failed`; continue; }
+    // Like Argo CD: the next wave starts only when this one is healthy.
+    if (wi < plan.waves.length - 1 && opts.timeoutMs > 0) {
+      const targets = wave.tasks.map((t) => ({ key: t.key, apiVersion: t.object.apiVersion }));
+      const w = await waitForHealth(state.cache, targets, deadline);
+      const bad = [...w.health.entries()].filter(([, h]) => h.status === 'Degraded' || h.status === 'Progressing' || h.status === 'Missing');
+      if (bad.length) {
+        stop = w.timedOut ? `wave ${wave.wave} did not become healthy before the timeout` : `wave ${wave.wave} is ${aggregateHealth(bad.map(([, h]) => h.status))}`;
+        for (const r of waveResults) {
+          const h = w.health.get(keyString(r));
+          if (h && bad.some(([k]) => k === keyString(r))) { r.outcome = 'failed'; r.health = { status: h.status, message: h.message }; r.message = `applied, but ${h.status}: ${h.message}`; }
+        }
+      }
+    }
+  }
+
+  // 5. Prune, only after every apply succeeded.
+  const pruneResults: ResourceResult[] = [];
+  if (stop) pruneResults.push(...plan.prunes.map((t) => taskResult(t, 'skipped', `not pruned: ${stop}`)));
+  else {
+    for (const group of applyGroups(plan.prunes)) {
+      const rs = await mapLimit(group, conc, async (t) => {
+        try {
+          await cluster.resources.delete(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name, { propagationPolicy: opts.propagationPolicy ?? 'Foreground', signal });
+          state.cache.observe(t.object, true);
+          return taskResult(t, 'pruned');
+        } catch (e) {
+          return taskResult(t, 'failed', explainApplyError(e));
+        }
+      });
+      pruneResults.push(...rs);
+    }
+  }
+  results.push(...unchanged, ...pruneResults, ...orphans);
+
+  // 6. Health of everything desired, waiting (via the watch cache) when asked to.
+  const targets = prep.objects.map((p) => ({ key: keyOf(p.object), apiVersion: p.object.apiVersion }));
+  const w = await waitForHealth(state.cache, targets, opts.timeoutMs > 0 && !stop ? deadline : 0);
+  const statuses: HealthStatus[] = [];
+  for (const r of results) {
+    if (r.action === 'prune') continue;
+    const h = w.health.get(keyString(r));
+    if (h) { r.health = r.health ?? { status: h.status, message: h.message }; statuses.push(h.status); }
+  }
+  const health = aggregateHealth(statuses);
+  const res = finish(opts, started, results, '', { health, healthTimedOut: opts.timeoutMs > 0 && !stop ? w.timedOut : undefined });
+  const c = res.counts;
+  res.message = stop
+    ? `sync failed: ${stop}; ${c.applied} applied, ${c.failed} failed, ${c.skipped} skipped`
+    : `${c.applied} applied, ${c.pruned} pruned, ${c.unchanged} unchanged${c.failed ? `, ${c.failed} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}; health ${health}` +
+      (res.healthTimedOut ? ' (timed out waiting for health)' : '');
+  return res;
+}

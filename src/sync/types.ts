@@ -1,0 +1,78 @@
+// Result shapes of a sync. `driftguard sync --output json` prints SyncResult; keep field names stable.
+import type { HealthStatus } from '../core/health/types.ts';
+import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
+import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
+import type { Cluster } from '../kube/cluster.ts';
+import type { PropagationPolicy } from '../kube/resources.ts';
+
+export type SyncAction = 'create' | 'update' | 'prune' | 'none';
+export type SyncOutcome = 'applied' | 'pruned' | 'unchanged' | 'failed' | 'skipped';
+
+export interface ResourceResult {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  action: SyncAction;
+  outcome: SyncOutcome;
+  wave?: number;
+  health?: { status: HealthStatus; message: string };
+  message?: string;
+  source?: SourceLocation;
+}
+
+export type SyncPhase = 'Succeeded' | 'Failed';
+
+export interface SyncResult {
+  app: string;
+  cluster: string;
+  dryRun: boolean;
+  /** Failed when any resource failed (validation, API error, timeout) or the sync was refused. */
+  phase: SyncPhase;
+  /** Aggregate health of the app's desired objects after the sync (worst wins); undefined in dry runs. */
+  health?: HealthStatus;
+  /** True when waiting for health ran out of time. */
+  healthTimedOut?: boolean;
+  message: string;
+  resources: ResourceResult[];
+  counts: Record<SyncOutcome, number>;
+  durationMs: number;
+}
+
+export interface SyncOptions {
+  cluster: Cluster;
+  app: string;
+  /** Namespace for namespaced objects without one (default: the context's namespace, else "default"). */
+  namespace?: string;
+  desired: SourcedObject[];
+  prune: boolean;
+  dryRun: boolean;
+  /** Bound for the whole sync: writes plus waiting for health. 0 = do not wait for health. */
+  timeoutMs: number;
+  allowMassPrune?: boolean;
+  ignore?: IgnoreRule[];
+  /** Writes in flight at once within an apply group (default 10). */
+  concurrency?: number;
+  propagationPolicy?: PropagationPolicy;
+}
+
+export interface DiffAppOptions {
+  cluster: Cluster;
+  app: string;
+  namespace?: string;
+  desired: SourcedObject[];
+  ignore?: IgnoreRule[];
+  /**
+   * 'server' (default for the CLI): server-side apply dry run per object, diffed against live, so defaults,
+   * admission webhooks and SSA merge semantics of the real cluster are in the diff (what `kubectl diff` does).
+   * 'local': normalize and compare without writes — zero requests against a warm watch cache.
+   */
+  mode?: 'server' | 'local';
+  concurrency?: number;
+}
+
+export interface DiffAppResult extends DiffResult {
+  /** Per-resource problems (unknown kind, server-side dry run rejected, ...). */
+  errors: Array<{ group: string; kind: string; namespace: string; name: string; message: string; source?: SourceLocation }>;
+}
