@@ -45,3 +45,16 @@ export interface IgnoreRule {
   /** Fields owned (per managedFields) by these managers are ignored, e.g. ['kube-controller-manager']. */
   managedFieldsManagers?: string[];
 }
+
+export interface DiffOptions {
+  /** Per-app ignore rules (JSON pointers, trusted managers). */
+  ignore?: IgnoreRule[];
+  /** Namespace for namespaced desired objects that set none. Default 'default', as kubectl. */
+  defaultNamespace?: string;
+  /** Discovery answer; undefined falls back to the built-in table of cluster-scoped kinds. */
+  isNamespaced?: (group: string, kind: string) => boolean | undefined;
+  /** Our server-side apply field manager. Default 'driftguard'. */
+  fieldManager?: string;
+  /** Live objects missing from desired are deletions only when owned by this app (ownership.ts). */
+  appName?: string;
+}

@@ -1,0 +1,41 @@
+// Which fields of a live object we applied before, and which trusted managers own.
+import { FieldSet } from '../fields/fieldset.ts';
+import type { KubeObject } from '../model/object.ts';
+import { LAST_APPLIED } from './project.ts';
+
+/**
+ * Fields the `fieldManager` Apply entry of managedFields records (the main resource, not status).
+ * Without such an entry (objects last applied by client-side `kubectl apply`), the fields of
+ * kubectl's last-applied-configuration annotation, as server-side apply would have recorded them.
+ * The annotation is only a fallback: our own server-side applies do not update it, so once an
+ * Apply entry exists it is the truth and a stale annotation must not resurrect old fields.
+ */
+export function ownedFields(live: KubeObject, fieldManager: string): FieldSet | undefined {
+  const entries = (live.metadata?.managedFields ?? []).filter(
+    (e) => e.manager === fieldManager && e.operation === 'Apply' && !e.subresource,
+  );
+  if (entries.length > 0) {
+    let set = FieldSet.fromFieldsV1(entries[0]!.fieldsV1);
+    for (const e of entries.slice(1)) set = set.union(FieldSet.fromFieldsV1(e.fieldsV1));
+    return set;
+  }
+  const raw = live.metadata?.annotations?.[LAST_APPLIED];
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    return FieldSet.fromObject(JSON.parse(raw), live.kind);
+  } catch {
+    return undefined; // a corrupt annotation says nothing reliable
+  }
+}
+
+/** Fields owned in `live` by any of `managers` (any operation), like Argo CD's managedFieldsManagers. */
+export function fieldsOfManagers(live: KubeObject, managers: readonly string[]): FieldSet | undefined {
+  if (managers.length === 0) return undefined;
+  let set: FieldSet | undefined;
+  for (const e of live.metadata?.managedFields ?? []) {
+    if (!e.manager || !managers.includes(e.manager) || e.subresource) continue;
+    const s = FieldSet.fromFieldsV1(e.fieldsV1);
+    set = set ? set.union(s) : s;
+  }
+  return set;
+}
