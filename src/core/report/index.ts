@@ -1,0 +1,7 @@
+// Report rendering: pure functions from plan/sync results to GitHub Markdown within GitHub's limits.
+export * from './types.ts';
+export * from './limits.ts';
+export { truncateUtf8Safe, truncateWithEllipsis, fenceFor, codeBlock, inlineCode, escapeHtml, escapeMarkdown, shortSha } from './text.ts';
+export { MARKER, findMarker, renderPrComment, changeCounts, type PrCommentInput } from './pr-comment.ts';
+export { renderCheckRun, batchAnnotations, errorsToAnnotations, type CheckRunOptions } from './check-run.ts';
+export { renderSyncComment, renderSyncCheckRun, summarizeSync, syncConclusion } from './sync.ts';

@@ -1,0 +1,88 @@
+// Inputs and outputs of the report renderers (PR comment, check runs, sync results).
+import type { DiffAction, DiffResult } from '../diff/types.ts';
+import type { HealthStatus } from '../health/types.ts';
+import type { SourceLocation } from '../model/object.ts';
+
+export interface ReportError {
+  message: string;
+  /** Repo-relative file and 1-based line; becomes a check-run annotation. */
+  location?: SourceLocation;
+  /** Short label, e.g. the error code (`YAML_SYNTAX`). */
+  title?: string;
+}
+
+/** Plan of one app for one PR. */
+export interface AppReport {
+  app: string;
+  cluster: string;
+  namespace: string;
+  /** head vs base: what this PR changes. */
+  changes: DiffResult;
+  /** live vs base: drift already in the cluster that merging will overwrite. */
+  drift: DiffResult;
+  health?: HealthStatus;
+  errors: ReportError[];
+  /** Link to this app's check run (full diff), when known. */
+  checkRunUrl?: string;
+}
+
+/** GitHub's check-run annotation shape (POST/PATCH /repos/{owner}/{repo}/check-runs). */
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral';
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text: string;
+  conclusion: CheckConclusion;
+  /** All annotations; send them with batchAnnotations (≤ 50 per request). */
+  annotations: CheckAnnotation[];
+}
+
+export type SyncOutcome = 'applied' | 'pruned' | 'unchanged' | 'failed' | 'skipped';
+
+/** Result of syncing one resource. */
+export interface SyncResourceResult {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  action: DiffAction;
+  outcome: SyncOutcome;
+  health?: HealthStatus;
+  message?: string;
+}
+
+export interface SyncSummary {
+  sha: string;
+  cluster: string;
+  namespace: string;
+  created: number;
+  updated: number;
+  pruned: number;
+  health: HealthStatus;
+  failed?: number;
+}
+
+export interface SyncCheckRunInput {
+  app: string;
+  sha: string;
+  cluster: string;
+  namespace: string;
+  results: SyncResourceResult[];
+  health: HealthStatus;
+  /** A failure of the sync as a whole (render error, refused prune, timeout). */
+  error?: string;
+  maxChars?: number;
+}
