@@ -1,0 +1,50 @@
+// `driftguard sync <path> --context <ctx>`: render the app, then apply/prune/wait for health on a live cluster.
+import { renderApp } from '../../render/index.ts';
+import { appNameFor, connectCluster, EXIT_UNHEALTHY, formatSyncResult, parseDuration, syncExitCode } from '../../sync/cli-support.ts';
+import { syncApp } from '../../sync/index.ts';
+import { locateApp } from '../locate-app.ts';
+import { stringOpt, type Command } from '../command.ts';
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Apply an app to a live cluster (server-side apply), prune what it owns, wait for health',
+  usage: 'sync <path> --context <ctx> [--namespace <ns>] [--app <name>] [--prune] [--dry-run] [--timeout 5m] [--allow-mass-prune]',
+  details:
+    'Objects are applied with server-side apply (field manager "driftguard", force) in sync-wave order, then kind order; ' +
+    'objects that are in sync are not written. With --prune, live objects labelled driftguard.dev/app=<app> with a matching ' +
+    'tracking id that are no longer rendered are deleted (never anything else); pruning more than half of them needs --allow-mass-prune.\n' +
+    `Exit codes: 0 synced and healthy, 1 a resource failed or the sync was refused, 2 usage error, ${EXIT_UNHEALTHY} synced but not healthy (or health timed out).`,
+  options: {
+    context: { type: 'string', valueName: 'ctx', description: 'kubeconfig context (default: current context)' },
+    kubeconfig: { type: 'string', valueName: 'file', description: 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' },
+    namespace: { type: 'string', short: 'n', valueName: 'ns', description: 'namespace for namespaced objects without one' },
+    app: { type: 'string', valueName: 'name', description: 'app name for ownership labels (default: the directory name)' },
+    prune: { type: 'boolean', description: 'delete owned objects that are no longer rendered' },
+    'dry-run': { type: 'boolean', description: 'validate every write on the server (dryRun=All); change nothing' },
+    timeout: { type: 'string', valueName: 'duration', default: '5m', description: 'bound for writes plus waiting for health (0 = do not wait)' },
+    'allow-mass-prune': { type: 'boolean', description: 'confirm pruning more than half of the app\'s resources' },
+    concurrency: { type: 'string', valueName: 'n', description: 'writes in flight at once (default 10)' },
+    root: { type: 'string', valueName: 'dir', description: 'repository root (default: enclosing git checkout)' },
+    output: { type: 'string', short: 'o', valueName: 'format', choices: ['text', 'json'], default: 'text', description: 'text or json' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run({ values, positionals, io }) {
+    const loc = locateApp(positionals[0]!, io.cwd, stringOpt(values, 'root'));
+    const app = appNameFor(stringOpt(values, 'app'), loc.root, loc.path);
+    const timeoutMs = parseDuration(stringOpt(values, 'timeout') ?? '5m');
+    const conc = stringOpt(values, 'concurrency');
+    const namespace = stringOpt(values, 'namespace');
+    const rendered = await renderApp({ root: loc.root, path: loc.path, namespace });
+    const cluster = connectCluster({ context: stringOpt(values, 'context'), kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env });
+    try {
+      const result = await syncApp({
+        cluster, app, namespace, desired: rendered.objects, prune: values.prune === true, dryRun: values['dry-run'] === true,
+        timeoutMs, allowMassPrune: values['allow-mass-prune'] === true, concurrency: conc ? Number(conc) : undefined,
+      });
+      io.stdout.write(stringOpt(values, 'output') === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSyncResult(result));
+      return syncExitCode(result);
+    } finally {
+      await cluster.close();
+    }
+  },
+};
