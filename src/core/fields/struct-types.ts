@@ -55,10 +55,14 @@ const INLINE_STRUCTS: string[][] = [
   ['status', 'loadBalancer'],
 ];
 
-/** Whether `path` (field names, list items as '*') names a non-pointer struct field. */
+/**
+ * Whether `path` (field names, list items as '*') is present in the Go zero value of its parent:
+ * a non-pointer struct, or a list without omitempty (PodSpec.containers serializes as null).
+ */
 export function isInlineStruct(path: readonly string[]): boolean {
   if (INLINE_STRUCTS.some((s) => s.length === path.length && s.every((seg, i) => seg === path[i]))) return true;
   const last = path[path.length - 1];
+  if (last === 'containers' && path[path.length - 2] === 'spec') return true;
   // Container.resources is a value struct in every container list.
   return last === 'resources' && path[path.length - 2] === '*';
 }

@@ -1,0 +1,80 @@
+// metadata.managedFields <-> per-manager field sets. Identity of an entry follows the API server:
+// manager + operation + subresource, plus apiVersion for Update entries.
+import type { ManagedFieldsEntry } from '../../../src/core/model/object.ts';
+import { FieldSet, SERVER_OWNED_PATHS } from '../../../src/core/fields/fieldset.ts';
+
+export interface ManagerSet {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  set: FieldSet;
+}
+
+export function managerId(m: { manager: string; operation: string; apiVersion: string; subresource?: string }): string {
+  return JSON.stringify([m.manager, m.operation, m.operation === 'Update' ? m.apiVersion : '', m.subresource ?? '']);
+}
+
+export function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined): Map<string, ManagerSet> {
+  const out = new Map<string, ManagerSet>();
+  for (const e of entries ?? []) {
+    const m: ManagerSet = {
+      manager: e.manager ?? '',
+      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+      apiVersion: e.apiVersion ?? '',
+      ...(e.subresource ? { subresource: e.subresource } : {}),
+      ...(e.time ? { time: e.time } : {}),
+      set: FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    out.set(managerId(m), m);
+  }
+  return out;
+}
+
+/**
+ * Entries sorted as the API server sorts them (operation, time, manager, apiVersion, subresource);
+ * empty sets dropped; a manager's time moves to `now` only when its set or apiVersion changed.
+ */
+export function encodeManagedFields(
+  managers: Map<string, ManagerSet>,
+  before: Map<string, ManagerSet>,
+  now: string,
+  actor: string,
+): ManagedFieldsEntry[] {
+  const list: ManagerSet[] = [];
+  for (const [id, m] of managers) {
+    const set = stripServerOwned(m.set);
+    if (set.isEmpty()) continue;
+    const prev = before.get(id);
+    const unchanged = prev && prev.apiVersion === m.apiVersion && prev.set.equals(set);
+    list.push({ ...m, set, time: unchanged ? prev.time : id === actor ? now : (m.time ?? now) });
+  }
+  list.sort((a, b) =>
+    cmp(a.operation, b.operation) || cmp(secs(a.time), secs(b.time)) || cmp(a.manager, b.manager) ||
+    cmp(a.apiVersion, b.apiVersion) || cmp(a.subresource ?? '', b.subresource ?? ''));
+  return list.map((m) => ({
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion: m.apiVersion,
+    ...(m.time ? { time: m.time } : {}),
+    fieldsType: 'FieldsV1',
+    fieldsV1: m.set.toFieldsV1(),
+    ...(m.subresource ? { subresource: m.subresource } : {}),
+  }));
+}
+
+export function stripServerOwned(set: FieldSet): FieldSet {
+  const out = set.clone();
+  for (const p of SERVER_OWNED_PATHS) out.remove(p);
+  return out;
+}
+
+function secs(t: string | undefined): number {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

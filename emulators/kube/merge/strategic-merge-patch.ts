@@ -1,0 +1,131 @@
+// Strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch) for built-in kinds:
+// maps merge recursively and null deletes; lists with a patchMergeKey (list-keys.ts smpKey) merge
+// per item, lists of scalars with patchStrategy merge (finalizers) union, other lists are replaced.
+// Directives: $patch: replace|merge|delete (on maps and list items), $retainKeys,
+// $deleteFromPrimitiveList/<field>, $setElementOrder/<field>.
+import type { KubeObject } from '../../../src/core/model/object.ts';
+import { listTypeAt } from '../../../src/core/schema/list-keys.ts';
+import { jsonEqual } from '../../../src/core/fields/fieldset.ts';
+import { MergeError } from './errors.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
+const SET_ORDER = '$setElementOrder/';
+
+export function strategicMergePatch(live: KubeObject, patch: unknown, kind: string): KubeObject {
+  if (!isObj(patch)) throw new MergeError(400, 'BadRequest', 'strategic merge patch must be a JSON object');
+  const out = mergeMap(structuredClone(live) as Obj, patch, kind, []);
+  if (out === undefined) throw new MergeError(422, 'Invalid', 'a strategic merge patch cannot delete the whole object');
+  return out as KubeObject;
+}
+
+/** Merge `patch` into `orig` (owned, mutable); undefined means "delete this map". */
+function mergeMap(orig: Obj | undefined, patch: Obj, kind: string, path: string[]): Obj | undefined {
+  const directive = patch.$patch;
+  if (directive === 'delete') return undefined;
+  if (directive === 'replace') return clean(patch, kind, path);
+  if (directive !== undefined && directive !== 'merge') {
+    throw new MergeError(400, 'BadRequest', `Unknown patch type: ${String(directive)}`);
+  }
+  const out: Obj = orig ? orig : {};
+
+  if ('$retainKeys' in patch) {
+    const keep = patch.$retainKeys;
+    if (!Array.isArray(keep)) throw new MergeError(400, 'BadRequest', 'invalid $retainKeys: must be a list');
+    for (const k of Object.keys(out)) if (!keep.includes(k)) delete out[k];
+  }
+
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === '$patch' || k === '$retainKeys') continue;
+    if (k.startsWith(DELETE_PRIMITIVE)) {
+      const field = k.slice(DELETE_PRIMITIVE.length);
+      if (!Array.isArray(v)) throw new MergeError(400, 'BadRequest', `invalid ${k}: must be a list`);
+      const cur = out[field];
+      if (Array.isArray(cur)) {
+        const rest = cur.filter((x) => !v.some((d) => jsonEqual(d, x)));
+        if (rest.length > 0) out[field] = rest;
+        else delete out[field];
+      }
+      continue;
+    }
+    if (k.startsWith(SET_ORDER)) continue; // applied after the list merge below
+    if (k.startsWith('$')) throw new MergeError(400, 'BadRequest', `unknown directive ${k}`);
+    const fieldPath = [...path, k];
+    if (v === null) {
+      delete out[k];
+    } else if (isObj(v)) {
+      const merged = mergeMap(isObj(out[k]) ? (out[k] as Obj) : undefined, v, kind, fieldPath);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    } else if (Array.isArray(v)) {
+      const merged = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : undefined, v, kind, fieldPath);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    } else {
+      out[k] = v;
+    }
+  }
+
+  for (const [k, order] of Object.entries(patch)) {
+    if (!k.startsWith(SET_ORDER)) continue;
+    const field = k.slice(SET_ORDER.length);
+    if (!Array.isArray(order)) throw new MergeError(400, 'BadRequest', `invalid ${k}: must be a list`);
+    if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], order, listTypeAt(kind, [...path, field])?.smpKey);
+  }
+  return out;
+}
+
+function mergeList(orig: unknown[] | undefined, patch: unknown[], kind: string, path: string[]): unknown[] | undefined {
+  const lt = listTypeAt(kind, path);
+  const key = lt?.smpKey;
+  // A {$patch: replace} item replaces the list with the other items of the patch.
+  const replace = patch.some((item) => isObj(item) && item.$patch === 'replace' && Object.keys(item).length === 1);
+  if (replace) return patch.filter((item) => !(isObj(item) && item.$patch === 'replace')).map((item) => cleanValue(item, kind, path));
+
+  if (key && patch.every(isObj)) {
+    const out = orig ? [...orig] : [];
+    for (const item of patch as Obj[]) {
+      const id = item[key];
+      if (id === undefined) throw new MergeError(422, 'Invalid', `map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
+      const idx = out.findIndex((x) => isObj(x) && jsonEqual(x[key], id));
+      if (item.$patch === 'delete') {
+        if (idx >= 0) out.splice(idx, 1);
+        continue;
+      }
+      if (idx >= 0) out[idx] = mergeMap(out[idx] as Obj, item, kind, path)!;
+      else out.push(clean(item, kind, path));
+    }
+    return out;
+  }
+  if (lt?.set && patch.every((x) => !isObj(x) && !Array.isArray(x))) {
+    const out = orig ? [...orig] : [];
+    for (const x of patch) if (!out.some((y) => jsonEqual(x, y))) out.push(x);
+    return out;
+  }
+  return patch.map((item) => cleanValue(item, kind, path));
+}
+
+/** Order items named in `order` as given; items not named keep their relative order after them. */
+function reorder(list: unknown[], order: unknown[], key: string | undefined): unknown[] {
+  const id = (x: unknown): unknown => (key && isObj(x) ? x[key] : x);
+  const wanted = order.map((o) => (key && isObj(o) ? o[key] : o));
+  const named: unknown[] = [];
+  for (const w of wanted) {
+    const hit = list.find((x) => jsonEqual(id(x), w));
+    if (hit !== undefined && !named.includes(hit)) named.push(hit);
+  }
+  return [...named, ...list.filter((x) => !named.includes(x))];
+}
+
+/** A patch value with its directives resolved against nothing (new content). */
+function clean(patch: Obj, kind: string, path: string[]): Obj {
+  return mergeMap(undefined, { ...patch, $patch: undefined }, kind, path) ?? {};
+}
+
+function cleanValue(v: unknown, kind: string, path: string[]): unknown {
+  if (isObj(v)) return clean(v, kind, path);
+  if (Array.isArray(v)) return v.map((x) => cleanValue(x, kind, path));
+  return v;
+}

@@ -1,0 +1,51 @@
+// Ownership for create/update/non-apply patches (structured-merge-diff Updater.Update): the fields
+// that changed become the manager's (Update entry), and leave every other manager's set - this is
+// how `kubectl scale` takes spec.replicas away from the applier.
+import type { KubeObject } from '../../../src/core/model/object.ts';
+import { FieldSet, jsonEqual } from '../../../src/core/fields/fieldset.ts';
+import { compareObjects } from './compare.ts';
+import { decodeManagedFields, encodeManagedFields, managerId } from './managed-fields.ts';
+import { resetFieldsFor } from './reset-fields.ts';
+import { cloneManagers } from './server-side-apply.ts';
+
+export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manager: string, now: string, subresource?: string): KubeObject {
+  const kind = next.kind;
+  const skip = resetFieldsFor(kind, subresource);
+  const before = decodeManagedFields(old?.metadata.managedFields);
+  // A client that sends managedFields different from the stored ones replaces them ([] clears them).
+  const sent = next.metadata.managedFields;
+  const baseline = Array.isArray(sent) && !jsonEqual(sent, old?.metadata.managedFields ?? []) ? decodeManagedFields(sent) : before;
+  const managers = cloneManagers(baseline);
+
+  const oldBody = stripManaged(old);
+  const out = structuredClone(next);
+  const nextBody = stripManaged(out);
+  const cmp = compareObjects(kind, oldBody, nextBody, skip);
+  const changed = cmp.modified.union(cmp.added);
+
+  const actorId = managerId({ manager, operation: 'Update', apiVersion: next.apiVersion, subresource });
+  for (const [id, m] of managers) {
+    if (id !== actorId) m.set = m.set.difference(changed).difference(cmp.removed);
+  }
+  const prev = managers.get(actorId);
+  managers.set(actorId, {
+    manager,
+    operation: 'Update',
+    apiVersion: next.apiVersion,
+    ...(subresource ? { subresource } : {}),
+    ...(prev?.time ? { time: prev.time } : {}),
+    set: (prev?.set ?? FieldSet.empty()).union(changed).difference(cmp.removed),
+  });
+
+  const entries = encodeManagedFields(managers, baseline, now, actorId);
+  if (entries.length > 0) out.metadata.managedFields = entries;
+  else delete out.metadata.managedFields;
+  return out;
+}
+
+function stripManaged(obj: KubeObject | undefined): Record<string, unknown> {
+  if (!obj) return {};
+  const meta = { ...obj.metadata };
+  delete meta.managedFields;
+  return { ...obj, metadata: meta };
+}
