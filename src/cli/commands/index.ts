@@ -1,0 +1,7 @@
+// The command table. Adding a command: write commands/<name>.ts exporting a `Command`, add it here.
+import type { Command } from '../command.ts';
+import { renderCommand } from './render.ts';
+import { diffCommand } from './diff.ts';
+import { healthCommand } from './health.ts';
+
+export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand];
