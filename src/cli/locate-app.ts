@@ -53,12 +53,16 @@ export function locateApp(pathArg: string, cwd: string, rootOpt?: string): AppLo
   return { root, path: rel === '' ? '.' : rel };
 }
 
-/** Where saved live objects are read from: the file's directory or the directory itself is the root. */
+/**
+ * Where saved live objects are read from. They need not be in a repository: locations are relative
+ * to the cwd when the files are below it, else to the file's directory (or the directory itself).
+ */
 export function locateLiveFiles(pathArg: string, cwd: string): AppLocation {
   const abs = resolve(cwd, pathArg);
   if (!existsSync(abs)) throw new DriftguardError('NOT_FOUND', `${pathArg} does not exist`);
   const real = realpathSync(abs);
-  const root = statSync(real).isDirectory() ? real : dirname(real);
+  const cwdReal = realpathSync(cwd);
+  const root = inside(cwdReal, real) ? cwdReal : statSync(real).isDirectory() ? real : dirname(real);
   const rel = relative(root, real).split(sep).join('/');
   return { root, path: rel === '' ? '.' : rel };
 }

@@ -75,7 +75,7 @@ function parseCommandArgs(command: Command, rest: string[]) {
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Option '(.*?)' argument missing$/, 'option $1 needs a value'));
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing$/, 'option $1 needs a value'));
   }
   for (const [name, o] of Object.entries(command.options) as Array<[string, OptionSpec]>) {
     const v = parsed.values[name];
