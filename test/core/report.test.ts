@@ -266,3 +266,16 @@ test('batchAnnotations: at most 50 per request, order kept', () => {
   assert.deepEqual(batchAnnotations([]), []);
   assert.deepEqual(batchAnnotations(a.slice(0, 5), 2).map((b) => b.length), [2, 2, 1]);
 });
+
+test('escapeMarkdown leaves ordinary names readable', () => {
+  const cases: Array<[string, string]> = [
+    ['prod-eu', 'prod-eu'],
+    ['api.v2', 'api.v2'],
+    ['- item', '\\- item'],
+    ['# title', '\\# title'],
+    ['1. first', '1\\. first'],
+    ['my_app', 'my\\_app'],
+    ['a|b', 'a\\|b'],
+  ];
+  for (const [input, want] of cases) assert.equal(escapeMarkdown(input), want, input);
+});

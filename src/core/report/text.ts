@@ -56,9 +56,13 @@ export function escapeHtml(s: string): string {
  * tables and raw HTML all neutralised. Also safe inside a table cell.
  */
 export function escapeMarkdown(s: string): string {
+  // `-`, `+`, `#` and `1.` only start blocks at the beginning of a line; escaping them mid-text would
+  // only litter the raw text (and the plain-text forms people grep for).
   return s
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_{}[\]()|~>]/g, (c) => `\\${c}`)
+    .replace(/^[#+\-!]/, (m) => `\\${m}`)
+    .replace(/^(\d+)([.)])/, '$1\\$2')
     .replace(/</g, '&lt;')
     .replace(/@/g, '@\u200b'); // no accidental @mentions of users or teams
 }
