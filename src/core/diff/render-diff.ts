@@ -13,7 +13,10 @@ export function unifiedDiff(live: string, desired: string): string {
   const p = structuredPatch('live', 'desired', live, desired, undefined, undefined, { context: 3 });
   const out = ['--- live', '+++ desired'];
   for (const h of p.hunks) {
-    out.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+    // GNU convention (as jsdiff's formatPatch): an empty range starts at the line before it.
+    const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+    const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+    out.push(`@@ -${oldStart},${h.oldLines} +${newStart},${h.newLines} @@`);
     out.push(...h.lines);
   }
   return `${out.join('\n')}\n`;

@@ -18,7 +18,7 @@
 import { keyElement, valueElement } from '../fields/element.ts';
 import type { FieldPath } from '../fields/fieldset.ts';
 import { isAtomicMap } from '../fields/struct-types.ts';
-import { listTypeAt, ssaItemKey } from '../schema/list-keys.ts';
+import { listTypeAt } from '../schema/list-keys.ts';
 import { PREFIX } from '../ownership.ts';
 import { quantitiesEqual } from '../quantity.ts';
 import { isServerDefault } from './atomic-defaults.ts';
@@ -238,7 +238,7 @@ class Walker {
   private keyedList(d: unknown[], l: unknown[], keys: string[]): [unknown, unknown] {
     const byKey = new Map<string, unknown>();
     for (const it of l) {
-      const k = ssaItemKey(it, keys);
+      const k = itemKey(it, keys);
       if (k !== undefined && !byKey.has(k)) byKey.set(k, it);
     }
     const used = new Set<string>();
@@ -246,7 +246,7 @@ class Walker {
     const ln: unknown[] = [];
     for (const it of d) {
       if (it === null || it === undefined) continue;
-      const k = ssaItemKey(it, keys);
+      const k = itemKey(it, keys);
       const li = k === undefined ? undefined : byKey.get(k);
       if (k !== undefined) used.add(k);
       this.path.push(itemElement(it, keys));
@@ -256,7 +256,7 @@ class Walker {
       if (b !== undefined) ln.push(b);
     }
     for (const it of l) {
-      const k = ssaItemKey(it, keys);
+      const k = itemKey(it, keys);
       if (k === undefined || used.has(k)) continue;
       const el = itemElement(it, keys);
       if (!this.ownedPrefix(el) || this.ignoredPrefix(el)) continue;
@@ -360,6 +360,20 @@ class Walker {
     }
     return lv;
   }
+}
+
+/**
+ * Identity of a keyed-list item, loose on scalar types (`8080` and `"8080"` name the same port);
+ * protocol defaults to TCP as the API server defaults it. undefined for non-object items.
+ */
+function itemKey(item: unknown, keys: readonly string[]): string | undefined {
+  if (!isPlainObject(item)) return undefined;
+  let s = '';
+  for (const k of keys) {
+    const v = item[k] ?? (k === 'protocol' ? 'TCP' : undefined);
+    s += `${v === undefined ? '' : String(v)}\u0000`;
+  }
+  return s;
 }
 
 function itemElement(item: unknown, keys: readonly string[]): string {
