@@ -6,7 +6,7 @@ import { listOpt, stringOpt, type CliIO, type OptionSpec, type OptionValues } fr
 import { locateApp } from './locate-app.ts';
 
 export const RENDER_OPTIONS: Record<string, OptionSpec> = {
-  namespace: { type: 'string', short: 'n', valueName: 'ns', description: 'namespace for Helm (--namespace) and for objects that do not set one' },
+  namespace: { type: 'string', short: 'n', valueName: 'ns', description: 'Helm release namespace (helm template --namespace); diff also compares namespaced objects that set none as if in it (default: default)' },
   type: { type: 'string', valueName: 'type', choices: ['auto', 'plain', 'kustomize', 'helm'], default: 'auto', description: 'how to render the path' },
   values: { type: 'string', short: 'f', multiple: true, valueName: 'file', description: 'Helm values file, applied in order' },
   set: { type: 'string', multiple: true, valueName: 'key=value', description: 'Helm --set expression, applied after values files' },

@@ -48,24 +48,34 @@ export function checkChart(rootReal: string, chartDir: string): ChartInfo {
   const name = isScalar(nameNode) ? String(nameNode.value ?? '') : '';
   if (!name) throw new DriftguardError('RENDER_FAILED', 'Chart.yaml has no name', { location: { file, line: 1 } });
 
-  const deps = isMap(root) ? root.get('dependencies', true) : undefined;
-  if (isSeq(deps)) {
-    const vendored = vendoredCharts(join(chartDir, 'charts'));
-    for (const dep of deps.items) {
-      if (!isMap(dep)) continue;
-      const depName = String((dep.get('name') as unknown) ?? '');
-      if (!depName || vendored.dirs.has(depName) || vendored.tgzs.some((t) => t.startsWith(`${depName}-`))) continue;
-      const repo = String((dep.get('repository') as unknown) ?? '');
-      const r = (dep as { range?: [number, number, number] }).range;
-      throw new DriftguardError(
-        'RENDER_FAILED',
-        `chart dependency "${depName}"${repo ? ` (${repo})` : ''} is not vendored under charts/: ` +
-          'Driftguard renders without network access; run `helm dependency build` and commit the charts/ directory',
-        { location: { file, line: r ? lc.linePos(r[0]).line : 1 } },
-      );
-    }
+  checkDependencies(chartDir, root, lc, file);
+  // apiVersion v1 charts list dependencies in requirements.yaml.
+  const reqPath = join(chartDir, 'requirements.yaml');
+  if (existsSync(reqPath)) {
+    const reqLc = new LineCounter();
+    const req = parseDocument(readFileSync(reqPath, 'utf8'), { lineCounter: reqLc });
+    checkDependencies(chartDir, req.contents, reqLc, repoPath(rootReal, reqPath));
   }
   return { name, file };
+}
+
+function checkDependencies(chartDir: string, root: unknown, lc: LineCounter, file: string): void {
+  const deps = isMap(root) ? root.get('dependencies', true) : undefined;
+  if (!isSeq(deps)) return;
+  const vendored = vendoredCharts(join(chartDir, 'charts'));
+  for (const dep of deps.items) {
+    if (!isMap(dep)) continue;
+    const depName = String((dep.get('name') as unknown) ?? '');
+    if (!depName || vendored.dirs.has(depName) || vendored.tgzs.some((t) => t.startsWith(`${depName}-`))) continue;
+    const repo = String((dep.get('repository') as unknown) ?? '');
+    const r = (dep as { range?: [number, number, number] }).range;
+    throw new DriftguardError(
+      'RENDER_FAILED',
+      `chart dependency "${depName}"${repo ? ` (${repo})` : ''} is not vendored under charts/: ` +
+        'Driftguard renders without network access; run `helm dependency build` and commit the charts/ directory',
+      { location: { file, line: r ? lc.linePos(r[0]).line : 1 } },
+    );
+  }
 }
 
 /** Chart names of unpacked subcharts (from their Chart.yaml) and the packaged .tgz file names. */

@@ -54,11 +54,13 @@ export interface KustomizeIndex {
   topFile: string;
   objects: InputObject[];
   generated: Generated[];
+  /** Every local path a kustomization names (absolute) → where it is named. */
+  refs: Map<string, SourceLocation>;
 }
 
 /** Walks the kustomization tree at `dir`: refuses remote and out-of-root refs, indexes inputs. */
 export function scanKustomization(rootReal: string, dir: string, limits?: ManifestLimits): KustomizeIndex {
-  const index: KustomizeIndex = { topFile: '', objects: [], generated: [] };
+  const index: KustomizeIndex = { topFile: '', objects: [], generated: [], refs: new Map() };
   const visited = new Set<string>();
 
   const visit = (kdir: string, from?: SourceLocation) => {
@@ -100,6 +102,7 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
       if (!isInside(rootReal, abs)) {
         throw new DriftguardError('RENDER_FAILED', `${field} "${ref}" is outside the repository root`, { location: at(node) });
       }
+      if (!index.refs.has(abs)) index.refs.set(abs, at(node));
       return abs;
     };
     const seqItems = (key: string): unknown[] => {
@@ -216,7 +219,13 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
     cwd: dir,
     timeoutMs: opts.timeoutMs,
     label,
-    locate: (stderr) => locationFromToolError(stderr, (p) => resolveToolPath(rootReal, dir, p)) ?? { file: index.topFile, line: 1 },
+    locate: (stderr) => {
+      const loc = locationFromToolError(stderr, (p) => resolveToolPath(rootReal, dir, p));
+      if (!loc) return { file: index.topFile, line: 1 };
+      // A file that does not exist is best shown where a kustomization names it.
+      const abs = join(rootReal, loc.file);
+      return existsSync(abs) ? loc : (index.refs.get(abs) ?? loc);
+    },
   });
   const objects = parseManifestText(`<${label} ${repoPath(rootReal, dir)}>`, stdout, {
     ...opts.limits,

@@ -112,8 +112,23 @@ test('helm subchart condition from inline values turns it off', async () => {
   assert.equal(byName(r.objects).get('Deployment/demo-demo')?.object.metadata.name, 'demo-demo'); // release defaults to the chart name
 });
 
-test('helm dependency that is not vendored fails at its Chart.yaml entry', () =>
-  rejectsWith(renderApp({ root, path: 'helm/missing-dep' }), 'RENDER_FAILED', /dependency "postgresql".*not vendored under charts\//, 'helm/missing-dep/Chart.yaml', 5));
+test('helm dependency that is not vendored fails at its entry (Chart.yaml, or requirements.yaml for v1 charts)', async (t) => {
+  const cases = [
+    { path: 'helm/missing-dep', dep: 'postgresql', file: 'helm/missing-dep/Chart.yaml', line: 5 },
+    { path: 'helm/v1-requirements', dep: 'mysql', file: 'helm/v1-requirements/requirements.yaml', line: 2 },
+  ];
+  for (const c of cases) {
+    await t.test(c.path, () =>
+      rejectsWith(renderApp({ root, path: c.path }), 'RENDER_FAILED', new RegExp(`dependency "${c.dep}".*not vendored under charts/.*helm dependency build`), c.file, c.line));
+  }
+});
+
+test('kustomize error surfaces kubectl message at the kustomization line naming the missing file', () =>
+  rejectsWith(
+    renderApp({ root, path: 'kustomize/broken' }),
+    'RENDER_FAILED', /^kubectl kustomize failed: accumulating resources: .*missing\.yaml.*no such file or directory/,
+    'kustomize/broken/kustomization.yaml', 3,
+  ));
 
 test('helm template error surfaces helm message and the template location', () =>
   rejectsWith(renderApp({ root, path: 'helm/broken' }), 'RENDER_FAILED', /helm template failed: .*dbPassword is required/, 'helm/broken/templates/secret.yaml', 6));
