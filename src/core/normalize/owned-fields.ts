@@ -1,7 +1,9 @@
 // Which fields of a live object we applied before, and which trusted managers own.
 import { FieldSet } from '../fields/fieldset.ts';
 import type { KubeObject } from '../model/object.ts';
-import { LAST_APPLIED } from './project.ts';
+import { FieldsV1Paths } from './fieldsv1-paths.ts';
+import { LAST_APPLIED, type PathSet } from './project.ts';
+import { isPlainObject } from './values.ts';
 
 /**
  * Fields the `fieldManager` Apply entry of managedFields records (the main resource, not status).
@@ -10,15 +12,11 @@ import { LAST_APPLIED } from './project.ts';
  * The annotation is only a fallback: our own server-side applies do not update it, so once an
  * Apply entry exists it is the truth and a stale annotation must not resurrect old fields.
  */
-export function ownedFields(live: KubeObject, fieldManager: string): FieldSet | undefined {
+export function ownedFields(live: KubeObject, fieldManager: string): PathSet | undefined {
   const entries = (live.metadata?.managedFields ?? []).filter(
     (e) => e.manager === fieldManager && e.operation === 'Apply' && !e.subresource,
   );
-  if (entries.length > 0) {
-    let set = FieldSet.fromFieldsV1(entries[0]!.fieldsV1);
-    for (const e of entries.slice(1)) set = set.union(FieldSet.fromFieldsV1(e.fieldsV1));
-    return set;
-  }
+  if (entries.length > 0) return new FieldsV1Paths(entries.map((e) => (isPlainObject(e.fieldsV1) ? e.fieldsV1 : {})));
   const raw = live.metadata?.annotations?.[LAST_APPLIED];
   if (typeof raw !== 'string' || raw === '') return undefined;
   try {
@@ -29,13 +27,10 @@ export function ownedFields(live: KubeObject, fieldManager: string): FieldSet | 
 }
 
 /** Fields owned in `live` by any of `managers` (any operation), like Argo CD's managedFieldsManagers. */
-export function fieldsOfManagers(live: KubeObject, managers: readonly string[]): FieldSet | undefined {
+export function fieldsOfManagers(live: KubeObject, managers: readonly string[]): PathSet | undefined {
   if (managers.length === 0) return undefined;
-  let set: FieldSet | undefined;
-  for (const e of live.metadata?.managedFields ?? []) {
-    if (!e.manager || !managers.includes(e.manager) || e.subresource) continue;
-    const s = FieldSet.fromFieldsV1(e.fieldsV1);
-    set = set ? set.union(s) : s;
-  }
-  return set;
+  const roots = (live.metadata?.managedFields ?? [])
+    .filter((e) => e.manager && managers.includes(e.manager) && !e.subresource && isPlainObject(e.fieldsV1))
+    .map((e) => e.fieldsV1 as Record<string, unknown>);
+  return roots.length ? new FieldsV1Paths(roots) : undefined;
 }

@@ -249,7 +249,7 @@ class Walker {
       const k = itemKey(it, keys);
       const li = k === undefined ? undefined : byKey.get(k);
       if (k !== undefined) used.add(k);
-      this.path.push(itemElement(it, keys));
+      this.path.push(itemElement(li ?? it, keys));
       const [a, b] = this.value(it, li, false);
       this.path.pop();
       dn.push(a);
@@ -376,11 +376,22 @@ function itemKey(item: unknown, keys: readonly string[]): string | undefined {
   return s;
 }
 
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+
+/** The k: element naming a keyed-list item, as the API server writes it (key names sorted). */
 function itemElement(item: unknown, keys: readonly string[]): string {
   if (!isPlainObject(item)) return valueElement(item);
-  const fields: Record<string, unknown> = {};
-  for (const k of keys) fields[k] = item[k] ?? (k === 'protocol' ? 'TCP' : undefined);
-  return keyElement(fields);
+  const sorted = keys.length === 1 ? keys : [...keys].sort();
+  let s = 'k:{';
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i]!;
+    const v = item[k] ?? (k === 'protocol' ? 'TCP' : undefined);
+    if (v === undefined) continue;
+    const j = JSON.stringify(v);
+    if (GO_ESCAPED.test(j) || GO_ESCAPED.test(k)) return keyElement(Object.fromEntries(keys.map((n) => [n, item[n] ?? (n === 'protocol' ? 'TCP' : undefined)])));
+    s += `${s.length > 3 ? ',' : ''}${JSON.stringify(k)}:${j}`;
+  }
+  return `${s}}`;
 }
 
 /** `80` == `"80"`, `true` == `"true"`: YAML typing slips the API server coerces or rejects alike. */
