@@ -1,7 +1,7 @@
 // Rendering with the real helm and kubectl from .tools/bin on fixture repos.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,12 +167,53 @@ test('a tool that hangs is killed with its process group: RENDER_TIMEOUT', async
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
   const fake = join(tmp, 'helm');
   // A stand-in helm that starts a child and never exits (the only fake tool in these tests).
-  writeFileSync(fake, '#!/bin/sh\nsleep 30 &\nsleep 30\n');
+  const pidFile = join(tmp, 'child.pid');
+  writeFileSync(fake, `#!/bin/sh\nsleep 30 &\necho $! > ${pidFile}\nsleep 30\n`);
   chmodSync(fake, 0o755);
   await rejectsWith(
     renderApp({ root, path: 'helm/demo', timeoutMs: 300, tools: { env: { DRIFTGUARD_HELM: fake } } }),
     'RENDER_TIMEOUT', /helm template did not finish within 0\.3s/,
   );
+  // The background child went down with the group (poll: init reaps it asynchronously).
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return !/^Z/m.test(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] ?? '');
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(alive(), false, `background child ${pid} survived the timeout`);
+});
+
+test('remote references are recognised; local look-alikes that exist are not', async (t) => {
+  const { isRemoteRef } = await import('../../src/render/kustomize.ts');
+  const base = join(root, 'kustomize');
+  const cases: Array<[string, boolean]> = [
+    ['https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1', true],
+    ['http://example.com/manifests/all.yaml', true],
+    ['git::https://gitlab.com/org/repo.git//deploy?ref=main', true],
+    ['github.com/argoproj/argo-cd/manifests/cluster-install?ref=v2.9.0', true],
+    ['gh:org/repo/deploy', true],
+    ['git@github.com:org/repo.git/deploy', true],
+    ['ssh://git@github.com/org/repo.git', true],
+    ['gitlab.example.com:8443/team/repo/base', true],
+    ['../base', false],
+    ['base', false],
+    ['overlays/prod', false],
+    ['deployment.yaml', false],
+    ['v1.2.3/config.yaml', true], // looks like a host and does not exist locally
+  ];
+  for (const [ref, remote] of cases) {
+    await t.test(ref, () => assert.equal(isRemoteRef(ref, base), remote));
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'dg-remote-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  mkdirSync(join(tmp, 'vendor.example.com', 'base'), { recursive: true });
+  assert.equal(isRemoteRef('vendor.example.com/base', tmp), false); // a vendored copy in the repo
+  assert.equal(isRemoteRef('https://vendor.example.com/base', tmp), true);
 });
 
 test('helm runs without credentials, cluster access or network', async (t) => {
