@@ -1,0 +1,620 @@
+// API semantics over the store: create/update/patch/delete with defaulting, validation, generation,
+// managedFields, finalizers, namespace lifecycle, garbage collection and CRD registration.
+// The HTTP layer (server.ts) and the controllers (controllers.ts) both write through here.
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../../src/core/model/object.ts';
+import { applyDefaults, type Allocators } from './defaults.ts';
+import {
+  ApplyConflictError, MergeError, jsonMergePatch, jsonPatch, serverSideApply, strategicMergePatch, trackUpdate,
+} from './patching.ts';
+import { apiVersionOf, ResourceRegistry, resourceFromCrd, type ResourceDef } from './resources.ts';
+import {
+  ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, unsupportedMediaType,
+} from './status.ts';
+import { labelSelectorReqs, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
+import { ObjectStore } from './store.ts';
+import { validateName, validateObject } from './validate.ts';
+
+export type Subresource = '' | 'status' | 'scale';
+
+export interface WriteOptions {
+  manager: string;
+  dryRun?: boolean;
+  subresource?: Subresource;
+  /** Version the client addressed; responses carry it as apiVersion. */
+  version?: string;
+}
+
+export type PatchType = 'apply' | 'merge' | 'json' | 'strategic';
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+export function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Same object apart from managedFields timestamps: a no-op write (no new resourceVersion, no event). */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const c = clone(o);
+    c.metadata.managedFields = (c.metadata.managedFields ?? []).map((e) => ({ ...e, time: undefined }));
+    return JSON.stringify(c);
+  };
+  return strip(a) === strip(b);
+}
+
+export class KubeApi {
+  readonly registry = new ResourceRegistry();
+  readonly store: ObjectStore;
+  private usedIPs = new Set<string>(['10.96.0.1']);
+  private nextIP = 2;
+  private usedNodePorts = new Set<number>();
+  /** Called after every committed change (controllers hook in here). */
+  onChange: (res: ResourceDef, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, old?: KubeObject) => void = () => {};
+  /** Pending background work (namespace finalization), awaited by `idle()`. */
+  private pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly now: () => Date = () => new Date(), historyLimit = 2000) {
+    this.store = new ObjectStore(historyLimit);
+  }
+
+  timestamp(): string { return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+  readonly alloc: Allocators = {
+    clusterIP: () => {
+      for (;;) {
+        const n = this.nextIP++;
+        const ip = `10.${96 + Math.floor(n / 65536)}.${Math.floor(n / 256) % 256}.${n % 256}`;
+        if (n % 256 === 0 || n % 256 === 255 || this.usedIPs.has(ip)) continue;
+        this.usedIPs.add(ip);
+        return ip;
+      }
+    },
+    nodePort: () => {
+      for (let p = 30000; p <= 32767; p++) if (!this.usedNodePorts.has(p)) { this.usedNodePorts.add(p); return p; }
+      throw new ApiError(422, 'Invalid', 'range is full');
+    },
+  };
+
+  // ---- reads ----
+
+  get(res: ResourceDef, ns: string, name: string, version?: string): KubeObject {
+    const o = this.store.get(res, res.namespaced ? ns : '', name);
+    if (!o) throw notFound(res, name);
+    return this.present(res, o, version);
+  }
+
+  /** The object as a client of `version` sees it. */
+  present(res: ResourceDef, o: KubeObject, version?: string): KubeObject {
+    const v = version ?? res.versions[0]!;
+    const c = clone(o);
+    c.apiVersion = apiVersionOf(res.group, v);
+    return c;
+  }
+
+  list(res: ResourceDef, ns: string | undefined, opts: ListOptions, version?: string): { items: KubeObject[]; rv: string; continue?: string; remaining?: number } {
+    const labelReqs = opts.labelSelector ? parseLabelSelector(opts.labelSelector) : [];
+    const fieldReqs = opts.fieldSelector ? parseFieldSelector(opts.fieldSelector, res.kind) : [];
+    let items = this.store.list(res, res.namespaced ? ns : undefined)
+      .filter((o) => matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o));
+    const rv = String(this.store.currentRv);
+    if (opts.continue) {
+      let token: { start: string; rv: number };
+      try { token = JSON.parse(Buffer.from(opts.continue, 'base64').toString('utf8')); } catch { throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'); }
+      if (token.rv < this.store.compactedRv) {
+        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > token.start);
+    }
+    let cont: string | undefined;
+    let remaining: number | undefined;
+    if (opts.limit && opts.limit > 0 && items.length > opts.limit) {
+      remaining = items.length - opts.limit;
+      items = items.slice(0, opts.limit);
+      const last = items[items.length - 1]!;
+      cont = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}`, rv: Number(rv) })).toString('base64');
+    }
+    return { items: items.map((o) => this.present(res, o, version)), rv, continue: cont, remaining };
+  }
+
+  // ---- writes ----
+
+  private requireNamespace(res: ResourceDef, ns: string, name: string, forCreate: boolean): void {
+    if (!res.namespaced) return;
+    const nsRes = this.registry.byKind('', 'Namespace')!;
+    const nsObj = this.store.get(nsRes, '', ns);
+    if (!nsObj) throw notFound(nsRes, ns);
+    if (forCreate && nsObj.metadata.deletionTimestamp) throw namespaceTerminating(res, name, ns);
+  }
+
+  private checkIdentity(res: ResourceDef, ns: string, body: KubeObject, version?: string): void {
+    if (!isObj(body) || !isObj(body.metadata)) throw badRequest('Object \'metadata\' is missing');
+    const gv = apiVersionOf(res.group, version ?? res.versions[0]!);
+    if (body.kind && body.kind !== res.kind) throw badRequest(`the kind of the provided object ${body.kind} does not match the kind of the resource ${res.kind}`);
+    if (body.apiVersion && !res.versions.some((v) => apiVersionOf(res.group, v) === body.apiVersion)) {
+      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    if (res.namespaced && body.metadata.namespace && body.metadata.namespace !== ns) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+  }
+
+  create(res: ResourceDef, ns: string, body: KubeObject, opts: WriteOptions): KubeObject {
+    const input = clone(body);
+    this.checkIdentity(res, ns, input, opts.version);
+    input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
+    input.kind = res.kind;
+    const meta = input.metadata;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (!meta.name) throw invalid(res, '', [{ field: 'metadata.name', type: 'Required', detail: 'name or generateName is required' }]);
+    if (res.namespaced) meta.namespace = ns; else delete meta.namespace;
+    const nameErrs = validateName(res.kind, meta.name);
+    if (nameErrs.length) throw invalid(res, meta.name, nameErrs);
+    this.requireNamespace(res, ns, meta.name, true);
+    if (this.store.get(res, res.namespaced ? ns : '', meta.name)) throw alreadyExists(res, meta.name);
+    return this.commitCreate(res, input, opts, (o) => trackUpdate(undefined, o, opts.manager, this.timestamp()));
+  }
+
+  private commitCreate(res: ResourceDef, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject): KubeObject {
+    const meta = input.metadata;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = this.timestamp();
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (res.generation) meta.generation = 1; else delete meta.generation;
+    if (res.subresources.includes('status') && res.kind !== 'CustomResourceDefinition') delete input.status;
+    if (res.group === 'batch' && res.kind === 'Job') generateJobSelector(input);
+    if (!res.group && res.kind === 'PersistentVolumeClaim') this.admitDefaultStorageClass(input);
+    applyDefaults(input, res.group, this.alloc, !!res.crd);
+    if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(input);
+    const errs = validateObject(res.group, input, undefined);
+    if (errs.length) throw invalid(res, meta.name!, errs);
+    let out = track(input);
+    if (opts.dryRun) return this.present(res, out, opts.version);
+    out.metadata.resourceVersion = String(this.store.nextRv());
+    out = orderMetadata(out);
+    this.store.write(res, out, 'ADDED');
+    this.afterWrite(res, 'ADDED', out);
+    return this.present(res, out, opts.version);
+  }
+
+  /** DefaultStorageClass admission: claims without a class get the default one. */
+  private admitDefaultStorageClass(pvc: KubeObject): void {
+    const spec = ((pvc.spec ??= {}) as Record<string, unknown>);
+    if (spec.storageClassName !== undefined) return;
+    const scRes = this.registry.byKind('storage.k8s.io', 'StorageClass');
+    const def = scRes && this.store.list(scRes).find((sc) => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    if (def) spec.storageClassName = def.metadata.name;
+  }
+
+  /** PUT: full replacement of the main resource or of a subresource. */
+  update(res: ResourceDef, ns: string, name: string, body: KubeObject, opts: WriteOptions): KubeObject {
+    const sub = opts.subresource ?? '';
+    if (sub === 'scale') return this.writeScale(res, ns, name, body, opts);
+    const input = clone(body);
+    this.checkIdentity(res, ns, input, opts.version);
+    if (input.metadata.name && input.metadata.name !== name) throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    const live = this.store.get(res, res.namespaced ? ns : '', name);
+    if (!live) {
+      this.requireNamespace(res, ns, name, false);
+      throw notFound(res, name);
+    }
+    if (input.metadata.resourceVersion && input.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+    input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
+    input.kind = res.kind;
+    return this.commitUpdate(res, live, input, opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined));
+  }
+
+  patch(res: ResourceDef, ns: string, name: string, type: PatchType, patchBody: unknown, opts: WriteOptions & { force?: boolean }): KubeObject {
+    const sub = opts.subresource ?? '';
+    const live = this.store.get(res, res.namespaced ? ns : '', name);
+    if (sub === 'scale') {
+      if (!live) throw notFound(res, name);
+      const scale = this.scaleOf(res, live);
+      const next = applyPatch(type, scale, patchBody, 'Scale');
+      return this.writeScale(res, ns, name, next, opts);
+    }
+    const now = this.timestamp();
+    if (type === 'apply') {
+      if (!opts.manager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (!isObj(patchBody)) throw badRequest('apply patch must be an object');
+      const applied = patchBody as KubeObject;
+      this.checkIdentity(res, ns, { ...applied, metadata: applied.metadata ?? {} } as KubeObject, opts.version);
+      if (applied.metadata?.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      const merge = (l: KubeObject | undefined): KubeObject => {
+        try {
+          return serverSideApply(l ? this.present(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined });
+        } catch (e) {
+          if (e instanceof ApplyConflictError) throw applyConflict(res, name, e);
+          throw fromMergeError(e);
+        }
+      };
+      if (!live) {
+        if (sub) throw notFound(res, name);
+        const nameErrs = validateName(res.kind, name);
+        if (nameErrs.length) throw invalid(res, name, nameErrs);
+        this.requireNamespace(res, ns, name, true);
+        const input = clone(applied);
+        input.metadata = { ...(input.metadata ?? {}), name };
+        this.checkIdentity(res, ns, input, opts.version);
+        input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
+        input.kind = res.kind;
+        if (res.namespaced) input.metadata.namespace = ns;
+        return this.commitCreate(res, input, opts, () => {
+          const merged = merge(undefined);
+          // The merged object must carry what create() prepared (uid, defaults) plus the apply entry.
+          return { ...input, metadata: { ...input.metadata, managedFields: merged.metadata.managedFields } };
+        });
+      }
+      const merged = merge(live);
+      if (res.namespaced) merged.metadata.namespace = ns;
+      merged.metadata.name = name;
+      return this.commitUpdate(res, live, merged, opts, (o) => o);
+    }
+    if (!live) {
+      this.requireNamespace(res, ns, name, false);
+      throw notFound(res, name);
+    }
+    let next: KubeObject;
+    try {
+      next = applyPatch(type, this.present(res, live, opts.version), patchBody, res.kind);
+    } catch (e) {
+      throw fromMergeError(e);
+    }
+    if (!isObj(next) || !isObj(next.metadata)) throw badRequest('patch removed metadata');
+    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+    return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined));
+  }
+
+  private commitUpdate(res: ResourceDef, live: KubeObject, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject): KubeObject {
+    const sub = opts.subresource ?? '';
+    let next: KubeObject;
+    if (sub === 'status') {
+      // Status writes change only status (and managedFields).
+      next = clone(live);
+      if (input.status === undefined) delete next.status; else next.status = clone(input.status);
+    } else {
+      next = clone(input);
+      next.metadata = { ...next.metadata };
+      if (res.subresources.includes('status') && res.kind !== 'CustomResourceDefinition') {
+        if (live.status === undefined) delete next.status; else next.status = clone(live.status);
+      }
+      // Immutable system metadata.
+      for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'name'] as const) {
+        if (live.metadata[k] === undefined) delete next.metadata[k]; else (next.metadata as Record<string, unknown>)[k] = live.metadata[k];
+      }
+      if (res.group === 'batch' && res.kind === 'Job' && isObj(next.spec) && !next.spec.selector) next.spec.selector = (live.spec as any)?.selector;
+      applyDefaults(next, res.group, this.alloc, !!res.crd);
+      if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(next);
+      if (res.kind === 'Namespace' && !res.group && live.metadata.deletionTimestamp) next.status = clone(live.status);
+      const errs = validateObject(res.group, next, live);
+      if (errs.length) throw invalid(res, live.metadata.name!, errs);
+      if (live.metadata.deletionTimestamp) {
+        const added = (next.metadata.finalizers ?? []).filter((f) => !(live.metadata.finalizers ?? []).includes(f));
+        if (added.length) throw invalid(res, live.metadata.name!, [{ field: 'metadata.finalizers', type: 'Forbidden', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
+      }
+      if (res.generation && generationChanged(res, live, next)) next.metadata.generation = (live.metadata.generation ?? 0) + 1;
+    }
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    next = track(next);
+    if (sameContent({ ...next, apiVersion: live.apiVersion }, live)) return this.present(res, live, opts.version);
+    if (opts.dryRun) return this.present(res, next, opts.version);
+    next.metadata.resourceVersion = String(this.store.nextRv());
+    next = orderMetadata(next);
+    // Removing the last finalizer of an object being deleted completes the deletion.
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !isNamespaceWaiting(res, next)) {
+      this.store.write(res, next, 'MODIFIED');
+      this.finalDelete(res, next, 'Background');
+      return this.present(res, next, opts.version);
+    }
+    this.store.write(res, next, 'MODIFIED');
+    this.afterWrite(res, 'MODIFIED', next, live);
+    return this.present(res, next, opts.version);
+  }
+
+  scaleOf(res: ResourceDef, o: KubeObject): KubeObject {
+    const spec = o.spec as any;
+    const status = o.status as any;
+    return {
+      kind: 'Scale', apiVersion: 'autoscaling/v1',
+      metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+      spec: { replicas: spec?.replicas ?? 0 },
+      status: { replicas: status?.replicas ?? 0, selector: selectorString(spec?.selector) },
+    };
+  }
+
+  private writeScale(res: ResourceDef, ns: string, name: string, body: KubeObject, opts: WriteOptions): KubeObject {
+    if (!res.subresources.includes('scale')) throw notFound(res, name);
+    const live = this.store.get(res, res.namespaced ? ns : '', name);
+    if (!live) throw notFound(res, name);
+    if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+    const replicas = (body.spec as any)?.replicas;
+    if (typeof replicas !== 'number' || replicas < 0) {
+      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+    }
+    const next = clone(live);
+    (next.spec as any) = { ...(next.spec as any), replicas };
+    const out = this.commitUpdate(res, live, next, { ...opts, subresource: '' }, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), 'scale'));
+    return this.scaleOf(res, out);
+  }
+
+  /** DELETE one object. Returns the object when deletion is pending (finalizers), else a Success status. */
+  delete(res: ResourceDef, ns: string, name: string, opts: { propagationPolicy?: string; dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string }; version?: string }): { pending: boolean; object: KubeObject } {
+    const live = this.store.get(res, res.namespaced ? ns : '', name);
+    if (!live) throw notFound(res, name);
+    if (opts.preconditions?.uid && opts.preconditions.uid !== live.metadata.uid) {
+      throw conflict(res, name, `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${live.metadata.uid}`);
+    }
+    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== live.metadata.resourceVersion) {
+      throw conflict(res, name, `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+    }
+    if (opts.dryRun) return { pending: false, object: this.present(res, live, opts.version) };
+    const policy = opts.propagationPolicy ?? (res.group === 'batch' && res.kind === 'Job' ? 'Orphan' : 'Background');
+    const isNs = res.kind === 'Namespace' && !res.group;
+    let finalizers = [...(live.metadata.finalizers ?? [])];
+    if (policy === 'Foreground' && this.dependentsOf(live.metadata.uid!).length > 0 && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (finalizers.length > 0 || isNs) {
+      if (live.metadata.deletionTimestamp) return { pending: true, object: this.present(res, live, opts.version) };
+      const next = clone(live);
+      next.metadata.deletionTimestamp = this.timestamp();
+      next.metadata.deletionGracePeriodSeconds = 0;
+      if (finalizers.length) next.metadata.finalizers = finalizers;
+      if (isNs) {
+        next.status = {
+          phase: 'Terminating',
+          conditions: [],
+        };
+      }
+      next.metadata.resourceVersion = String(this.store.nextRv());
+      this.store.write(res, next, 'MODIFIED');
+      if (isNs) this.track(this.finalizeNamespace(name));
+      if (finalizers.includes('foregroundDeletion')) this.track(this.foreground(res, next));
+      return { pending: true, object: this.present(res, next, opts.version) };
+    }
+    const gone = this.finalDelete(res, live, policy);
+    return { pending: false, object: this.present(res, gone, opts.version) };
+  }
+
+  /** Removes the object now, records DELETED and collects dependents per the propagation policy. */
+  private finalDelete(res: ResourceDef, live: KubeObject, policy: string): KubeObject {
+    const gone = clone(live);
+    gone.metadata.resourceVersion = String(this.store.nextRv());
+    this.store.remove(res, gone);
+    this.afterWrite(res, 'DELETED', gone, live);
+    this.collectDependents(gone.metadata.uid!, policy);
+    return gone;
+  }
+
+  dependentsOf(uid: string): Array<{ res: ResourceDef; obj: KubeObject }> {
+    const out: Array<{ res: ResourceDef; obj: KubeObject }> = [];
+    for (const res of this.registry.all()) {
+      for (const obj of this.store.list(res)) {
+        if ((obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) out.push({ res, obj });
+      }
+    }
+    return out;
+  }
+
+  private collectDependents(uid: string, policy: string): void {
+    for (const { res, obj } of this.dependentsOf(uid)) {
+      const live = this.store.get(res, obj.metadata.namespace ?? '', obj.metadata.name!);
+      if (!live) continue;
+      const refs = (live.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      const ownersLeft = refs.some((r) => this.existsUid(String(r.uid)));
+      if (policy === 'Orphan' || ownersLeft) {
+        const next = clone(live);
+        if (refs.length) next.metadata.ownerReferences = refs; else delete next.metadata.ownerReferences;
+        next.metadata.resourceVersion = String(this.store.nextRv());
+        this.store.write(res, next, 'MODIFIED');
+        continue;
+      }
+      try { this.delete(res, live.metadata.namespace ?? '', live.metadata.name!, { propagationPolicy: 'Background' }); } catch { /* already gone */ }
+    }
+  }
+
+  private existsUid(uid: string): boolean {
+    for (const res of this.registry.all()) for (const o of this.store.list(res)) if (o.metadata.uid === uid) return true;
+    return false;
+  }
+
+  private async foreground(res: ResourceDef, owner: KubeObject): Promise<void> {
+    await Promise.resolve();
+    this.collectDependents(owner.metadata.uid!, 'Background');
+    const live = this.store.get(res, owner.metadata.namespace ?? '', owner.metadata.name!);
+    if (!live) return;
+    const next = clone(live);
+    next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion');
+    if (next.metadata.finalizers.length === 0) { delete next.metadata.finalizers; this.finalDelete(res, next, 'Background'); return; }
+    next.metadata.resourceVersion = String(this.store.nextRv());
+    this.store.write(res, next, 'MODIFIED');
+  }
+
+  /** Namespace controller: delete the contents, wait for their finalizers, then drop the namespace. */
+  private async finalizeNamespace(ns: string): Promise<void> {
+    const nsRes = this.registry.byKind('', 'Namespace')!;
+    for (let round = 0; round < 10000; round++) {
+      await new Promise((r) => setTimeout(r, round === 0 ? 0 : 20));
+      const live = this.store.get(nsRes, '', ns);
+      if (!live || !live.metadata.deletionTimestamp) return;
+      let left = 0;
+      for (const res of this.registry.all()) {
+        if (!res.namespaced) continue;
+        for (const o of this.store.list(res, ns)) {
+          left++;
+          if (!o.metadata.deletionTimestamp) {
+            try { this.delete(res, ns, o.metadata.name!, { propagationPolicy: 'Background' }); } catch { /* raced */ }
+          }
+        }
+      }
+      if (left > 0) continue;
+      const cur = this.store.get(nsRes, '', ns);
+      if (!cur) return;
+      if ((cur.metadata.finalizers ?? []).length > 0) continue; // someone else's finalizer
+      this.finalDelete(nsRes, cur, 'Background');
+      return;
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Resolves when background deletions have finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  deleteCollection(res: ResourceDef, ns: string | undefined, opts: ListOptions & { propagationPolicy?: string; dryRun?: boolean }): KubeObject[] {
+    const { items } = this.list(res, ns, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
+    const out: KubeObject[] = [];
+    for (const o of items) {
+      try { out.push(this.delete(res, o.metadata.namespace ?? '', o.metadata.name!, opts).object); } catch { /* gone meanwhile */ }
+    }
+    return out;
+  }
+
+  private afterWrite(res: ResourceDef, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, old?: KubeObject): void {
+    if (res.group === 'apiextensions.k8s.io' && res.kind === 'CustomResourceDefinition') this.syncCrd(type, obj, old);
+    this.onChange(res, type, obj, old);
+  }
+
+  private syncCrd(type: string, crd: KubeObject, old?: KubeObject): void {
+    const prev = old ? resourceFromCrd(old as any) : undefined;
+    const next = type === 'DELETED' ? undefined : resourceFromCrd(crd as any);
+    if (prev && (!next || prev.group !== next.group || prev.plural !== next.plural)) {
+      const def = this.registry.byPlural(prev.group, prev.versions[0]!, prev.plural);
+      if (def) for (const o of this.store.list(def)) this.finalDelete(def, o, 'Background');
+      this.registry.remove(prev.group, prev.plural);
+      this.store.dropResource(prev);
+    }
+    if (next) this.registry.add(next);
+  }
+
+  /** Out-of-band write for tests: stores the object as-is (with a new resourceVersion), bypassing validation. */
+  putRaw(res: ResourceDef, obj: KubeObject): KubeObject {
+    const o = clone(obj);
+    o.apiVersion = apiVersionOf(res.group, res.versions[0]!);
+    const live = this.store.get(res, o.metadata.namespace ?? '', o.metadata.name!);
+    o.metadata.uid ??= live?.metadata.uid ?? randomUUID();
+    o.metadata.creationTimestamp ??= live?.metadata.creationTimestamp ?? this.timestamp();
+    o.metadata.resourceVersion = String(this.store.nextRv());
+    this.store.write(res, o, live ? 'MODIFIED' : 'ADDED');
+    this.afterWrite(res, live ? 'MODIFIED' : 'ADDED', o, live);
+    return clone(o);
+  }
+
+  /** Controller status write: replaces status without bumping generation; no-op when unchanged. */
+  writeStatus(res: ResourceDef, live: KubeObject, status: unknown, manager = 'kube-controller-manager', annotations?: Record<string, string>): KubeObject {
+    const next = clone(live);
+    next.status = clone(status);
+    // Status updates carry annotations through (the deployment controller records its revision this way).
+    const annChanged = annotations && JSON.stringify({ ...live.metadata.annotations, ...annotations }) !== JSON.stringify(live.metadata.annotations ?? {});
+    if (JSON.stringify(next.status) === JSON.stringify(live.status) && !annChanged) return live;
+    return this.commitUpdate(res, live, next, { manager, subresource: 'status' }, (o) => {
+      if (annChanged) o.metadata.annotations = { ...(o.metadata.annotations ?? {}), ...annotations };
+      return trackUpdate(live, o, manager, this.timestamp(), 'status');
+    });
+  }
+
+  /** Controller write of the main resource (spec/metadata), e.g. scaling a ReplicaSet. */
+  writeObject(res: ResourceDef, live: KubeObject, next: KubeObject, manager = 'kube-controller-manager'): KubeObject {
+    return this.commitUpdate(res, live, next, { manager }, (o) => trackUpdate(live, o, manager, this.timestamp()));
+  }
+
+  createInternal(res: ResourceDef, obj: KubeObject, manager = 'kube-controller-manager'): KubeObject {
+    return this.create(res, obj.metadata.namespace ?? '', obj, { manager });
+  }
+}
+
+function isNamespaceWaiting(res: ResourceDef, o: KubeObject): boolean {
+  return res.kind === 'Namespace' && !res.group;
+}
+
+function applyPatch(type: PatchType, live: KubeObject, body: unknown, kind: string): KubeObject {
+  switch (type) {
+    case 'merge': return jsonMergePatch(live, body);
+    case 'json': return jsonPatch(live, body);
+    case 'strategic': return strategicMergePatch(live, body, kind);
+    default: throw unsupportedMediaType(type);
+  }
+}
+
+function applyConflict(res: ResourceDef, name: string, e: ApplyConflictError): ApiError {
+  return new ApiError(409, 'Conflict', e.message, { name, group: res.group || undefined, kind: res.plural, causes: e.causes() });
+}
+
+/** Merge-module errors carry the status and reason the API server answers with. */
+function fromMergeError(e: unknown): unknown {
+  if (e instanceof ApiError) return e;
+  if (e instanceof MergeError) return new ApiError(e.status, e.reason, e.message);
+  return new ApiError(422, 'Invalid', (e as Error)?.message ?? String(e));
+}
+
+function generationChanged(res: ResourceDef, old: KubeObject, next: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const c: Record<string, unknown> = { ...o };
+    delete c.metadata; delete c.status; delete c.apiVersion; delete c.kind;
+    return JSON.stringify(c);
+  };
+  if (res.crd || !('spec' in next || 'spec' in old)) return strip(old) !== strip(next);
+  if (JSON.stringify(old.spec ?? null) !== JSON.stringify(next.spec ?? null)) return true;
+  // Deployment annotations are copied to ReplicaSets, so they bump generation too (registry/apps/deployment).
+  if (res.group === 'apps' && res.kind === 'Deployment') {
+    return JSON.stringify(old.metadata.annotations ?? {}) !== JSON.stringify(next.metadata.annotations ?? {});
+  }
+  return false;
+}
+
+function generateJobSelector(job: KubeObject): void {
+  const spec = (job.spec ??= {}) as any;
+  if (spec.manualSelector === true) return;
+  const uid = job.metadata.uid!;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  spec.template ??= {};
+  spec.template.metadata ??= {};
+  spec.template.metadata.labels = {
+    ...(spec.template.metadata.labels ?? {}),
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+    'controller-uid': uid,
+    'job-name': job.metadata.name,
+  };
+  if (!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) job.metadata.labels = { ...spec.template.metadata.labels };
+}
+
+function crdStatus(crd: KubeObject): void {
+  const spec = crd.spec as any;
+  crd.status = {
+    acceptedNames: { ...(spec?.names ?? {}) },
+    conditions: [
+      { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: (crd.metadata.creationTimestamp ?? '') },
+      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: (crd.metadata.creationTimestamp ?? '') },
+    ],
+    storedVersions: (spec?.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
+  };
+}
+
+/** Metadata keys in the order the API server serializes ObjectMeta (stable, readable YAML). */
+const META_ORDER = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
+function orderMetadata(o: KubeObject): KubeObject {
+  const m: Record<string, unknown> = {};
+  for (const k of META_ORDER) if (o.metadata[k] !== undefined) m[k] = o.metadata[k];
+  for (const [k, v] of Object.entries(o.metadata)) if (!(k in m) && v !== undefined) m[k] = v;
+  const { apiVersion, kind, metadata: _m, ...rest } = o;
+  return { apiVersion, kind, metadata: m as KubeObject['metadata'], ...rest };
+}
+
+export { labelSelectorReqs };

@@ -1,0 +1,500 @@
+// A small stand-in for kube-controller-manager and the kubelet: Deployments get ReplicaSets and Pods,
+// Pods turn Ready after `readyDelayMs` (never, when an image matches `failImagePattern`), workload
+// status follows (observedGeneration, replica counts, conditions), Deployments that do not finish
+// within their progress deadline get Progressing=False/ProgressDeadlineExceeded, Jobs complete,
+// LoadBalancer Services get an ingress IP, claims bind, namespaces get their default ServiceAccount.
+// Time is the wall clock plus an offset that `tick()` advances, so tests need not sleep.
+import type { KubeObject } from '../../src/core/model/object.ts';
+import { randomSuffix, type KubeApi } from './api.ts';
+import type { ResourceDef } from './resources.ts';
+import { NODE_NAME } from './seed.ts';
+
+export interface RolloutOptions {
+  /** Time from pod creation to Ready. Default 100 ms. */
+  readyDelayMs?: number;
+  /** Containers whose image matches never become ready (ImagePullBackOff). */
+  failImagePattern?: RegExp;
+  /** Overrides every Deployment's spec.progressDeadlineSeconds (scaled deadlines for tests). */
+  progressDeadlineMs?: number;
+  /** No timers: nothing becomes ready until `tick()`. */
+  manual?: boolean;
+}
+
+type Obj = Record<string, any>;
+const MANAGER = 'kube-controller-manager';
+
+/** controller.ComputeHash: fnv-32a of the template, printed in decimal, then SafeEncodeString. */
+export function podTemplateHash(template: unknown, collisionCount = 0): string {
+  let h = 0x811c9dc5;
+  const text = JSON.stringify(template) + (collisionCount ? String(collisionCount) : '');
+  for (const byte of Buffer.from(text, 'utf8')) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...String(h)].map((c) => alphabet[c.charCodeAt(0) % alphabet.length]).join('');
+}
+
+export class RolloutSimulator {
+  private queue = new Map<string, () => void>();
+  private flushing = false;
+  private scheduled = false;
+  private offset = 0;
+  private timers = new Map<string, { due: number; handle?: NodeJS.Timeout }>();
+  private readyAt = new Map<string, number>(); // pod uid -> time it turns ready
+  private progressSince = new Map<string, { hash: string; since: number }>(); // deployment uid
+  private stopped = false;
+  private readonly delay: number;
+
+  constructor(private readonly api: KubeApi, private readonly opts: RolloutOptions) {
+    this.delay = opts.readyDelayMs ?? 100;
+  }
+
+  now(): number { return Date.now() + this.offset; }
+  private iso(t = this.now()): string { return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) if (t.handle) clearTimeout(t.handle);
+    this.timers.clear();
+  }
+
+  /** Advances the simulated clock past every pending deadline and reconciles. */
+  tick(): void {
+    let maxDue = this.now();
+    for (const t of this.timers.values()) maxDue = Math.max(maxDue, t.due);
+    this.offset += maxDue - this.now() + 1;
+    for (const [key, t] of this.timers) { if (t.handle) clearTimeout(t.handle); this.timers.delete(key); }
+    this.reconcileAll();
+    this.flush();
+  }
+
+  observe(res: ResourceDef, type: string, obj: KubeObject, _old?: KubeObject): void {
+    if (this.stopped) return;
+    const ns = obj.metadata.namespace ?? '';
+    const name = obj.metadata.name!;
+    if (type === 'DELETED') {
+      this.readyAt.delete(obj.metadata.uid!);
+      this.progressSince.delete(obj.metadata.uid!);
+    } else {
+      this.enqueue(res, ns, name);
+    }
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      if (!ref.controller) continue;
+      const owner = this.api.registry.byKind(String(ref.apiVersion ?? '').split('/').length > 1 ? String(ref.apiVersion).split('/')[0]! : '', String(ref.kind));
+      if (owner) this.enqueue(owner, ns, String(ref.name));
+    }
+  }
+
+  private enqueue(res: ResourceDef, ns: string, name: string): void {
+    if (!RECONCILED.has(gk(res))) return;
+    this.queue.set(`${gk(res)}/${ns}/${name}`, () => this.reconcile(res, ns, name));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => { this.scheduled = false; this.flush(); });
+    }
+  }
+
+  private flush(): void {
+    if (this.flushing || this.stopped) return;
+    this.flushing = true;
+    try {
+      for (let i = 0; i < 10000 && this.queue.size > 0; i++) {
+        const [key, fn] = this.queue.entries().next().value!;
+        this.queue.delete(key);
+        try { fn(); } catch { /* object changed or vanished meanwhile; the next event retries */ }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private reconcileAll(): void {
+    for (const res of this.api.registry.all()) {
+      if (!RECONCILED.has(gk(res))) continue;
+      for (const o of this.api.store.list(res)) this.enqueue(res, o.metadata.namespace ?? '', o.metadata.name!);
+    }
+  }
+
+  /** Re-reconciles `key` at `due` (simulated time) unless manual. */
+  private at(due: number, res: ResourceDef, ns: string, name: string): void {
+    const key = `${gk(res)}/${ns}/${name}`;
+    const existing = this.timers.get(key);
+    if (existing && existing.due <= due) return;
+    if (existing?.handle) clearTimeout(existing.handle);
+    const entry: { due: number; handle?: NodeJS.Timeout } = { due };
+    if (!this.opts.manual) {
+      entry.handle = setTimeout(() => { this.timers.delete(key); this.enqueue(res, ns, name); }, Math.max(0, due - this.now()) + 1);
+      entry.handle.unref?.();
+    }
+    this.timers.set(key, entry);
+  }
+
+  private def(group: string, kind: string): ResourceDef { return this.api.registry.byKind(group, kind)!; }
+
+  private reconcile(res: ResourceDef, ns: string, name: string): void {
+    const obj = this.api.store.get(res, ns, name) as Obj | undefined;
+    if (!obj || obj.metadata.deletionTimestamp && res.kind !== 'Namespace') return;
+    switch (gk(res)) {
+      case 'Namespace': return this.namespace(obj);
+      case 'Pod': return this.pod(res, obj);
+      case 'apps/ReplicaSet': return this.replicaSet(res, obj);
+      case 'apps/Deployment': return this.deployment(res, obj);
+      case 'apps/StatefulSet': return this.statefulSet(res, obj);
+      case 'apps/DaemonSet': return this.daemonSet(res, obj);
+      case 'batch/Job': return this.job(res, obj);
+      case 'Service': return this.service(res, obj);
+      case 'PersistentVolumeClaim': return this.claim(res, obj);
+    }
+  }
+
+  // ---- namespaces ----
+
+  private namespace(ns: Obj): void {
+    if (ns.metadata.deletionTimestamp) return;
+    const name = ns.metadata.name;
+    const sa = this.def('', 'ServiceAccount');
+    if (!this.api.store.get(sa, name, 'default')) {
+      this.api.create(sa, name, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } }, { manager: MANAGER });
+    }
+    const cm = this.def('', 'ConfigMap');
+    if (!this.api.store.get(cm, name, 'kube-root-ca.crt')) {
+      this.api.create(cm, name, {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: name, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+        data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nZHJpZnRndWFyZC1lbXVsYXRvcg==\n-----END CERTIFICATE-----\n' },
+      }, { manager: MANAGER });
+    }
+  }
+
+  // ---- pods ----
+
+  private failing(spec: Obj | undefined): boolean {
+    const re = this.opts.failImagePattern;
+    if (!re) return false;
+    return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].some((c: Obj) => re.test(String(c.image ?? '')));
+  }
+
+  private pod(res: ResourceDef, pod: Obj): void {
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    const uid = pod.metadata.uid;
+    if (!this.readyAt.has(uid)) this.readyAt.set(uid, this.now() + this.delay);
+    const due = this.readyAt.get(uid)!;
+    const failing = this.failing(pod.spec);
+    const ready = !failing && this.now() >= due;
+    const created = pod.metadata.creationTimestamp;
+    const containers: Obj[] = pod.spec?.containers ?? [];
+    const qos = containers.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length) ? 'Burstable' : 'BestEffort';
+    const isJob = (pod.metadata.ownerReferences ?? []).some((r: Obj) => r.kind === 'Job');
+    const succeeded = ready && isJob;
+    const status: Obj = {
+      phase: succeeded ? 'Succeeded' : ready ? 'Running' : 'Pending',
+      conditions: [
+        { type: 'PodReadyToStartContainers', status: ready || failing ? 'True' : 'False', lastTransitionTime: created },
+        { type: 'Initialized', status: 'True', lastTransitionTime: created },
+        { type: 'Ready', status: ready && !succeeded ? 'True' : 'False', lastTransitionTime: ready ? this.iso(due) : created, ...(ready && !succeeded ? {} : { reason: succeeded ? 'PodCompleted' : 'ContainersNotReady', message: succeeded ? undefined : `containers with unready status: [${containers.map((c) => c.name).join(' ')}]` }) },
+        { type: 'ContainersReady', status: ready && !succeeded ? 'True' : 'False', lastTransitionTime: ready ? this.iso(due) : created },
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: created },
+      ].map((c) => JSON.parse(JSON.stringify(c))),
+      hostIP: '172.18.0.2', hostIPs: [{ ip: '172.18.0.2' }],
+      podIP: `10.244.0.${(hash32(uid) % 250) + 2}`, podIPs: [{ ip: `10.244.0.${(hash32(uid) % 250) + 2}` }],
+      startTime: created,
+      qosClass: qos,
+      containerStatuses: containers.map((c) => ({
+        name: c.name, image: c.image, imageID: ready ? `${c.image}@sha256:${'0'.repeat(64)}` : '',
+        ready: ready && !succeeded, started: ready && !succeeded, restartCount: 0,
+        state: succeeded ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: this.iso(due), finishedAt: this.iso(due) } }
+          : ready ? { running: { startedAt: this.iso(due) } }
+          : failing ? { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } }
+          : { waiting: { reason: 'ContainerCreating' } },
+        ...(ready ? { containerID: `containerd://${uid.replace(/-/g, '')}` } : {}),
+      })),
+    };
+    const live = this.api.store.get(res, pod.metadata.namespace, pod.metadata.name)!;
+    if (!live.spec || !(live.spec as Obj).nodeName) {
+      const next = structuredClone(live);
+      (next.spec as Obj).nodeName = NODE_NAME;
+      this.api.writeObject(res, live, next, 'kube-scheduler');
+    }
+    const cur = this.api.store.get(res, pod.metadata.namespace, pod.metadata.name)!;
+    this.api.writeStatus(res, cur, status, 'kubelet');
+    if (!ready && !failing) this.at(due, res, pod.metadata.namespace, pod.metadata.name);
+  }
+
+  private podsOwnedBy(owner: Obj): KubeObject[] {
+    return this.api.store.list(this.def('', 'Pod'), owner.metadata.namespace)
+      .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid));
+  }
+
+  private newPod(owner: Obj, ownerKind: string, ownerApi: string, name: string, extraLabels: Record<string, string>, template: Obj): void {
+    const meta = template?.metadata ?? {};
+    this.api.create(this.def('', 'Pod'), owner.metadata.namespace, {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: {
+        name, namespace: owner.metadata.namespace,
+        labels: { ...(meta.labels ?? {}), ...extraLabels },
+        ...(meta.annotations ? { annotations: meta.annotations } : {}),
+        ownerReferences: [{ apiVersion: ownerApi, kind: ownerKind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: structuredClone(template?.spec ?? {}),
+    }, { manager: MANAGER });
+  }
+
+  private ready(p: KubeObject): boolean {
+    return ((p.status as Obj)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+  }
+
+  // ---- replica sets ----
+
+  private replicaSet(res: ResourceDef, rs: Obj): void {
+    const want = rs.spec?.replicas ?? 1;
+    const pods = this.podsOwnedBy(rs).filter((p) => !p.metadata.deletionTimestamp);
+    const hash = rs.metadata.labels?.['pod-template-hash'];
+    for (let i = pods.length; i < want; i++) {
+      this.newPod(rs, 'ReplicaSet', 'apps/v1', `${rs.metadata.name}-${randomSuffix()}`, hash ? { 'pod-template-hash': hash } : {}, rs.spec?.template);
+    }
+    const podRes = this.def('', 'Pod');
+    for (const p of pods.slice(want)) {
+      try { this.api.delete(podRes, p.metadata.namespace!, p.metadata.name!, {}); } catch { /* gone */ }
+    }
+    const now = this.podsOwnedBy(rs);
+    const ready = now.filter((p) => this.ready(p)).length;
+    const live = this.api.store.get(res, rs.metadata.namespace, rs.metadata.name)!;
+    this.api.writeStatus(res, live, {
+      replicas: now.length, fullyLabeledReplicas: now.length, readyReplicas: ready, availableReplicas: ready,
+      terminatingReplicas: 0, observedGeneration: rs.metadata.generation,
+    });
+  }
+
+  // ---- deployments ----
+
+  private deployment(res: ResourceDef, d: Obj): void {
+    const rsRes = this.def('apps', 'ReplicaSet');
+    const ns = d.metadata.namespace;
+    const want = d.spec?.replicas ?? 1;
+    const hash = podTemplateHash(d.spec?.template);
+    const owned = this.api.store.list(rsRes, ns).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) as Obj[];
+    let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    const revisions = owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
+    const maxRev = Math.max(0, ...revisions);
+    let revision = current ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? maxRev) : maxRev + 1;
+    let created = false;
+    if (!current) {
+      const template = structuredClone(d.spec?.template ?? {});
+      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
+      current = this.api.create(rsRes, ns, {
+        apiVersion: 'apps/v1', kind: 'ReplicaSet',
+        metadata: {
+          name: `${d.metadata.name}-${hash}`, namespace: ns,
+          labels: { ...(d.spec?.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
+          annotations: { 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d, want)), 'deployment.kubernetes.io/revision': String(revision) },
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        },
+        spec: {
+          replicas: d.spec?.paused ? 0 : want,
+          selector: { ...(d.spec?.selector ?? {}), matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+          template,
+          ...(d.spec?.minReadySeconds ? { minReadySeconds: d.spec.minReadySeconds } : {}),
+        },
+      }, { manager: MANAGER }) as Obj;
+      created = true;
+      this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
+    } else if (current.spec?.replicas !== want) {
+      const next = structuredClone(current);
+      next.spec.replicas = want;
+      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d, want)) };
+      current = this.api.writeObject(rsRes, this.api.store.get(rsRes, ns, current.metadata.name)!, next as KubeObject, MANAGER) as Obj;
+    }
+    if (maxRev >= revision && !created && revisions.filter((r) => r === revision).length === 0) revision = maxRev;
+    const cur = this.api.store.get(rsRes, ns, current.metadata.name) as Obj;
+    const newReady = cur.status?.readyReplicas ?? 0;
+    const olds = owned.filter((rs) => rs.metadata.name !== cur.metadata.name);
+    // Old ReplicaSets scale down once the new one is fully available (a rollout with full surge).
+    if (newReady >= want) {
+      for (const rs of olds) {
+        if ((rs.spec?.replicas ?? 0) === 0) continue;
+        const live = this.api.store.get(rsRes, ns, rs.metadata.name)!;
+        const next = structuredClone(live) as Obj;
+        next.spec.replicas = 0;
+        this.api.writeObject(rsRes, live, next as KubeObject, MANAGER);
+      }
+    }
+    const all = [cur, ...olds.map((rs) => this.api.store.get(rsRes, ns, rs.metadata.name) as Obj).filter(Boolean)];
+    const total = all.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
+    const readyAll = all.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0);
+    const updated = cur.status?.replicas ?? 0;
+    const complete = updated === want && newReady >= want && total === want;
+    const minAvailable = want - unavailable(d, want);
+    const prev: Obj[] = d.status?.conditions ?? [];
+    const t = this.iso();
+    const cond = (type: string, status: string, reason: string, message: string): Obj => {
+      const old = prev.find((c) => c.type === type);
+      const same = old && old.status === status;
+      return { type, status, lastUpdateTime: same && old.reason === reason ? old.lastUpdateTime : t, lastTransitionTime: same ? old.lastTransitionTime : t, reason, message };
+    };
+    const rsName = cur.metadata.name;
+    const since = this.progressSince.get(d.metadata.uid);
+    if (!since || since.hash !== hash) this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
+    const deadlineMs = this.opts.progressDeadlineMs ?? (d.spec?.progressDeadlineSeconds ?? 600) * 1000;
+    const started = this.progressSince.get(d.metadata.uid)!.since;
+    const oldProgress = prev.find((c) => c.type === 'Progressing');
+    let progressing: Obj;
+    if (complete) progressing = cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`);
+    else if (oldProgress?.reason === 'ProgressDeadlineExceeded' || this.now() - started >= deadlineMs) progressing = cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`);
+    else if (created || !oldProgress) progressing = cond('Progressing', 'True', created ? 'NewReplicaSetCreated' : 'ReplicaSetUpdated', created ? `Created new replica set "${rsName}"` : `ReplicaSet "${rsName}" is progressing.`);
+    else progressing = cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
+    if (!complete && progressing.status === 'True') this.at(started + deadlineMs, res, ns, d.metadata.name);
+    const available = readyAll >= minAvailable
+      ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
+      : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
+    const status: Obj = {
+      observedGeneration: d.metadata.generation,
+      replicas: total, updatedReplicas: updated, readyReplicas: readyAll, availableReplicas: readyAll,
+      ...(total - readyAll > 0 ? { unavailableReplicas: Math.max(0, want - readyAll) } : {}),
+      terminatingReplicas: 0,
+      conditions: [available, progressing],
+    };
+    for (const k of ['readyReplicas', 'availableReplicas', 'replicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
+    const live = this.api.store.get(res, ns, d.metadata.name)!;
+    this.api.writeStatus(res, live, status, MANAGER, { 'deployment.kubernetes.io/revision': String(revision) });
+  }
+
+  // ---- stateful sets ----
+
+  private statefulSet(res: ResourceDef, s: Obj): void {
+    const ns = s.metadata.namespace;
+    const want = s.spec?.replicas ?? 1;
+    const revision = `${s.metadata.name}-${podTemplateHash(s.spec?.template)}`;
+    const podRes = this.def('', 'Pod');
+    const pods = this.podsOwnedBy(s);
+    for (const p of pods) {
+      const ordinal = Number(p.metadata.name!.slice(s.metadata.name.length + 1));
+      if (p.metadata.deletionTimestamp) continue;
+      if (ordinal >= want || p.metadata.labels?.['controller-revision-hash'] !== revision) {
+        try { this.api.delete(podRes, ns, p.metadata.name!, {}); } catch { /* gone */ }
+      }
+    }
+    const pvcRes = this.def('', 'PersistentVolumeClaim');
+    for (let i = 0; i < want; i++) {
+      const name = `${s.metadata.name}-${i}`;
+      for (const t of s.spec?.volumeClaimTemplates ?? []) {
+        const claim = `${t.metadata?.name}-${name}`;
+        if (!this.api.store.get(pvcRes, ns, claim)) {
+          this.api.create(pvcRes, ns, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, namespace: ns, labels: { ...(s.spec?.selector?.matchLabels ?? {}) } }, spec: structuredClone(t.spec ?? {}) }, { manager: MANAGER });
+        }
+      }
+      if (!this.api.store.get(podRes, ns, name)) {
+        this.newPod(s, 'StatefulSet', 'apps/v1', name, { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) }, s.spec?.template);
+      }
+    }
+    const now = this.podsOwnedBy(s).filter((p) => !p.metadata.deletionTimestamp);
+    const ready = now.filter((p) => this.ready(p)).length;
+    const updated = now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+    const live = this.api.store.get(res, ns, s.metadata.name)!;
+    this.api.writeStatus(res, live, {
+      observedGeneration: s.metadata.generation, replicas: now.length, readyReplicas: ready, currentReplicas: updated,
+      updatedReplicas: updated, availableReplicas: ready, currentRevision: revision, updateRevision: revision, collisionCount: 0,
+    });
+  }
+
+  // ---- daemon sets (one node) ----
+
+  private daemonSet(res: ResourceDef, ds: Obj): void {
+    const ns = ds.metadata.namespace;
+    const hash = podTemplateHash(ds.spec?.template);
+    const podRes = this.def('', 'Pod');
+    const pods = this.podsOwnedBy(ds).filter((p) => !p.metadata.deletionTimestamp);
+    for (const p of pods) if (p.metadata.labels?.['controller-revision-hash'] !== hash) {
+      try { this.api.delete(podRes, ns, p.metadata.name!, {}); } catch { /* gone */ }
+    }
+    if (!pods.some((p) => p.metadata.labels?.['controller-revision-hash'] === hash)) {
+      this.newPod(ds, 'DaemonSet', 'apps/v1', `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation) }, ds.spec?.template);
+    }
+    const now = this.podsOwnedBy(ds).filter((p) => !p.metadata.deletionTimestamp);
+    const ready = now.filter((p) => this.ready(p)).length;
+    const live = this.api.store.get(res, ns, ds.metadata.name)!;
+    this.api.writeStatus(res, live, {
+      currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: ready,
+      numberAvailable: ready, ...(ready ? {} : { numberUnavailable: 1 }), updatedNumberScheduled: now.length,
+      observedGeneration: ds.metadata.generation,
+    });
+  }
+
+  // ---- jobs ----
+
+  private job(res: ResourceDef, j: Obj): void {
+    const ns = j.metadata.namespace;
+    const conds: Obj[] = j.status?.conditions ?? [];
+    if (conds.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) return;
+    if (j.spec?.suspend) return;
+    const completions = j.spec?.completions ?? 1;
+    const parallelism = Math.min(j.spec?.parallelism ?? 1, completions);
+    const pods = this.podsOwnedBy(j);
+    const uid = j.metadata.uid;
+    for (let i = pods.length; i < parallelism; i++) {
+      this.newPod(j, 'Job', 'batch/v1', `${j.metadata.name}-${randomSuffix()}`, { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': j.metadata.name, 'controller-uid': uid, 'job-name': j.metadata.name }, j.spec?.template);
+    }
+    const now = this.podsOwnedBy(j);
+    const done = now.filter((p) => (p.status as Obj)?.phase === 'Succeeded').length;
+    const start = j.status?.startTime ?? this.iso();
+    const t = this.iso();
+    const complete = done >= parallelism;
+    const status: Obj = complete
+      ? {
+        conditions: [
+          { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: t, lastTransitionTime: t, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+          { type: 'Complete', status: 'True', lastProbeTime: t, lastTransitionTime: t, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+        ],
+        startTime: start, completionTime: t, succeeded: completions, ready: 0, terminating: 0, uncountedTerminatedPods: {},
+      }
+      : { startTime: start, active: now.length - done, ready: 0, terminating: 0, uncountedTerminatedPods: {} };
+    const live = this.api.store.get(res, ns, j.metadata.name)!;
+    this.api.writeStatus(res, live, status, MANAGER);
+  }
+
+  // ---- services and claims ----
+
+  private service(res: ResourceDef, s: Obj): void {
+    if (s.spec?.type !== 'LoadBalancer' || (s.status?.loadBalancer?.ingress ?? []).length) return;
+    const n = [...this.api.store.list(res)].filter((x) => (x.status as Obj)?.loadBalancer?.ingress?.length).length;
+    this.api.writeStatus(res, this.api.store.get(res, s.metadata.namespace, s.metadata.name)!, { loadBalancer: { ingress: [{ ip: `172.18.255.${200 + (n % 50)}`, ipMode: 'VIP' }] } }, 'cloud-controller-manager');
+  }
+
+  private claim(res: ResourceDef, c: Obj): void {
+    if (c.status?.phase === 'Bound') return;
+    const created = Date.parse(c.metadata.creationTimestamp);
+    const due = Math.max(created, this.now() - 1000) + this.delay;
+    if (this.now() < due) { this.at(due, res, c.metadata.namespace, c.metadata.name); return; }
+    const live = this.api.store.get(res, c.metadata.namespace, c.metadata.name)!;
+    const volumeName = `pvc-${c.metadata.uid}`;
+    const next = structuredClone(live) as Obj;
+    next.spec.volumeName = volumeName;
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };
+    const written = this.api.writeObject(res, live, next as KubeObject, MANAGER);
+    this.api.writeStatus(res, written, { phase: 'Bound', accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'], capacity: { storage: c.spec?.resources?.requests?.storage ?? '1Gi' } }, MANAGER);
+  }
+}
+
+const RECONCILED = new Set(['Namespace', 'Pod', 'apps/ReplicaSet', 'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'Service', 'PersistentVolumeClaim']);
+const gk = (r: { group: string; kind: string }) => (r.group ? `${r.group}/${r.kind}` : r.kind);
+
+function hash32(s: string): number {
+  let h = 0;
+  for (const ch of s) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return h;
+}
+
+function percentOrInt(v: unknown, total: number, roundUp: boolean): number {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(String(v ?? ''));
+  if (!m) return Number(v ?? 0) || 0;
+  const x = (Number(m[1]) * total) / 100;
+  return roundUp ? Math.ceil(x) : Math.floor(x);
+}
+function surge(d: Obj, want: number): number {
+  return d.spec?.strategy?.type === 'RollingUpdate' ? percentOrInt(d.spec.strategy.rollingUpdate?.maxSurge ?? '25%', want, true) : 0;
+}
+function unavailable(d: Obj, want: number): number {
+  if (d.spec?.strategy?.type !== 'RollingUpdate') return 0;
+  const u = percentOrInt(d.spec.strategy.rollingUpdate?.maxUnavailable ?? '25%', want, false);
+  return u === 0 && surge(d, want) === 0 ? 1 : Math.min(u, want);
+}
