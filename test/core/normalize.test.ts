@@ -66,6 +66,13 @@ const cases: Array<{ name: string; desired: string; live: string; action: 'none'
     action: 'none',
   },
   {
+    name: 'an annotation with an empty value missing from live is drift (maps keep "" values)',
+    desired: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: a\n  annotations: {note: ""}\n',
+    live: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n',
+    action: 'update',
+    diffIncludes: '+    note: ""',
+  },
+  {
     name: 'emptyDir {} vs live emptyDir {} and a sizeLimit quantity',
     desired: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: busybox}]\n  volumes:\n  - name: tmp\n    emptyDir: {sizeLimit: 0.5Gi}\n  - name: cache\n    emptyDir: {}\n',
     live: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: busybox, imagePullPolicy: Always}]\n  volumes:\n  - name: cache\n    emptyDir: {}\n  - name: tmp\n    emptyDir: {sizeLimit: 512Mi}\n  - name: kube-api-access-x\n    projected: {defaultMode: 420}\n',

@@ -51,6 +51,9 @@ export interface Projection {
 const QUANTITY_PARENTS = new Set(['requests', 'limits', 'hard', 'capacity', 'allocatable', 'overhead', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'used']);
 const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit']);
 
+/** map[string]string fields: an entry with value "" is stored, so it is not a dropped zero value. */
+const STRING_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector']);
+
 const META_COMPARED = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
 const ROOT_SKIPPED = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 
@@ -289,7 +292,7 @@ class Walker {
   private leaf(d: unknown, l: unknown): [unknown, unknown] {
     if (d === l) return [d, d];
     if (l === undefined || l === null) {
-      if (this.o.builtin && isZeroScalar(d)) return [d, d];
+      if (this.o.builtin && isZeroScalar(d) && !STRING_MAPS.has(this.names[this.names.length - 2]!)) return [d, d];
       this.changed = true;
       return [d, undefined];
     }
