@@ -155,6 +155,8 @@ test('usage errors exit 2 with one line naming the help', async (t) => {
 test('failed commands exit 1 with one line, file:line first', async (t) => {
   const cases: Array<{ argv: string[]; env?: NodeJS.ProcessEnv; err: RegExp }> = [
     { argv: ['render', 'no/such/dir'], err: /^driftguard: no\/such\/dir does not exist\n$/ },
+    { argv: ['render', `${F}/cli/bomb`], err: /^driftguard: test\/fixtures\/cli\/bomb\/bomb\.yaml:1:1: document uses more than 100 YAML alias expansions .*refused\n$/ },
+    { argv: ['render', `${F}/cli/dup`], err: /^driftguard: test\/fixtures\/cli\/dup\/b\.yaml:3:1: ConfigMap shop\/settings is defined twice: at test\/fixtures\/cli\/dup\/a\.yaml:1 and at test\/fixtures\/cli\/dup\/b\.yaml:3\n$/ },
     { argv: ['health', `${F}/render/kustomize/remote-github/kustomization.yaml`], err: /^driftguard: test\/fixtures\/render\/kustomize\/remote-github\/kustomization\.yaml:1:1: Kustomization object has no metadata\.name\n$/ },
     { argv: ['render', `${F}/render/kustomize/remote-github`], err: /^driftguard: test\/fixtures\/render\/kustomize\/remote-github\/kustomization\.yaml:5: remote resource "github\.com\/.*vendor it into the repository\n$/ },
     { argv: ['render', `${F}/render/helm/broken`], err: /^driftguard: test\/fixtures\/render\/helm\/broken\/templates\/secret\.yaml:6:15: helm template failed: .*dbPassword is required\n$/ },
