@@ -181,7 +181,7 @@ export class KubeApi {
     if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(input);
     const errs = validateObject(res.group, input, undefined);
     if (errs.length) throw invalid(res, meta.name!, errs);
-    let out = track(input);
+    let out = orderMetadata(track(input));
     if (opts.dryRun) return this.present(res, out, opts.version);
     out.metadata.resourceVersion = String(this.store.nextRv());
     out = orderMetadata(out);
@@ -207,10 +207,7 @@ export class KubeApi {
     this.checkIdentity(res, ns, input, opts.version);
     if (input.metadata.name && input.metadata.name !== name) throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     const live = this.store.get(res, res.namespaced ? ns : '', name);
-    if (!live) {
-      this.requireNamespace(res, ns, name, false);
-      throw notFound(res, name);
-    }
+    if (!live) throw notFound(res, name);
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
@@ -263,10 +260,7 @@ export class KubeApi {
       merged.metadata.name = name;
       return this.commitUpdate(res, live, merged, opts, (o) => o);
     }
-    if (!live) {
-      this.requireNamespace(res, ns, name, false);
-      throw notFound(res, name);
-    }
+    if (!live) throw notFound(res, name);
     let next: KubeObject;
     try {
       next = applyPatch(type, this.present(res, live, opts.version), patchBody, res.kind);
@@ -308,7 +302,7 @@ export class KubeApi {
       if (res.generation && generationChanged(res, live, next)) next.metadata.generation = (live.metadata.generation ?? 0) + 1;
     }
     next.metadata.resourceVersion = live.metadata.resourceVersion;
-    next = track(next);
+    next = orderMetadata(track(next));
     if (sameContent({ ...next, apiVersion: live.apiVersion }, live)) return this.present(res, live, opts.version);
     if (opts.dryRun) return this.present(res, next, opts.version);
     next.metadata.resourceVersion = String(this.store.nextRv());
@@ -607,9 +601,25 @@ function crdStatus(crd: KubeObject): void {
   };
 }
 
+/**
+ * Go's `omitempty`: the API server never writes empty optional maps/lists that are plain (non-pointer)
+ * fields, e.g. `annotations: {}` left behind by a patch. Covers the ones patches commonly empty.
+ */
+function dropEmpty(o: KubeObject): void {
+  const empty = (v: unknown) => v !== undefined && v !== null && typeof v === 'object' && Object.keys(v as object).length === 0;
+  const m = o.metadata as Record<string, unknown>;
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) if (empty(m[k]) || m[k] === null) delete m[k];
+  const rec = o as Record<string, any>;
+  if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && !o.apiVersion.includes('/')) {
+    for (const k of ['data', 'binaryData']) if (empty(rec[k]) || rec[k] === null) delete rec[k];
+  }
+  if (o.kind === 'Service' && rec.spec && (empty(rec.spec.selector) || rec.spec.selector === null)) delete rec.spec.selector;
+}
+
 /** Metadata keys in the order the API server serializes ObjectMeta (stable, readable YAML). */
 const META_ORDER = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
 function orderMetadata(o: KubeObject): KubeObject {
+  dropEmpty(o);
   const m: Record<string, unknown> = {};
   for (const k of META_ORDER) if (o.metadata[k] !== undefined) m[k] = o.metadata[k];
   for (const [k, v] of Object.entries(o.metadata)) if (!(k in m) && v !== undefined) m[k] = v;

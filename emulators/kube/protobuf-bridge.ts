@@ -1,21 +1,14 @@
 // kubectl sends typed creates (`create namespace`, `create configmap`, ...) as protobuf with no JSON
-// fallback. The decoder lives in ./protobuf/ (written separately); it is loaded when present, and
-// without it such requests get 415 like a server that does not speak protobuf.
+// fallback; ./protobuf/ decodes them into plain JSON objects. Decoding failures answer 400 like the
+// API server's "error decoding body".
 import type { KubeObject } from '../../src/core/model/object.ts';
-import { unsupportedMediaType } from './status.ts';
-
-type Decoder = (body: Buffer) => KubeObject;
-
-let decoder: Decoder | undefined;
-try {
-  const path = './protobuf/index.ts';
-  const mod = (await import(path)) as { decodeKubeProtobuf?: Decoder };
-  decoder = mod.decodeKubeProtobuf;
-} catch {
-  decoder = undefined;
-}
+import { decodeKubeProtobuf } from './protobuf/index.ts';
+import { badRequest } from './status.ts';
 
 export function decodeProtobufBody(buf: Buffer): KubeObject {
-  if (!decoder) throw unsupportedMediaType('application/vnd.kubernetes.protobuf');
-  return decoder(buf);
+  try {
+    return decodeKubeProtobuf(buf);
+  } catch (e) {
+    throw badRequest(`error decoding protobuf body: ${(e as Error).message}`);
+  }
 }

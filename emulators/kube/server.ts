@@ -10,7 +10,7 @@ import { decodeProtobufBody } from './protobuf-bridge.ts';
 import { openapiV3Document, openapiV3Root } from './openapi.ts';
 import { apiVersionOf, type ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { ApiError, badRequest, gone, methodNotAllowed, notFound, pageNotFound, unsupportedMediaType } from './status.ts';
+import { ApiError, badRequest, gone, methodNotAllowed, pageNotFound, unsupportedMediaType } from './status.ts';
 import { toTable } from './table.ts';
 
 export interface ServerContext {
@@ -231,7 +231,7 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
       return;
     }
     case 'list': {
-      if (r.namespaced && route.namespace) requireNs(api, route.namespace);
+      // Listing in a namespace that does not exist is an empty list, as on a real server.
       const out = api.list(r, route.namespace, {
         labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined,
         limit: q.get('limit') ? Number(q.get('limit')) : undefined, continue: q.get('continue') ?? undefined,
@@ -293,7 +293,6 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
       return;
     }
     case 'deletecollection': {
-      if (r.namespaced && route.namespace) requireNs(api, route.namespace);
       const buf = await readBody(req);
       const opts = buf.length ? (parseBody(buf, 'application/json') as Record<string, any>) : {};
       const items = api.deleteCollection(r, route.namespace, {
@@ -306,11 +305,6 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
     default:
       throw methodNotAllowed();
   }
-}
-
-function requireNs(api: KubeApi, ns: string): void {
-  const nsRes = api.registry.byKind('', 'Namespace')!;
-  if (!api.store.get(nsRes, '', ns)) throw notFound(nsRes, ns);
 }
 
 function tableFor(ctx: ServerContext, r: ResourceDef, items: KubeObject[], q: URLSearchParams, version: string, listMeta: Record<string, unknown>): object {
