@@ -9,12 +9,17 @@ import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly connection: ConnectionOptions, private readonly jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS) {}
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS,
+    private readonly onError?: (e: Error) => void,
+  ) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection, prefix: QUEUE_PREFIX, defaultJobOptions: this.jobOptions });
+      q.on('error', (e: Error) => this.onError?.(e));
       this.queues.set(name, q);
     }
     return q;

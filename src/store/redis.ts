@@ -23,6 +23,9 @@ export function redisOptions(url: string = process.env.REDIS_URL || DEFAULT_REDI
   return opts;
 }
 
-export function createRedis(url?: string, extra: RedisOptions = {}): Redis {
-  return new Redis({ ...redisOptions(url), ...extra });
+export function createRedis(url?: string, extra: RedisOptions = {}, onError?: (e: Error) => void): Redis {
+  const r = new Redis({ ...redisOptions(url), ...extra });
+  // Without a listener ioredis prints every reconnect failure; reconnecting is automatic.
+  r.on('error', (e: Error) => onError?.(e));
+  return r;
 }

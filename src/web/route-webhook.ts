@@ -1,0 +1,72 @@
+// Decide what a webhook asks for, as data: which job to enqueue, or why it is ignored. Pure, so the
+// whole event table is testable without HTTP; the Probot handlers only execute the decision.
+import type { CommandName } from '../queue/jobs.ts';
+
+export type Route =
+  | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
+  | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; defaultBranch: string }
+  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string }
+  | { queue: 'none'; reason: string };
+
+type Json = Record<string, any>; // webhook payloads are validated by GitHub's schema upstream; we read defensively.
+
+const ZERO_SHA = /^0+$/;
+const PLAN_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+export const COMMAND_PREFIX = '/driftguard';
+
+export function routeWebhook(name: string, payload: Json, ownAppId?: number): Route {
+  const repo: string | undefined = payload?.repository?.full_name;
+  const installationId: number | undefined = payload?.installation?.id;
+  if (!repo || typeof installationId !== 'number') return { queue: 'none', reason: 'no repository or installation in payload' };
+
+  switch (name) {
+    case 'pull_request': {
+      const pr = payload.pull_request;
+      if (payload.action === 'closed') return { queue: 'none', reason: 'pull_request.closed (preview cleanup not enabled)' };
+      if (!PLAN_ACTIONS.has(payload.action)) return { queue: 'none', reason: `pull_request.${payload.action} ignored` };
+      return {
+        queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha,
+        fork: isFork(pr), requestedBy: pr.user?.login,
+      };
+    }
+    case 'push': {
+      const ref: string = payload.ref ?? '';
+      if (!ref.startsWith('refs/heads/')) return { queue: 'none', reason: `push to ${ref || 'unknown ref'} (not a branch)` };
+      if (payload.deleted || !payload.after || ZERO_SHA.test(payload.after)) return { queue: 'none', reason: 'branch deleted' };
+      return { queue: 'push', repo, installationId, ref, sha: payload.after, defaultBranch: payload.repository.default_branch ?? payload.repository.master_branch ?? 'main' };
+    }
+    case 'issue_comment': {
+      if (payload.action !== 'created') return { queue: 'none', reason: `issue_comment.${payload.action} ignored` };
+      if (!payload.issue?.pull_request) return { queue: 'none', reason: 'comment on an issue, not a pull request' };
+      if (payload.sender?.type === 'Bot') return { queue: 'none', reason: 'comment by a bot' };
+      const parsed = parseCommand(payload.comment?.body ?? '');
+      if (!parsed) return { queue: 'none', reason: 'not a /driftguard command' };
+      return { queue: 'command', repo, installationId, pr: payload.issue.number, command: parsed.command, text: parsed.text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login };
+    }
+    case 'check_run': {
+      const run = payload.check_run;
+      if (payload.action !== 'rerequested') return { queue: 'none', reason: `check_run.${payload.action} ignored` };
+      if (ownAppId !== undefined && run?.app?.id !== ownAppId) return { queue: 'none', reason: 'check run of another app' };
+      const pr = (run?.pull_requests ?? [])[0];
+      if (!pr) return { queue: 'none', reason: 're-run of a check run without a pull request' };
+      return { queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, fork: pr.head?.repo?.id !== pr.base?.repo?.id, requestedBy: payload.sender?.login };
+    }
+    default:
+      return { queue: 'none', reason: `event ${name} not handled` };
+  }
+}
+
+function isFork(pr: Json): boolean {
+  const head = pr.head?.repo?.full_name;
+  return !head || head.toLowerCase() !== String(pr.base?.repo?.full_name ?? '').toLowerCase();
+}
+
+/** `/driftguard diff` → diff; first line of the comment only, like Atlantis. */
+export function parseCommand(body: string): { command: CommandName | 'unknown'; text: string } | undefined {
+  const line = body.trim().split(/\r?\n/, 1)[0].trim();
+  const words = line.split(/\s+/);
+  if (words[0] !== COMMAND_PREFIX) return undefined;
+  const sub = words[1] ?? 'help';
+  const command = sub === 'diff' || sub === 'plan' ? 'diff' : sub === 'help' ? 'help' : 'unknown';
+  return { command, text: line.slice(0, 200) };
+}

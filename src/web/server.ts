@@ -1,0 +1,84 @@
+// The HTTP server of the web process: GET /healthz, GET /metrics, POST <webhook path>.
+// Signatures are verified with Probot's own verifier first so a bad signature is a 401 with
+// nothing queued (Probot alone answers 400); then Probot's middleware dispatches to the app.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Probot } from 'probot';
+import { createNodeMiddleware } from 'probot';
+import type { ApplicationFunction } from 'probot';
+import type { WebMetrics } from './metrics.ts';
+
+export interface WebServerOptions {
+  probot: Probot;
+  appFn: ApplicationFunction;
+  metrics: WebMetrics;
+  webhookPath?: string;
+  /** Readiness probe (e.g. Redis PING); /healthz answers 503 when it throws. */
+  ready?: () => Promise<void>;
+  maxBodyBytes?: number;
+}
+
+const MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
+
+export async function createWebServer(opts: WebServerOptions): Promise<Server> {
+  const path = opts.webhookPath ?? '/api/github/webhooks';
+  const middleware = await createNodeMiddleware(opts.appFn, { probot: opts.probot, webhooksPath: path });
+  const maxBody = opts.maxBodyBytes ?? MAX_BODY;
+
+  return createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (req.method === 'GET' && url.pathname === '/healthz') return await healthz(res, opts.ready);
+      if (req.method === 'GET' && url.pathname === '/metrics') {
+        res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
+        return res.end(await opts.metrics.registry.metrics());
+      }
+      if (url.pathname === path && req.method === 'POST') {
+        const end = opts.metrics.duration.startTimer();
+        const event = String(req.headers['x-github-event'] ?? 'unknown');
+        res.once('finish', () => end());
+        const body = await readBody(req, maxBody);
+        if (body === undefined) {
+          opts.metrics.webhooks.inc({ event, outcome: 'rejected' });
+          return json(res, 413, { error: 'payload too large' });
+        }
+        const signature = req.headers['x-hub-signature-256'];
+        if (typeof signature !== 'string' || !(await opts.probot.webhooks.verify(body, signature).catch(() => false))) {
+          opts.metrics.webhooks.inc({ event, outcome: 'rejected' });
+          return json(res, 401, { error: 'signature does not match event payload and secret' });
+        }
+        // Probot's middleware reads the raw body from here instead of the (consumed) stream.
+        (req as IncomingMessage & { body?: string }).body = body;
+      }
+      const handled = await middleware(req, res);
+      if (!handled && !res.headersSent) json(res, 404, { error: 'not found' });
+    } catch (e) {
+      opts.probot.log.error({ err: e }, 'request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+    }
+  });
+}
+
+async function healthz(res: ServerResponse, ready?: () => Promise<void>): Promise<void> {
+  try {
+    await ready?.();
+    json(res, 200, { status: 'ok' });
+  } catch (e) {
+    json(res, 503, { status: 'unavailable', error: (e as Error).message });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > max) return undefined;
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

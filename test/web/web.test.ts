@@ -1,0 +1,129 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { RedisServer } from '../support/redis.ts';
+import { startWeb, type WebProcess } from '../../src/web/start.ts';
+import { JobProducer, QUEUES, queueConnection, type PlanJob, type PushJob, type CommandJob } from '../../src/queue/index.ts';
+import { examplePayload, postWebhook, testPrivateKey } from './signed-webhook.ts';
+
+const SECRET = 'It\'s a Secret to Everybody';
+let redis: RedisServer;
+let web: WebProcess;
+let queues: JobProducer;
+let hook: string;
+
+before(async () => {
+  redis = await RedisServer.start();
+  web = await startWeb({
+    APP_ID: '123', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url,
+    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal',
+  }, { defaultMetrics: false });
+  hook = `${web.url}/api/github/webhooks`;
+  queues = new JobProducer(queueConnection(redis.url));
+});
+after(async () => {
+  await queues.close();
+  await web.close();
+  await redis.stop();
+});
+
+const jobsIn = async (q: keyof typeof QUEUES) => queues.queue(QUEUES[q]).getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+
+test('pull_request.opened → one plan job; the same delivery again → still one job', async () => {
+  const payload = examplePayload('pull_request', 'opened');
+  const deliveryId = randomUUID();
+  const r1 = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
+  assert.equal(r1.status, 200);
+  const r2 = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
+  assert.equal(r2.status, 200);
+  const jobs = await jobsIn('plan');
+  assert.equal(jobs.length, 1);
+  const data = jobs[0].data as PlanJob;
+  assert.equal(data.kind, 'plan');
+  assert.equal(data.repo, payload.repository.full_name);
+  assert.equal(data.pr, payload.pull_request.number);
+  assert.equal(data.headSha, payload.pull_request.head.sha);
+  assert.equal(data.baseSha, payload.pull_request.base.sha);
+  assert.equal(data.installationId, payload.installation.id);
+  assert.equal(data.deliveryId, deliveryId);
+  assert.equal(typeof data.seq, 'number');
+});
+
+test('bad signature → 401 and nothing queued', async () => {
+  const before = (await jobsIn('plan')).length;
+  const payload = examplePayload('pull_request', 'synchronize');
+  for (const signature of ['sha256=' + '0'.repeat(64), 'garbage']) {
+    const r = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, signature });
+    assert.equal(r.status, 401);
+  }
+  const wrongSecret = await postWebhook(hook, { event: 'pull_request', payload, secret: 'not the secret' });
+  assert.equal(wrongSecret.status, 401);
+  assert.equal((await jobsIn('plan')).length, before);
+});
+
+test('events are routed to the right queue or ignored quietly', async () => {
+  const cases: Array<{ event: string; payload: Record<string, any>; queue?: keyof typeof QUEUES }> = [
+    { event: 'push', payload: examplePayload('push', undefined), queue: 'push' },
+    { event: 'push', payload: examplePayload('push', undefined, { ref: 'refs/tags/v1.0.0' }) },
+    { event: 'push', payload: examplePayload('push', undefined, { ref: 'refs/heads/gone', deleted: true, after: '0'.repeat(40) }) },
+    { event: 'star', payload: { action: 'created', repository: { full_name: 'acme/web' }, installation: { id: 1 } } },
+    { event: 'pull_request', payload: examplePayload('pull_request', 'labeled') },
+    { event: 'pull_request', payload: examplePayload('pull_request', 'closed') },
+    { event: 'issue_comment', payload: commentPayload('LGTM') },
+    { event: 'issue_comment', payload: commentPayload('/driftguard diff'), queue: 'command' },
+  ];
+  for (const c of cases) {
+    const counts = { plan: 0, push: 0, sync: 0, command: 0 };
+    for (const q of Object.keys(counts) as Array<keyof typeof QUEUES>) counts[q] = (await jobsIn(q)).length;
+    const r = await postWebhook(hook, { event: c.event, payload: c.payload, secret: SECRET });
+    assert.equal(r.status, 200, `${c.event}.${c.payload.action}`);
+    for (const q of Object.keys(counts) as Array<keyof typeof QUEUES>) {
+      assert.equal((await jobsIn(q)).length, counts[q] + (q === c.queue ? 1 : 0), `${c.event} ${c.payload.ref ?? c.payload.action} → ${q}`);
+    }
+  }
+  const push = (await jobsIn('push'))[0].data as PushJob;
+  assert.equal(push.ref, 'refs/heads/master');
+  assert.equal(push.defaultBranch, 'master');
+  const cmd = (await jobsIn('command'))[0].data as CommandJob;
+  assert.equal(cmd.command, 'diff');
+  assert.equal(cmd.text, '/driftguard diff');
+});
+
+test('health and metrics endpoints', async () => {
+  const h = await fetch(`${web.url}/healthz`);
+  assert.equal(h.status, 200);
+  assert.deepEqual(await h.json(), { status: 'ok' });
+  const m = await (await fetch(`${web.url}/metrics`)).text();
+  assert.match(m, /driftguard_webhooks_total\{event="pull_request",outcome="enqueued"\} 1/);
+  assert.match(m, /driftguard_webhooks_total\{event="pull_request",outcome="duplicate"\} 1/);
+  assert.match(m, /driftguard_webhooks_total\{event="pull_request",outcome="rejected"\} 3/);
+});
+
+test('Redis down → /healthz 503 and webhooks 500 (GitHub may redeliver); recovers after restart', async () => {
+  await redis.stop();
+  const h = await fetch(`${web.url}/healthz`);
+  assert.equal(h.status, 503);
+  const down = await postWebhook(hook, { event: 'pull_request', payload: examplePayload('pull_request', 'reopened'), secret: SECRET });
+  assert.equal(down.status, 500);
+  await redis.startProcess();
+  await waitFor(async () => (await fetch(`${web.url}/healthz`)).status === 200);
+  const payload = examplePayload('pull_request', 'reopened');
+  const r = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET });
+  assert.equal(r.status, 200);
+  assert.equal((await jobsIn('plan')).length, 1, 'the restarted Redis is empty; the new job is there');
+});
+
+function commentPayload(body: string) {
+  const p = examplePayload('issue_comment', 'created');
+  p.issue.pull_request = { url: `https://api.github.com/repos/${p.repository.full_name}/pulls/${p.issue.number}` };
+  p.comment.body = body;
+  p.sender.type = 'User';
+  return p;
+}
+
+async function waitFor(cond: () => Promise<boolean>): Promise<void> {
+  for (;;) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
