@@ -59,6 +59,14 @@ export class RolloutSimulator {
     this.timers.clear();
   }
 
+  /** Resolves once queued reconciles have run. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      await new Promise((r) => setImmediate(r));
+      if (this.queue.size === 0 && !this.scheduled) return;
+    }
+  }
+
   /** Advances the simulated clock past every pending deadline and reconciles. */
   tick(): void {
     let maxDue = this.now();

@@ -27,6 +27,8 @@ export interface KubeEmulatorOptions {
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them. Default 1000 ms. */
   bookmarkIntervalMs?: number;
+  /** Run the simulated controllers (ReplicaSets, pods, status, default ServiceAccounts). Default true. */
+  controllers?: boolean;
   /** Bearer token clients must send; random when absent. */
   token?: string;
 }
@@ -52,7 +54,7 @@ export interface KubeEmulator {
   listObjects(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Runs every pending rollout step now (readiness, deadlines), instead of waiting for its timer. */
   tick(): void;
-  /** Resolves when background work (namespace deletion, rollout timers when `tick`ed) is done. */
+  /** Resolves when queued controller work and background deletions (namespaces) are done. */
   settle(): Promise<void>;
   /** Current global resourceVersion. */
   resourceVersion(): number;
@@ -73,7 +75,7 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     now: () => new Date(),
   };
   const sim = new RolloutSimulator(api, opts.rollout ?? {});
-  api.onChange = (res, type, obj, old) => sim.observe(res, type, obj, old);
+  if (opts.controllers !== false) api.onChange = (res, type, obj, old) => sim.observe(res, type, obj, old);
   seedCluster(api);
 
   const server: Server = createServer((req, res) => {
@@ -151,7 +153,7 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       return api.store.list(def, namespace).map((o) => api.present(def, o, parseApiVersion(apiVersion).version));
     },
     tick: () => sim.tick(),
-    settle: async () => { await api.idle(); },
+    settle: async () => { await sim.idle(); await api.idle(); await sim.idle(); },
     resourceVersion: () => api.store.currentRv,
     async close() {
       sim.stop();
