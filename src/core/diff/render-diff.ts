@@ -1,11 +1,6 @@
 // Text forms of a resource diff: deterministic YAML and a unified diff between them.
 import { structuredPatch } from 'diff';
-import { stringify } from 'yaml';
-
-/** YAML with keys sorted, no line folding, no anchors; YAML 1.1 quoting so `"yes"` stays a string for kubectl. */
-export function toYaml(v: unknown): string {
-  return stringify(v, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
-}
+export { toYaml } from './to-yaml.ts';
 
 /** `--- live` / `+++ desired` unified diff, 3 lines of context; '' when the texts are equal. */
 export function unifiedDiff(live: string, desired: string): string {

@@ -3,7 +3,7 @@
 // Keys the API server writes are canonical already; a level whose k:/v: keys are spelled otherwise
 // (hand-written fixtures, other serializers) is canonicalized once and cached.
 import { canonicalElement } from '../fields/element.ts';
-import type { FieldPath } from '../fields/fieldset.ts';
+import { itemMatches, type FieldPath } from '../fields/fieldset.ts';
 import type { PathSet } from './project.ts';
 import { isPlainObject } from './values.ts';
 
@@ -57,5 +57,42 @@ export class FieldsV1Paths implements PathSet {
   hasPrefix(path: FieldPath): boolean {
     for (const r of this.roots) if (find(r, path) !== undefined) return true;
     return false;
+  }
+}
+
+/**
+ * A PathSet over an applied object itself (kubectl's last-applied-configuration): a path is in it
+ * when the object sets a value there, as server-side apply would have recorded. Walks the object on
+ * demand instead of materializing its field set.
+ */
+export class AppliedObjectPaths implements PathSet {
+  constructor(private readonly obj: unknown) {}
+
+  private at(path: FieldPath): unknown {
+    let cur: unknown = this.obj;
+    for (const el of path) {
+      if (el.startsWith('f:')) {
+        if (!isPlainObject(cur)) return undefined;
+        cur = cur[el.slice(2)];
+      } else {
+        if (!Array.isArray(cur)) return undefined;
+        const list: unknown[] = cur;
+        cur = list.find((item, i) => itemMatches(el, item, i));
+      }
+      if (cur === undefined || cur === null) return undefined;
+    }
+    return cur;
+  }
+
+  has(path: FieldPath): boolean {
+    if (path.length === 0) return false;
+    const v = this.at(path);
+    if (v === undefined) return false;
+    const last = path[path.length - 1]!;
+    return !isPlainObject(v) || !hasChildren(v) || !last.startsWith('f:');
+  }
+
+  hasPrefix(path: FieldPath): boolean {
+    return this.at(path) !== undefined;
   }
 }

@@ -1,7 +1,6 @@
 // Which fields of a live object we applied before, and which trusted managers own.
-import { FieldSet } from '../fields/fieldset.ts';
 import type { KubeObject } from '../model/object.ts';
-import { FieldsV1Paths } from './fieldsv1-paths.ts';
+import { AppliedObjectPaths, FieldsV1Paths } from './fieldsv1-paths.ts';
 import { LAST_APPLIED, type PathSet } from './project.ts';
 import { isPlainObject } from './values.ts';
 
@@ -20,7 +19,7 @@ export function ownedFields(live: KubeObject, fieldManager: string): PathSet | u
   const raw = live.metadata?.annotations?.[LAST_APPLIED];
   if (typeof raw !== 'string' || raw === '') return undefined;
   try {
-    return FieldSet.fromObject(JSON.parse(raw), live.kind);
+    return new AppliedObjectPaths(JSON.parse(raw));
   } catch {
     return undefined; // a corrupt annotation says nothing reliable
   }

@@ -18,7 +18,7 @@
 import { keyElement, valueElement } from '../fields/element.ts';
 import type { FieldPath } from '../fields/fieldset.ts';
 import { isAtomicMap } from '../fields/struct-types.ts';
-import { listTypeAt } from '../schema/list-keys.ts';
+import { listTypeAt, type ListType } from '../schema/list-keys.ts';
 import { PREFIX } from '../ownership.ts';
 import { quantitiesEqual } from '../quantity.ts';
 import { isServerDefault } from './atomic-defaults.ts';
@@ -63,6 +63,15 @@ export function project(desired: Record<string, unknown>, live: Record<string, u
   return { desired: d, live: l, changed: w.changed };
 }
 
+interface SchemaFacts {
+  atomicMap: boolean;
+  listType: ListType | undefined;
+}
+/** Per kind: field path → schema facts. Paths include data keys (labels, ConfigMap keys), so each
+ * kind's cache is dropped when it grows past SCHEMA_CACHE_MAX to keep a long-running worker bounded. */
+const schemaCache = new Map<string, Map<string, SchemaFacts>>();
+const SCHEMA_CACHE_MAX = 4096;
+
 class Walker {
   changed = false;
   /** fieldsV1 path of the current value. */
@@ -72,8 +81,15 @@ class Walker {
   /** names.length where the enclosing atomic list item / atomic map starts; -1 outside. */
   private atomicBase = -1;
   private ownedSet: PathSet | undefined | null = null;
+  /** names joined as a cache key, one entry per depth ('' at the root). */
+  private readonly keys: string[] = [''];
+  private readonly cache: Map<string, SchemaFacts>;
 
-  constructor(private readonly o: ProjectOptions) {}
+  constructor(private readonly o: ProjectOptions) {
+    let c = schemaCache.get(o.kind);
+    if (!c) schemaCache.set(o.kind, (c = new Map()));
+    this.cache = c;
+  }
 
   root(d: Record<string, unknown>, l: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>] {
     const dn: Record<string, unknown> = { apiVersion: d.apiVersion, kind: d.kind };
@@ -126,11 +142,28 @@ class Walker {
   private enter(name: string): void {
     this.path.push(`f:${name}`);
     this.names.push(name);
+    this.keys.push(`${this.keys[this.keys.length - 1]}/${name}`);
   }
 
   private leave(): void {
     this.path.pop();
     this.names.pop();
+    this.keys.pop();
+  }
+
+  /** Schema facts for the current field path, memoized per kind and path. */
+  private schema(): SchemaFacts {
+    const key = this.keys[this.keys.length - 1]!;
+    let facts = this.cache.get(key);
+    if (!facts) {
+      facts = {
+        atomicMap: this.o.builtin && isAtomicMap(this.o.kind, this.names),
+        listType: listTypeAt(this.o.kind, this.names),
+      };
+      if (this.cache.size >= SCHEMA_CACHE_MAX) this.cache.clear();
+      this.cache.set(key, facts);
+    }
+    return facts;
   }
 
   private value(d: unknown, l: unknown, strict: boolean): [unknown, unknown] {
@@ -152,7 +185,7 @@ class Walker {
     }
     let sub = strict;
     const base = this.atomicBase;
-    if (!strict && this.o.builtin && isAtomicMap(this.o.kind, this.names)) {
+    if (!strict && this.o.builtin && this.schema().atomicMap) {
       sub = true;
       this.atomicBase = this.names.length;
     }
@@ -217,7 +250,7 @@ class Walker {
       this.changed = true;
       return [dn, l ?? undefined];
     }
-    const lt = strict ? undefined : listTypeAt(this.o.kind, this.names);
+    const lt = strict ? undefined : this.schema().listType;
     if (lt?.ssaKeys) return this.keyedList(d, l, lt.ssaKeys);
     if (lt?.set) return this.setList(d, l);
     // Atomic: compare whole, item by item.
@@ -349,7 +382,7 @@ class Walker {
       return any ? out : lv; // owned as a whole (leaf, atomic map)
     }
     if (Array.isArray(lv)) {
-      const lt = listTypeAt(this.o.kind, this.names);
+      const lt = this.schema().listType;
       if (!lt?.ssaKeys) return lv;
       const out: unknown[] = [];
       for (const it of lv) {
