@@ -1,7 +1,8 @@
 // The sync engine against the Kubernetes API emulator over real HTTP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { syncApp, diffApp } from '../../src/sync/index.ts';
 import { isDriftguardError } from '../../src/core/errors.ts';
 import { APP_LABEL, TRACKING_ANNOTATION, SYNC_WAVE_ANNOTATION, withOwnership } from '../../src/core/ownership.ts';
@@ -83,14 +84,15 @@ test('prune deletes only what the app owns and no longer renders; mass prune is 
 test('faults: 500s, 429 with Retry-After and dropped connections are retried', async () => {
   const t = await startTestCluster({ rollout: { readyDelayMs: 10 } });
   try {
-    t.emu.faults.add({ verb: 'patch', status: 500, count: 3 });
-    t.emu.faults.add({ verb: 'patch', status: 429, retryAfterSeconds: 1, count: 2 });
-    t.emu.faults.add({ verb: 'patch', drop: true, count: 2 });
+    // Scoped per resource so every rule takes effect (rules matching one request all count as fired).
+    t.emu.faults.add({ verb: 'patch', resource: 'configmaps', status: 500, count: 3 });
+    t.emu.faults.add({ verb: 'patch', resource: 'services', status: 429, retryAfterSeconds: 1, count: 2 });
+    t.emu.faults.add({ verb: 'patch', resource: 'deployments', drop: true, count: 2 });
     t.emu.faults.add({ verb: 'get', status: 503, count: 1 });
     const r = await syncApp({ cluster: t.cluster, app, desired: src(shop()), prune: false, dryRun: false, timeoutMs: 30_000 });
     assert.equal(r.phase, 'Succeeded', JSON.stringify(r.resources.filter((x) => x.outcome === 'failed')));
     assert.equal(r.counts.applied, 5);
-    assert.ok(t.cluster.http.stats.retries >= 7, `retries: ${t.cluster.http.stats.retries}`);
+    assert.ok(t.cluster.http.stats.retries >= 8, `retries: ${t.cluster.http.stats.retries}`);
     assert.ok(t.emu.getObject('apps/v1', 'Deployment', 'shop', 'api'));
   } finally {
     await t.close();
@@ -178,7 +180,8 @@ test('a kubectl scale by hand shows up as drift in the live diff', async () => {
     const before = await liveClusterDiff({ desired: src(shop()), app, context: t.context, kubeconfig: t.kubeconfig });
     assert.deepEqual(before.errors, []);
     assert.equal(before.summary.update, 0, before.resources.filter((d) => d.modified).map((d) => d.diff).join('\n'));
-    execFileSync(KUBECTL, ['--kubeconfig', t.kubeconfig, '-n', 'shop', 'scale', 'deployment/api', '--replicas=5'], { stdio: 'pipe' });
+    // Async: the emulator runs in this process, a blocking exec would starve it.
+    await promisify(execFile)(KUBECTL, ['--kubeconfig', t.kubeconfig, '-n', 'shop', 'scale', 'deployment/api', '--replicas=5']);
     for (const mode of ['server', 'local'] as const) {
       const after = await liveClusterDiff({ desired: src(shop()), app, context: t.context, kubeconfig: t.kubeconfig, mode });
       const d = after.resources.find((x) => x.kind === 'Deployment')!;
