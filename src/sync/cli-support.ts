@@ -73,3 +73,13 @@ export async function liveClusterDiff(opts: {
     await cluster.close();
   }
 }
+
+/** `driftguard diff <path> --context <ctx>`: app name like `sync`, server dry-run mode. */
+export async function runLiveClusterDiff(
+  desired: SourcedObject[], pathArg: string,
+  values: Record<string, unknown>, io: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<DiffAppResult> {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const app = appNameFor(str('app'), io.cwd, basename(pathArg) || '.');
+  return liveClusterDiff({ desired, app, context: str('context'), kubeconfig: str('kubeconfig'), namespace: str('namespace'), env: io.env });
+}

@@ -59,6 +59,8 @@ export const diffCommand: Command = {
   usage: 'diff <desired-path> --live <file-or-dir> [--output text|json] [--namespace ns] [--app name] [--exit-code]',
   options: {
     live: { type: 'string', short: 'l', valueName: 'file-or-dir', description: 'saved live objects: kubectl get -o yaml/json output, files or a directory' },
+    context: { type: 'string', valueName: 'ctx', description: 'diff against a live cluster (kubeconfig context) instead of --live' },
+    kubeconfig: { type: 'string', valueName: 'file', description: 'kubeconfig for --context (default: $KUBECONFIG or ~/.kube/config)' },
     output: { type: 'string', short: 'o', valueName: 'format', choices: ['text', 'json'], default: 'text', description: 'output format' },
     app: { type: 'string', valueName: 'name', description: 'app name: only live objects owned by this app (driftguard.dev/app label + tracking id) that are no longer rendered show as deletes; without it, objects owned by any app do' },
     'exit-code': { type: 'boolean', description: 'exit with 3 when there are differences (like git diff --exit-code)' },
@@ -86,6 +88,15 @@ Examples:
   driftguard diff charts/web --live live/ -n web --app web -o json`,
   async run({ values, positionals, io, color }) {
     const livePath = stringOpt(values, 'live');
+    if (!livePath && stringOpt(values, 'context')) {
+      const { runLiveClusterDiff } = await import('../../sync/cli-support.ts');
+      const rendered = await renderFromArgs(positionals[0]!, values, io);
+      const result = await runLiveClusterDiff(rendered.objects, positionals[0]!, values, io);
+      if (values.output === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else io.stdout.write(formatDiffText(result, color) + result.errors.map((e) => `error: ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}\n`).join(''));
+      const changed = result.summary.create + result.summary.update + result.summary.delete;
+      return result.errors.length ? EXIT.FAILED : values['exit-code'] && changed > 0 ? EXIT.DIFFERENCES : EXIT.OK;
+    }
     if (!livePath) throw new DriftguardError('USAGE', 'diff needs --live <file-or-dir> with the saved live objects');
     const rendered = await renderFromArgs(positionals[0]!, values, io);
     const liveLoc = locateLiveFiles(livePath, io.cwd);

@@ -3,5 +3,6 @@ import type { Command } from '../command.ts';
 import { renderCommand } from './render.ts';
 import { diffCommand } from './diff.ts';
 import { healthCommand } from './health.ts';
+import { syncCommand } from './sync.ts';
 
-export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand];
+export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand, syncCommand];
