@@ -162,7 +162,7 @@ test('immutable field change: per-resource 422 with the API message and how to r
 });
 
 test('wait for health: ProgressDeadlineExceeded makes the app Degraded', async () => {
-  const t = await startTestCluster({ rollout: { readyDelayMs: 10, failImagePattern: 'broken' } });
+  const t = await startTestCluster({ rollout: { readyDelayMs: 10, failImagePattern: /broken/ } });
   try {
     const bad = deploy('api', 'shop', 'registry.example/broken:1', 1, { progressDeadlineSeconds: 1 });
     const r = await syncApp({ cluster: t.cluster, app, desired: src([ns('shop'), bad]), prune: false, dryRun: false, timeoutMs: 15_000 });
