@@ -230,14 +230,14 @@ export async function commitFiles(dir: string, opts: CommitOptions): Promise<str
     const parent = (await resolveCommit(dir, `refs/heads/${opts.branch}`)) ?? (opts.from ? await resolveCommit(dir, opts.from) : undefined);
     if (parent && !opts.replace) await git(dir, ['read-tree', parent], { env });
     else await git(dir, ['read-tree', '--empty'], { env });
+    // --index-info works without a work tree (bare repositories); mode 0 removes a path.
+    const lines: string[] = [];
     for (const [path, content] of Object.entries(opts.files)) {
-      if (content === null) {
-        await git(dir, ['update-index', '--force-remove', '--', path], { env });
-        continue;
-      }
-      const sha = (await git(dir, ['hash-object', '-w', '--stdin'], { input: content })).trim();
-      await git(dir, ['update-index', '--add', '--cacheinfo', `100644,${sha},${path}`], { env });
+      if (/[\n\t]/.test(path)) throw new GitError(`invalid path ${JSON.stringify(path)}`, '');
+      if (content === null) lines.push(`0 ${'0'.repeat(40)}\t${path}`);
+      else lines.push(`100644 ${(await git(dir, ['hash-object', '-w', '--stdin'], { input: content })).trim()}\t${path}`);
     }
+    if (lines.length) await git(dir, ['update-index', '--index-info'], { env, input: lines.join('\n') + '\n' });
     const tree = (await git(dir, ['write-tree'], { env })).trim();
     const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : [])];
     const sha = (await git(dir, args, { env, input: opts.message ?? `Update ${Object.keys(opts.files).join(', ')}` })).trim();
