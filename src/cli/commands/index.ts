@@ -4,5 +4,6 @@ import { renderCommand } from './render.ts';
 import { diffCommand } from './diff.ts';
 import { healthCommand } from './health.ts';
 import { syncCommand } from './sync.ts';
+import { devClusterCommand } from './dev-cluster.ts';
 
-export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand, syncCommand];
+export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand, syncCommand, devClusterCommand];

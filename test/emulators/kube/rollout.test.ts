@@ -98,7 +98,7 @@ test('StatefulSets, DaemonSets, Jobs, LoadBalancers and claims reach their ready
     const sts = await get('/apis/apps/v1/namespaces/shop/statefulsets/db');
     assert.deepEqual([sts.status.replicas, sts.status.readyReplicas, sts.status.updatedReplicas, sts.status.observedGeneration], [2, 2, 2, 1]);
     assert.equal(sts.status.currentRevision, sts.status.updateRevision);
-    assert.deepEqual(e.listObjects('v1', 'Pod', 'shop').map((p) => p.metadata.name).filter((n) => n.startsWith('db-')).sort(), ['db-0', 'db-1']);
+    assert.deepEqual(e.listObjects('v1', 'Pod', 'shop').map((p) => p.metadata.name).filter((n) => String(n).startsWith('db-')).sort(), ['db-0', 'db-1']);
     const claim = await get('/api/v1/namespaces/shop/persistentvolumeclaims/data-db-0');
     assert.equal(claim.status.phase, 'Bound');
     const ds = await get('/apis/apps/v1/namespaces/shop/daemonsets/agent');
