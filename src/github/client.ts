@@ -1,0 +1,259 @@
+// Thin adapter over an installation octokit for one repository: the calls the workers make, with
+// GitHub's rules applied here (≤ 50 annotations per check-run request, sticky comment by marker,
+// PR comments through the issues API).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InstallationOctokit } from './octokit.ts';
+import { extractTarball, type ExtractResult } from './tarball.ts';
+import { DriftguardError } from '../core/errors.ts';
+
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: Annotation[];
+}
+
+export interface PullInfo {
+  number: number;
+  headSha: string;
+  baseSha: string;
+  baseRef: string;
+  fork: boolean;
+  state: string;
+  author?: string;
+}
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface Checkout {
+  dir: string;
+  sha: string;
+  extract: ExtractResult;
+  cleanup(): Promise<void>;
+}
+
+export class RepoClient {
+  readonly owner: string;
+  readonly repo: string;
+
+  constructor(readonly octokit: InstallationOctokit, readonly fullName: string) {
+    const [owner, repo] = fullName.split('/');
+    this.owner = owner;
+    this.repo = repo;
+  }
+
+  private get r() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.octokit.rest.repos.get(this.r);
+    return data.default_branch;
+  }
+
+  /** Text of a file at a ref, or null when the file (or ref) does not exist. */
+  async readFile(path: string, ref: string): Promise<string | null> {
+    try {
+      const res = await this.octokit.rest.repos.getContent({ ...this.r, path, ref, mediaType: { format: 'raw' } });
+      const data = res.data as unknown;
+      if (typeof data === 'string') return data;
+      // Some servers ignore the raw media type and answer with the JSON content object.
+      const obj = data as { type?: string; content?: string; encoding?: string };
+      if (obj && obj.type === 'file' && typeof obj.content === 'string') return Buffer.from(obj.content, obj.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+      if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+      return null;
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  /** The repository tree at `sha` in a new temp dir. Call cleanup() when done. */
+  async checkout(sha: string, parent = tmpdir()): Promise<Checkout> {
+    const res = await this.octokit.rest.repos.downloadTarballArchive({ ...this.r, ref: sha });
+    const data = res.data as unknown;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : typeof data === 'string' ? Buffer.from(data, 'binary') : undefined;
+    if (!bytes) throw new DriftguardError('NOT_FOUND', `${this.fullName}@${sha}: unexpected tarball response`);
+    const dir = await mkdtemp(join(parent, 'driftguard-checkout-'));
+    try {
+      const extract = await extractTarball(bytes, dir);
+      return { dir, sha, extract, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  async pull(number: number): Promise<PullInfo> {
+    const { data } = await this.octokit.rest.pulls.get({ ...this.r, pull_number: number });
+    return {
+      number,
+      headSha: data.head.sha,
+      baseSha: data.base.sha,
+      baseRef: data.base.ref,
+      fork: !data.head.repo || data.head.repo.full_name.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
+      state: data.state,
+      author: data.user?.login,
+    };
+  }
+
+  /** Paths a PR touches (both sides of renames). GitHub lists at most 3000 files. */
+  async pullFiles(number: number): Promise<string[]> {
+    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.r, pull_number: number, per_page: 100 });
+    const out = new Set<string>();
+    for (const f of files) {
+      out.add(f.filename);
+      if (f.previous_filename) out.add(f.previous_filename);
+    }
+    return [...out];
+  }
+
+  async createCheckRun(input: { name: string; headSha: string; status: CheckStatus; externalId?: string; detailsUrl?: string; output?: CheckOutput }): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.checks.create({
+      ...this.r,
+      name: input.name,
+      head_sha: input.headSha,
+      status: input.status,
+      ...(input.status === 'in_progress' ? { started_at: new Date().toISOString() } : {}),
+      ...(input.externalId ? { external_id: input.externalId } : {}),
+      ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+      ...(input.output ? { output: { title: input.output.title, summary: input.output.summary, ...(input.output.text ? { text: input.output.text } : {}) } } : {}),
+    });
+    return { id: data.id, url: data.html_url ?? '' };
+  }
+
+  async startCheckRun(id: number, output?: CheckOutput): Promise<void> {
+    await this.octokit.rest.checks.update({
+      ...this.r,
+      check_run_id: id,
+      status: 'in_progress',
+      started_at: new Date().toISOString(),
+      ...(output ? { output: { title: output.title, summary: output.summary, ...(output.text ? { text: output.text } : {}) } } : {}),
+    });
+  }
+
+  /** Complete a check run. Annotations go 50 per request: the first batch with the conclusion, the rest in follow-up PATCHes. */
+  async completeCheckRun(id: number, conclusion: CheckConclusion, output: CheckOutput): Promise<void> {
+    const annotations = output.annotations ?? [];
+    const base = { title: output.title, summary: output.summary, ...(output.text ? { text: output.text } : {}) };
+    await this.octokit.rest.checks.update({
+      ...this.r,
+      check_run_id: id,
+      status: 'completed',
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: { ...base, ...(annotations.length ? { annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) } : {}) },
+    });
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.octokit.rest.checks.update({ ...this.r, check_run_id: id, output: { ...base, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) } });
+    }
+  }
+
+  /** Create and complete a check run in one go (plus annotation batches). */
+  async reportCheckRun(input: { name: string; headSha: string; conclusion: CheckConclusion; output: CheckOutput; externalId?: string }): Promise<{ id: number; url: string }> {
+    const run = await this.createCheckRun({ name: input.name, headSha: input.headSha, status: 'in_progress', externalId: input.externalId });
+    await this.completeCheckRun(run.id, input.conclusion, input.output);
+    return run;
+  }
+
+  /** The bot comment carrying `marker`, if any. */
+  async findComment(issue: number, hasMarker: (body: string) => boolean): Promise<{ id: number; body: string } | undefined> {
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.r, issue_number: issue, per_page: 100 });
+    const found = comments.find((c) => c.user?.type === 'Bot' && hasMarker(c.body ?? ''));
+    return found ? { id: found.id, body: found.body ?? '' } : undefined;
+  }
+
+  /**
+   * Edit the sticky comment in place, or create it. With createIfMissing false nothing is created
+   * (a PR that changes nothing gets no new comment). Returns what happened.
+   */
+  async upsertStickyComment(issue: number, body: string, hasMarker: (body: string) => boolean, createIfMissing = true): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+    const existing = await this.findComment(issue, hasMarker);
+    if (existing) {
+      if (existing.body === body) return 'unchanged';
+      await this.octokit.rest.issues.updateComment({ ...this.r, comment_id: existing.id, body });
+      return 'updated';
+    }
+    if (!createIfMissing) return 'skipped';
+    await this.comment(issue, body);
+    return 'created';
+  }
+
+  async comment(issue: number, body: string): Promise<number> {
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.r, issue_number: issue, body });
+    return data.id;
+  }
+
+  /** Merged PRs whose changes are in `sha` (GET /repos/{owner}/{repo}/commits/{sha}/pulls). */
+  async mergedPullsForCommit(sha: string): Promise<number[]> {
+    const { data } = await this.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.r, commit_sha: sha, per_page: 100 });
+    return data.filter((p) => p.merged_at).map((p) => p.number);
+  }
+
+  async createDeployment(input: { sha: string; environment: string; description: string; payload?: Record<string, unknown> }): Promise<number | undefined> {
+    const res = await this.octokit.rest.repos.createDeployment({
+      ...this.r,
+      ref: input.sha,
+      environment: input.environment,
+      description: input.description.slice(0, 140),
+      auto_merge: false,
+      // Our own check runs would otherwise block the deployment (required contexts default to all).
+      required_contexts: [],
+      transient_environment: false,
+      ...(input.payload ? { payload: input.payload as { [k: string]: unknown } } : {}),
+    });
+    return res.status === 201 && 'id' in res.data ? res.data.id : undefined;
+  }
+
+  async deploymentStatus(id: number, state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued', input: { description: string; logUrl?: string; environment?: string }): Promise<void> {
+    await this.octokit.rest.repos.createDeploymentStatus({
+      ...this.r,
+      deployment_id: id,
+      state,
+      description: input.description.slice(0, 140),
+      ...(input.logUrl ? { log_url: input.logUrl } : {}),
+      ...(input.environment ? { environment: input.environment } : {}),
+      auto_inactive: true,
+    });
+  }
+
+  /** The user's role on the repository; 'none' when not a collaborator. */
+  async permission(username: string): Promise<Permission> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.r, username });
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      return (['admin', 'maintain', 'write', 'triage', 'read'] as const).find((p) => p === role) ?? (data.permission === 'write' ? 'write' : 'none');
+    } catch (e) {
+      if (statusOf(e) === 404) return 'none';
+      throw e;
+    }
+  }
+}
+
+export function statusOf(e: unknown): number | undefined {
+  return typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : undefined;
+}
+
+/** write, maintain and admin may run commands that re-plan. */
+export function canRunCommands(p: Permission): boolean {
+  return p === 'write' || p === 'maintain' || p === 'admin';
+}
