@@ -80,7 +80,9 @@ function compiled(operation: Operation): Compiled {
 }
 
 function describe(value: unknown): string {
-  return value === null || value === undefined ? 'nil' : JSON.stringify(value);
+  if (value === null || value === undefined) return 'nil';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 100)}…` : text;
 }
 
 /** GitHub-style wording: `For 'properties/status', "done" is not a member of ["queued", ...].` */
