@@ -1,4 +1,5 @@
 // `driftguard sync <path> --context <ctx>`: render the app, then apply/prune/wait for health on a live cluster.
+import { DriftguardError } from '../../core/errors.ts';
 import { renderApp } from '../../render/index.ts';
 import { appNameFor, connectCluster, EXIT_UNHEALTHY, formatSyncResult, parseDuration, syncExitCode } from '../../sync/cli-support.ts';
 import { syncApp } from '../../sync/index.ts';
@@ -33,6 +34,7 @@ export const syncCommand: Command = {
     const app = appNameFor(stringOpt(values, 'app'), loc.root, loc.path);
     const timeoutMs = parseDuration(stringOpt(values, 'timeout') ?? '5m');
     const conc = stringOpt(values, 'concurrency');
+    if (conc !== undefined && !/^[1-9]\d{0,3}$/.test(conc)) throw new DriftguardError('USAGE', `--concurrency must be a positive integer (got "${conc}")`);
     const namespace = stringOpt(values, 'namespace');
     const rendered = await renderApp({ root: loc.root, path: loc.path, namespace });
     const cluster = connectCluster({ context: stringOpt(values, 'context'), kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env });
