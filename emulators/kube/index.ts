@@ -104,6 +104,8 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     '- name: driftguard-dev',
     '  cluster:',
     `    server: ${url}`,
+    // Plain http: client-node only allows it with skip-TLS-verify set (kubectl ignores it for http).
+    '    insecure-skip-tls-verify: true',
     'users:',
     '- name: driftguard-dev',
     '  user:',
