@@ -309,11 +309,11 @@ export class KubeApi {
     next = orderMetadata(next);
     // Removing the last finalizer of an object being deleted completes the deletion.
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !isNamespaceWaiting(res, next)) {
-      this.store.write(res, next, 'MODIFIED');
+      this.store.write(res, next, 'MODIFIED', live);
       this.finalDelete(res, next, 'Background');
       return this.present(res, next, opts.version);
     }
-    this.store.write(res, next, 'MODIFIED');
+    this.store.write(res, next, 'MODIFIED', live);
     this.afterWrite(res, 'MODIFIED', next, live);
     return this.present(res, next, opts.version);
   }
@@ -372,7 +372,7 @@ export class KubeApi {
         };
       }
       next.metadata.resourceVersion = String(this.store.nextRv());
-      this.store.write(res, next, 'MODIFIED');
+      this.store.write(res, next, 'MODIFIED', live);
       if (isNs) this.track(this.finalizeNamespace(name));
       if (finalizers.includes('foregroundDeletion')) this.track(this.foreground(res, next));
       return { pending: true, object: this.present(res, next, opts.version) };
@@ -411,7 +411,7 @@ export class KubeApi {
         const next = clone(live);
         if (refs.length) next.metadata.ownerReferences = refs; else delete next.metadata.ownerReferences;
         next.metadata.resourceVersion = String(this.store.nextRv());
-        this.store.write(res, next, 'MODIFIED');
+        this.store.write(res, next, 'MODIFIED', live);
         continue;
       }
       try { this.delete(res, live.metadata.namespace ?? '', live.metadata.name!, { propagationPolicy: 'Background' }); } catch { /* already gone */ }
@@ -432,7 +432,7 @@ export class KubeApi {
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion');
     if (next.metadata.finalizers.length === 0) { delete next.metadata.finalizers; this.finalDelete(res, next, 'Background'); return; }
     next.metadata.resourceVersion = String(this.store.nextRv());
-    this.store.write(res, next, 'MODIFIED');
+    this.store.write(res, next, 'MODIFIED', live);
   }
 
   /** Namespace controller: delete the contents, wait for their finalizers, then drop the namespace. */
@@ -505,7 +505,7 @@ export class KubeApi {
     o.metadata.uid ??= live?.metadata.uid ?? randomUUID();
     o.metadata.creationTimestamp ??= live?.metadata.creationTimestamp ?? this.timestamp();
     o.metadata.resourceVersion = String(this.store.nextRv());
-    this.store.write(res, o, live ? 'MODIFIED' : 'ADDED');
+    this.store.write(res, o, live ? 'MODIFIED' : 'ADDED', live);
     this.afterWrite(res, live ? 'MODIFIED' : 'ADDED', o, live);
     return clone(o);
   }

@@ -12,6 +12,7 @@ import { apiVersionOf, type ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { ApiError, badRequest, gone, methodNotAllowed, pageNotFound, unsupportedMediaType } from './status.ts';
 import { toTable } from './table.ts';
+import type { StoreEvent } from './store.ts';
 
 export interface ServerContext {
   api: KubeApi;
@@ -338,6 +339,17 @@ function serveWatch(ctx: ServerContext, req: IncomingMessage, res: ServerRespons
     return table ? tableFor(ctx, r, [p], q, version, { resourceVersion: p.metadata.resourceVersion }) : p;
   };
 
+  // Objects entering or leaving a filtered watch arrive as ADDED or DELETED, as from the watch cache.
+  const emit = (e: StoreEvent) => {
+    if (e.res.group !== r.group || e.res.plural !== r.plural) return;
+    const now = matches(e.object);
+    if (e.type !== 'MODIFIED' || !e.old) { if (now) write(e.type, render(e.object)); return; }
+    const before = matches(e.old);
+    if (now && before) write('MODIFIED', render(e.object));
+    else if (now) write('ADDED', render(e.object));
+    else if (before) write('DELETED', render(e.object));
+  };
+
   const rvParam = q.get('resourceVersion') ?? '';
   const sendInitial = q.get('sendInitialEvents') === 'true';
   const bookmarks = q.get('allowWatchBookmarks') === 'true';
@@ -355,14 +367,11 @@ function serveWatch(ctx: ServerContext, req: IncomingMessage, res: ServerRespons
       res.end();
       return;
     }
-    for (const e of events) {
-      if (e.res.group === r.group && e.res.plural === r.plural && matches(e.object)) write(e.type, render(e.object));
-    }
+    for (const e of events) emit(e);
   }
   const unsubscribe = api.store.subscribe((e) => {
     lastRv = e.rv;
-    if (e.res.group !== r.group || e.res.plural !== r.plural || !matches(e.object)) return;
-    write(e.type, render(e.object));
+    emit(e);
   });
   const timers: NodeJS.Timeout[] = [];
   if (bookmarks) {

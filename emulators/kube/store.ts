@@ -10,6 +10,8 @@ export interface StoreEvent {
   type: WatchType;
   res: ResourceDef;
   object: KubeObject;
+  /** The previous state for MODIFIED, so selector-filtered watches can tell objects entering or leaving. */
+  old?: KubeObject;
 }
 
 const resKey = (r: { group: string; plural: string }) => `${r.group}/${r.plural}`;
@@ -42,11 +44,11 @@ export class ObjectStore {
   }
 
   /** Writes (creates or replaces) and records an event. The object must already carry its new resourceVersion. */
-  write(res: ResourceDef, obj: KubeObject, type: 'ADDED' | 'MODIFIED'): void {
+  write(res: ResourceDef, obj: KubeObject, type: 'ADDED' | 'MODIFIED', old?: KubeObject): void {
     let m = this.byResource.get(resKey(res));
     if (!m) this.byResource.set(resKey(res), (m = new Map()));
     m.set(objKey(obj.metadata.namespace ?? '', obj.metadata.name!), obj);
-    this.record({ rv: Number(obj.metadata.resourceVersion), type, res, object: obj });
+    this.record({ rv: Number(obj.metadata.resourceVersion), type, res, object: obj, old });
   }
 
   remove(res: ResourceDef, obj: KubeObject): void {

@@ -91,6 +91,23 @@ test('watch streams ADDED/MODIFIED/DELETED from a resourceVersion, with bookmark
   });
 });
 
+test('objects entering or leaving a label-selected watch arrive as ADDED and DELETED', async () => {
+  await withEmulator({ controllers: false }, async (e) => {
+    await createNamespace(e, 'shop');
+    const start = await call(e, 'POST', CMS, cm('a', { owner: 'driftguard' }));
+    const merge = { 'Content-Type': 'application/merge-patch+json' };
+    const events = await watch(e, `${CMS}?watch=true&resourceVersion=${start.body.metadata.resourceVersion}&labelSelector=owner%3Ddriftguard`,
+      (evs) => evs.length >= 3,
+      async () => {
+        await call(e, 'PATCH', `${CMS}/a`, { metadata: { labels: { owner: null } } }, merge);
+        await call(e, 'PATCH', `${CMS}/a`, { data: { x: 'unseen' } }, merge);
+        await call(e, 'PATCH', `${CMS}/a`, { metadata: { labels: { owner: 'driftguard' } } }, merge);
+        await call(e, 'PATCH', `${CMS}/a`, { data: { x: 'seen' } }, merge);
+      });
+    assert.deepEqual(events.map((x) => `${x.type} ${x.object.data?.x ?? '-'}`), ['DELETED -', 'ADDED unseen', 'MODIFIED seen']);
+  });
+});
+
 test('a watch from a compacted resourceVersion gets an ERROR event with 410 Expired', async () => {
   await withEmulator({ controllers: false, historyLimit: 5 }, async (e) => {
     await createNamespace(e, 'shop');
