@@ -1,5 +1,5 @@
 // App-level endpoints, called with the app's JWT: the app, its installations, installation tokens.
-import type { Handler } from '../context.ts';
+import { paginate, type Handler } from '../context.ts';
 import { notFound } from '../http-error.ts';
 import { installation, integration, APP_PERMISSIONS, iso } from '../objects.ts';
 
@@ -8,9 +8,7 @@ export const appHandlers: Record<string, Handler> = {
 
   'apps/list-installations': (ctx) => {
     const all = [...ctx.state.installations.values()].map((i) => installation(ctx.state.urls, ctx.state.app, i));
-    const perPage = Math.min(Number(ctx.query.per_page ?? 30), 100);
-    const page = Number(ctx.query.page ?? 1);
-    return { status: 200, body: all.slice((page - 1) * perPage, page * perPage) };
+    return paginate(ctx, all);
   },
 
   'apps/get-installation': (ctx) => {

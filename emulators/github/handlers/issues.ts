@@ -1,6 +1,6 @@
 // Issues and issue comments (PR conversation comments live here too), with reactions.
 import { paginate, type Ctx, type Handler } from '../context.ts';
-import { GitHubHttpError, notFound, validationFailed } from '../http-error.ts';
+import { notFound, validationFailed } from '../http-error.ts';
 import { integration, nodeId, simpleUser, stableId, type RepoRecord } from '../objects.ts';
 import type { CommentRecord, EmulatorState, IssueRecord } from '../state.ts';
 import { now, repoOf } from './common.ts';
@@ -193,7 +193,14 @@ export const issueHandlers: Record<string, Handler> = {
   'issues/get': (ctx) => {
     const r = repoOf(ctx);
     const pr = ctx.state.pull(r.owner, r.name, Number(ctx.params.issue_number));
-    if (pr) throw new GitHubHttpError(501, 'The emulator does not serve pull requests through the issues API; use pulls.get');
+    if (pr) {
+      // A PR is also an issue: same number, plus a `pull_request` link block.
+      const asIssue: IssueRecord = { ...pr, state: pr.state, stateReason: null, assignees: [], closedAt: pr.closedAt };
+      const api = `${ctx.state.urls.api}/repos/${r.owner}/${r.name}`;
+      const html = `${ctx.state.urls.web}/${r.owner}/${r.name}/pull/${pr.number}`;
+      const body = { ...issueObject(ctx.state, r, asIssue), html_url: html, draft: pr.draft };
+      return { status: 200, body: { ...body, pull_request: { url: `${api}/pulls/${pr.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: pr.mergedAt } } };
+    }
     const { i } = issueOf(ctx);
     return { status: 200, body: issueObject(ctx.state, r, i) };
   },

@@ -164,6 +164,12 @@ describe('GitHub emulator: REST API through octokit', () => {
     assert.equal(issue.status, 201);
     const listed = await f.octokit.issues.listForRepo({ ...g, labels: 'driftguard' });
     assert.deepEqual(listed.data.map((i) => i.number), [issue.data.number]);
+    const prAsIssue = await f.octokit.issues.get({ ...g, issue_number: 1 });
+    assert.equal(prAsIssue.data.title, 'Scale web');
+    assert.ok(prAsIssue.data.pull_request, 'a PR read through the issues API carries pull_request');
+    const plain = await f.octokit.issues.get({ ...g, issue_number: issue.data.number });
+    assert.equal(plain.data.pull_request, undefined);
+    assert.equal(plain.data.user?.login, 'driftguard[bot]');
   });
 
   it('moves a check run queued → in_progress → completed and stores annotations across updates', async () => {
