@@ -26,8 +26,10 @@ export class JobProducer {
   }
 
   /** Resolves to the job id; re-adding an existing id returns the existing job, unchanged. */
-  async plan(job: Omit<PlanJob, 'kind'>): Promise<string> {
-    return this.add(QUEUES.plan, { kind: 'plan', ...job }, planJobId(job.repo, job.pr, job.headSha));
+  /** `rerunKey` (e.g. the comment id of `/driftguard diff`) forces a new plan of an already planned head. */
+  async plan(job: Omit<PlanJob, 'kind'>, opts: { rerunKey?: string } = {}): Promise<string> {
+    const id = planJobId(job.repo, job.pr, job.headSha) + (opts.rerunKey ? `-r${opts.rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');
+    return this.add(QUEUES.plan, { kind: 'plan', ...job }, id);
   }
 
   async push(job: Omit<PushJob, 'kind'>): Promise<string> {

@@ -1,0 +1,35 @@
+// What the worker modules need, injected so tests can run them against the GitHub emulator, a
+// fake or emulated cluster and the real renderer; workers/start.ts wires the real ones.
+import type { Logger } from 'pino';
+import type { OperatorConfig } from '../src/core/config/types.ts';
+import type { RenderOptions, RenderResult } from '../src/render/render.ts';
+import type { Cluster } from '../src/kube/cluster.ts';
+import type { DiffAppOptions, DiffAppResult, SyncOptions, SyncResult } from '../src/sync/types.ts';
+import type { RepoClient } from '../src/github/client.ts';
+import type { JobProducer } from '../src/queue/producer.ts';
+import type { AppLocks } from '../src/store/app-lease.ts';
+import type { LatestShaRegister } from '../src/store/latest-sha.ts';
+
+export interface WorkerDeps {
+  /** GitHub client for one repository, authenticated as the installation. */
+  github(repo: string, installationId: number): Promise<RepoClient>;
+  operator: OperatorConfig;
+  cluster(name: string): Cluster;
+  render(opts: RenderOptions): Promise<RenderResult>;
+  diffLive(opts: DiffAppOptions): Promise<DiffAppResult>;
+  sync(opts: SyncOptions): Promise<SyncResult>;
+  producer: JobProducer;
+  locks: AppLocks;
+  latest: LatestShaRegister;
+  log: Logger;
+  /** Parent of temporary checkouts (default: os.tmpdir()). */
+  workDir?: string;
+  /** Bound for one sync including waiting for health (default 5 min). */
+  syncTimeoutMs?: number;
+  /** Render timeout per app (default 2 min). */
+  renderTimeoutMs?: number;
+}
+
+/** Check run name per app, as users see it on the PR and the commit. */
+export const checkName = (app: string) => `driftguard / ${app}`;
+export const CONFIG_CHECK = 'driftguard / config';

@@ -1,0 +1,136 @@
+// PR plan: for each app the PR touches, render head and base, diff head vs base (what the PR
+// changes) and live vs base (drift that merging overwrites), report a check run per app and one
+// sticky comment. Never applies anything; fork PRs get the same plan, marked as plan-only.
+import { authorizeApp } from '../src/core/config/authorize-app.ts';
+import { isUnderAppPath, REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
+import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
+import { posix } from 'node:path';
+import { diffObjects } from '../src/core/diff/index.ts';
+import type { DiffResult } from '../src/core/diff/types.ts';
+import { isDriftguardError } from '../src/core/errors.ts';
+import { withOwnership } from '../src/core/ownership.ts';
+import { renderCheckRun, renderPrComment, findMarker, COMMENT_MAX_CHARS, type AppReport } from '../src/core/report/index.ts';
+import type { Checkout, RepoClient } from '../src/github/client.ts';
+import type { PlanJob } from '../src/queue/jobs.ts';
+import { prScope } from '../src/store/latest-sha.ts';
+import { checkName, type WorkerDeps } from './deps.ts';
+import { loadRepoConfig, reportConfigError } from './repo-config.ts';
+import { renderAppAt, toReportError } from './render-app.ts';
+
+export type PlanOutcome = 'superseded' | 'no-config' | 'invalid-config' | 'no-apps' | 'planned';
+
+const EMPTY: DiffResult = { resources: [], summary: { create: 0, update: 0, delete: 0, none: 0, total: 0 } };
+export const FORK_NOTE = '> **Plan only**: this pull request comes from a fork. Driftguard shows what it would change but never applies changes from forks.\n\n';
+
+export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome: PlanOutcome; apps: string[] }> {
+  const log = deps.log.child({ job: 'plan', repo: job.repo, pr: job.pr, head: job.headSha });
+  if (!(await deps.latest.isCurrent(prScope(job.repo, job.pr), job.seq))) {
+    log.info('a newer head was pushed; skipping this plan');
+    return { outcome: 'superseded', apps: [] };
+  }
+  const gh = await deps.github(job.repo, job.installationId);
+  // Policy comes from the default branch only: a PR cannot change its own config.
+  const defaultBranch = await gh.defaultBranch();
+  const loaded = await loadRepoConfig(gh, defaultBranch);
+  if (!loaded) return { outcome: 'no-config', apps: [] };
+  if (!loaded.ok) {
+    await reportConfigError(gh, job.headSha, loaded.error, `the default branch (${defaultBranch})`);
+    return { outcome: 'invalid-config', apps: [] };
+  }
+  const changed = await gh.pullFiles(job.pr);
+  if (changed.includes(REPO_CONFIG_PATH)) {
+    // The PR edits the config: validate its version so mistakes show up before merging.
+    const text = await gh.readFile(REPO_CONFIG_PATH, job.headSha);
+    if (text !== null) {
+      try {
+        parseRepoConfig(REPO_CONFIG_PATH, text);
+      } catch (e) {
+        if (!isDriftguardError(e)) throw e;
+        await reportConfigError(gh, job.headSha, e, 'this pull request');
+      }
+    }
+  }
+  const apps = touchedApps(loaded.config, changed);
+  if (apps.length === 0) {
+    // A PR that touched apps earlier and no longer does still has a sticky comment to keep honest.
+    await gh.upsertStickyComment(job.pr, renderPrComment({ reports: [], headSha: job.headSha, baseSha: job.baseSha }), (b) => findMarker(b), false);
+    return { outcome: 'no-apps', apps: [] };
+  }
+
+  let head: Checkout | undefined;
+  let base: Checkout | undefined;
+  const reports: AppReport[] = [];
+  try {
+    [head, base] = await Promise.all([gh.checkout(job.headSha, deps.workDir), gh.checkout(job.baseSha, deps.workDir)]);
+    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps));
+  } finally {
+    await Promise.all([head?.cleanup(), base?.cleanup()]);
+  }
+
+  if (!(await deps.latest.isCurrent(prScope(job.repo, job.pr), job.seq))) {
+    log.info('a newer head was pushed while planning; leaving the comment to the newer plan');
+    return { outcome: 'superseded', apps: apps.map((a) => a.name) };
+  }
+  const note = job.fork ? FORK_NOTE : '';
+  let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length });
+  if (note) body = insertAfterMarker(body, note);
+  const anything = reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0);
+  const res = await gh.upsertStickyComment(job.pr, body, (b) => findMarker(b), anything);
+  log.info({ apps: reports.map((r) => r.app), comment: res }, 'plan reported');
+  return { outcome: 'planned', apps: reports.map((r) => r.app) };
+}
+
+/** Apps with a changed file under their path (or a changed helm value file); all apps when the config changed. */
+export function touchedApps(config: RepoConfig, changed: string[]): AppConfig[] {
+  if (changed.includes(REPO_CONFIG_PATH)) return config.apps;
+  return config.apps.filter((a) => {
+    const valueFiles = (a.helm?.valueFiles ?? []).map((f) => posix.normalize(posix.join(a.path, f)));
+    return changed.some((f) => isUnderAppPath(a.path, f) || valueFiles.includes(f));
+  });
+}
+
+async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Checkout, base: Checkout, deps: WorkerDeps): Promise<AppReport> {
+  const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
+  const run = await gh.createCheckRun({ name: checkName(app.name), headSha: job.headSha, status: 'in_progress', externalId: `plan:${app.name}` });
+  report.checkRunUrl = run.url || undefined;
+  try {
+    const auth = authorizeApp(deps.operator, job.repo, app);
+    if (!auth.ok) {
+      report.errors.push({ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line }, title: 'Not allowed' });
+    } else {
+      const [h, b] = await Promise.all([renderAppAt(deps, head.dir, app), renderAppAt(deps, base.dir, app)]);
+      if (h.ok === false) report.errors.push(...h.errors);
+      if (h.ok === 'missing') report.errors.push({ message: `${app.path} does not exist in this pull request`, location: { file: REPO_CONFIG_PATH, line: app.line } });
+      // A base that does not render (new app, or already broken) counts as empty: everything is new.
+      const baseObjects = b.ok === true ? b.objects : [];
+      if (h.ok === true) {
+        const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
+        report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name });
+      }
+      try {
+        const drift = await deps.diffLive({
+          cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: baseObjects, ignore: app.ignoreDifferences,
+          // Fork code never reaches the API server, not even as a dry run.
+          mode: job.fork ? 'local' : 'server',
+        });
+        report.drift = { resources: drift.resources, summary: drift.summary };
+        for (const e of drift.errors) report.errors.push({ message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}`, ...(e.source ? { location: e.source } : {}) });
+      } catch (e) {
+        report.errors.push({ ...toReportError(e), message: `cannot read the live state of ${app.cluster}/${app.namespace}: ${toReportError(e).message}` });
+      }
+    }
+    const out = renderCheckRun(report, { headSha: job.headSha });
+    await gh.completeCheckRun(run.id, out.conclusion, { title: out.title, summary: out.summary, text: out.text, annotations: out.annotations });
+  } catch (e) {
+    // Never leave the run in progress.
+    await gh.completeCheckRun(run.id, 'failure', { title: 'Driftguard failed', summary: toReportError(e).message }).catch(() => {});
+    throw e;
+  }
+  return report;
+}
+
+/** After the marker and title lines (the header ends with a blank line). */
+function insertAfterMarker(body: string, note: string): string {
+  const end = body.indexOf('\n\n');
+  return end < 0 ? `${body}\n\n${note}` : `${body.slice(0, end + 2)}${note}${body.slice(end + 2)}`;
+}

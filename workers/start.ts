@@ -1,0 +1,102 @@
+// Start the worker process in-process (workers/main.ts, the demo, end-to-end tests): consumers for
+// the plan, push, sync and command queues over real dependencies, any of which can be overridden.
+import { readFileSync } from 'node:fs';
+import { DelayedError, type Job, type Worker } from 'bullmq';
+import { pino } from 'pino';
+import { parseOperatorConfig } from '../src/core/config/operator-config.ts';
+import type { OperatorConfig } from '../src/core/config/types.ts';
+import { probotOctokitFactory } from '../src/github/octokit.ts';
+import { RepoClient } from '../src/github/client.ts';
+import { ClusterRegistry } from '../src/kube/cluster.ts';
+import { renderApp } from '../src/render/render.ts';
+import { diffApp } from '../src/sync/diff-app.ts';
+import { syncApp } from '../src/sync/sync-app.ts';
+import { JobProducer } from '../src/queue/producer.ts';
+import { queueConnection } from '../src/queue/connection.ts';
+import { closeConsumers, createConsumer } from '../src/queue/consumer.ts';
+import { QUEUES } from '../src/queue/names.ts';
+import type { CommandJob, PlanJob, PushJob, SyncJob } from '../src/queue/jobs.ts';
+import { createRedis } from '../src/store/redis.ts';
+import { AppLocks } from '../src/store/app-lease.ts';
+import { LatestShaRegister } from '../src/store/latest-sha.ts';
+import type { WorkerDeps } from './deps.ts';
+import { runPlan } from './plan.ts';
+import { runPush } from './push.ts';
+import { failSyncCheckRun, runSync } from './sync.ts';
+import { runCommand } from './command.ts';
+
+export interface WorkerProcess {
+  deps: WorkerDeps;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Delay before a sync whose app is locked by another worker is tried again. */
+const LOCKED_RETRY_MS = 1000;
+
+export function loadOperatorConfig(env: NodeJS.ProcessEnv): OperatorConfig {
+  const file = env.DRIFTGUARD_CONFIG;
+  if (!file) throw new Error('DRIFTGUARD_CONFIG is required: the path of the operator config (clusters and projects)');
+  return parseOperatorConfig(file, readFileSync(file, 'utf8'));
+}
+
+export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerDeps> = {}): Promise<WorkerProcess> {
+  const log = overrides.log ?? pino({ name: 'driftguard-worker', level: env.LOG_LEVEL ?? 'info' });
+  const operator = overrides.operator ?? loadOperatorConfig(env);
+  const registry = new ClusterRegistry(operator.clusters);
+  const factory = overrides.github ? undefined : probotOctokitFactory(env);
+  const redis = createRedis(env.REDIS_URL, {}, (e) => log.debug({ err: e.message }, 'redis'));
+  const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
+  const deps: WorkerDeps = {
+    github: async (repo, installationId) => new RepoClient(await factory!.forInstallation(installationId), repo),
+    operator,
+    cluster: (name) => registry.get(name),
+    render: renderApp,
+    diffLive: diffApp,
+    sync: syncApp,
+    producer,
+    locks: new AppLocks(redis),
+    latest: new LatestShaRegister(redis),
+    log,
+    ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
+    ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),
+    ...overrides,
+  };
+  const connection = queueConnection(env.REDIS_URL);
+  const concurrency = Number(env.WORKER_CONCURRENCY ?? 2);
+  const onError = (e: Error) => log.debug({ err: e.message }, 'worker redis');
+  const finalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const failed = (queue: string) => (job: Job, err: Error) => log.error({ queue, jobId: job.id, err: err.message }, 'job failed for good');
+
+  const workers: Worker[] = [
+    createConsumer<PlanJob>(QUEUES.plan, (job) => runPlan(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('plan') }),
+    createConsumer<PushJob>(QUEUES.push, (job) => runPush(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('push') }),
+    createConsumer<CommandJob>(QUEUES.command, (job) => runCommand(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('command') }),
+    createConsumer<SyncJob>(QUEUES.sync, async (job, token) => {
+      const r = await runSync(job.data, deps, { finalAttempt: finalAttempt(job) });
+      if (r.outcome === 'locked') {
+        // Another worker syncs this app: wait without holding a worker slot (BullMQ's delayed retry).
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      return r.outcome;
+    }, {
+      connection, concurrency, onError,
+      onFinalFailure: async (job, err) => {
+        failed('sync')(job, err);
+        await failSyncCheckRun(job.data as SyncJob, deps, `Sync failed after ${job.attemptsMade} attempt(s): ${err.message}`);
+      },
+    }),
+  ];
+  log.info({ queues: Object.values(QUEUES), concurrency }, 'Driftguard workers started');
+  return {
+    deps,
+    workers,
+    async close() {
+      await closeConsumers(workers);
+      if (!overrides.producer) await producer.close();
+      await registry.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Sync one app at one SHA: lease the app (one sync per app across all workers), drop the job when a
+// newer push exists (check run skipped/cancelled), render, apply + prune, wait for health, then
+// report: check run on the commit, GitHub Deployment status, a comment on the merged PR(s).
+// Every path ends the check run; nothing is applied when rendering fails.
+import { authorizeApp } from '../src/core/config/authorize-app.ts';
+import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
+import type { AppConfig } from '../src/core/config/types.ts';
+import { errorsToAnnotations, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
+import type { HealthStatus } from '../src/core/health/types.ts';
+import type { Checkout, CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
+import type { SyncJob } from '../src/queue/jobs.ts';
+import type { SyncResult } from '../src/sync/types.ts';
+import type { Lease } from '../src/store/app-lease.ts';
+import { appScope } from '../src/store/latest-sha.ts';
+import { checkName, type WorkerDeps } from './deps.ts';
+import { loadRepoConfig } from './repo-config.ts';
+import { renderAppAt, toReportError } from './render-app.ts';
+
+export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'synced';
+
+export interface SyncRunOptions {
+  /** Last attempt: on an unexpected error the check run is completed as failure (otherwise the retry finishes it). */
+  finalAttempt: boolean;
+}
+
+export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions = { finalAttempt: true }): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
+  const log = deps.log.child({ job: 'sync', repo: job.repo, app: job.app, sha: job.sha });
+  const gh = await deps.github(job.repo, job.installationId);
+  const scope = appScope(job.repo, job.app);
+  const run = await ensureCheckRun(gh, job);
+  const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
+
+  if (!(await deps.latest.isCurrent(scope, job.seq))) {
+    const newer = await deps.latest.latest(scope);
+    await finish('skipped', { title: 'Superseded by a newer push', summary: `${newer ? `Commit ${newer.sha.slice(0, 7)}` : 'A newer commit'} is synced instead.` });
+    return { outcome: 'skipped' };
+  }
+  const lease = await deps.locks.acquire(job.repo, job.app);
+  if (!lease) return { outcome: 'locked' }; // the caller delays the job; the run stays queued
+  lease.keepAlive(() => log.warn('lost the app lease while syncing'));
+
+  let checkout: Checkout | undefined;
+  let deployment: number | undefined;
+  let completed = false;
+  const complete = async (conclusion: CheckConclusion, output: CheckOutput) => {
+    await finish(conclusion, output);
+    completed = true;
+  };
+  try {
+    // Re-check under the lease: a newer sync may have finished while we waited for it.
+    if (!(await deps.latest.isCurrent(scope, job.seq))) {
+      await complete('skipped', { title: 'Superseded by a newer push', summary: 'A newer commit is synced instead.' });
+      return { outcome: 'skipped' };
+    }
+    await gh.startCheckRun(run, { title: 'Syncing', summary: `Syncing ${job.app} at ${job.sha.slice(0, 7)}.` });
+    const defaultBranch = await gh.defaultBranch();
+    const loaded = await loadRepoConfig(gh, defaultBranch);
+    const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === job.app) : undefined;
+    if (!app || !app.syncPolicy.automated) {
+      await complete('skipped', { title: 'Not synced', summary: `${job.app} is no longer an automated app in ${REPO_CONFIG_PATH} on ${defaultBranch}.` });
+      return { outcome: 'skipped' };
+    }
+    const auth = authorizeApp(deps.operator, job.repo, app);
+    if (!auth.ok) {
+      await complete('failure', { title: 'Not allowed', summary: auth.reason, annotations: errorsToAnnotations([{ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line } }]) });
+      return { outcome: 'failed' };
+    }
+    const env = `${app.name}`;
+    deployment = await gh.createDeployment({ sha: job.sha, environment: env, description: `Driftguard sync of ${app.name} to ${app.cluster}/${app.namespace}`, payload: { app: app.name, cluster: app.cluster, namespace: app.namespace } }).catch((e) => {
+      log.warn({ err: e }, 'could not create a deployment');
+      return undefined;
+    });
+    if (deployment) await gh.deploymentStatus(deployment, 'in_progress', { description: 'Syncing', environment: env });
+
+    checkout = await gh.checkout(job.sha, deps.workDir);
+    const rendered = await renderAppAt(deps, checkout.dir, app);
+    if (rendered.ok !== true) {
+      const errors = rendered.ok === 'missing' ? [{ message: `${app.path} does not exist at ${job.sha.slice(0, 7)}`, location: { file: REPO_CONFIG_PATH, line: app.line } }] : rendered.errors;
+      await complete('failure', { title: 'Render failed: nothing was applied', summary: errors.map((e) => `- ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message}`).join('\n'), annotations: errorsToAnnotations(errors) });
+      if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Render failed', environment: env });
+      return { outcome: 'failed' };
+    }
+    if (!(await deps.latest.isCurrent(scope, job.seq)) || lease.isLost) {
+      await complete('cancelled', { title: 'Cancelled: superseded by a newer push', summary: 'Nothing was applied; the newer commit is synced instead.' });
+      if (deployment) await gh.deploymentStatus(deployment, 'inactive', { description: 'Superseded', environment: env });
+      return { outcome: 'cancelled' };
+    }
+
+    const result = await deps.sync({
+      cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
+      prune: app.syncPolicy.prune, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
+    });
+    const results = toReportResults(result);
+    const health: HealthStatus = result.health ?? 'Unknown';
+    const error = result.phase === 'Failed' ? result.message : undefined;
+    const out = renderSyncCheckRun({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, results, health, ...(error ? { error } : {}) });
+    await complete(out.conclusion, { title: out.title, summary: out.summary, text: out.text });
+    if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
+
+    const counts = summarizeSync(results);
+    const line = renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health });
+    for (const pr of await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[])) {
+      await gh.comment(pr, `${line}\n\n<sub>Driftguard · app **${app.name}**</sub>`);
+    }
+    log.info({ phase: result.phase, health, counts }, 'synced');
+    return { outcome: out.conclusion === 'failure' ? 'failed' : 'synced', result };
+  } catch (e) {
+    if (opts.finalAttempt && !completed) {
+      const msg = toReportError(e).message;
+      await complete('failure', { title: 'Sync failed', summary: msg }).catch(() => {});
+      if (deployment) await gh.deploymentStatus(deployment, 'error', { description: msg.slice(0, 140) }).catch(() => {});
+    }
+    throw e;
+  } finally {
+    await checkout?.cleanup();
+    await lease.release().catch(() => {});
+  }
+}
+
+async function ensureCheckRun(gh: RepoClient, job: SyncJob): Promise<number> {
+  if (job.checkRunId) return job.checkRunId;
+  return (await gh.createCheckRun({ name: checkName(job.app), headSha: job.sha, status: 'queued', externalId: `sync:${job.app}` })).id;
+}
+
+function toReportResults(r: SyncResult): SyncResourceResult[] {
+  return r.resources.map((x) => ({
+    group: x.group, kind: x.kind, namespace: x.namespace, name: x.name,
+    action: x.action === 'prune' ? 'delete' : x.action,
+    outcome: x.outcome,
+    ...(x.health ? { health: x.health.status } : {}),
+    ...(x.message ? { message: x.message } : {}),
+  }));
+}
+
+/** Last resort from the consumer's failed handler (attempts exhausted, or stalled): end the run. */
+export async function failSyncCheckRun(job: SyncJob, deps: Pick<WorkerDeps, 'github'>, message: string): Promise<void> {
+  if (!job.checkRunId) return;
+  const gh = await deps.github(job.repo, job.installationId);
+  await gh.completeCheckRun(job.checkRunId, 'failure', { title: 'Sync failed', summary: message });
+}
+
+export type { AppConfig };
