@@ -62,6 +62,8 @@ export class KubeApi {
   private usedNodePorts = new Set<number>();
   /** Called after every committed change (controllers hook in here). */
   onChange: (res: ResourceDef, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, old?: KubeObject) => void = () => {};
+  /** Delay before the namespace controller starts deleting a terminating namespace's contents. */
+  namespaceDelayMs = 200;
   /** Pending background work (namespace finalization), awaited by `idle()`. */
   private pending = new Set<Promise<unknown>>();
 
@@ -439,7 +441,9 @@ export class KubeApi {
   private async finalizeNamespace(ns: string): Promise<void> {
     const nsRes = this.registry.byKind('', 'Namespace')!;
     for (let round = 0; round < 10000; round++) {
-      await new Promise((r) => setTimeout(r, round === 0 ? 0 : 20));
+      // The namespace controller works asynchronously: contents outlive the DELETE call for a moment
+      // (kubectl delete -f on a namespace and its contents still finds the contents).
+      await new Promise((r) => setTimeout(r, round === 0 ? this.namespaceDelayMs : 20));
       const live = this.store.get(nsRes, '', ns);
       if (!live || !live.metadata.deletionTimestamp) return;
       let left = 0;

@@ -40,7 +40,7 @@ export function apiResourceList(reg: ResourceRegistry, group: string, version: s
   const resources: object[] = [];
   for (const d of defs.sort((a, b) => a.plural.localeCompare(b.plural))) {
     resources.push({
-      name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: STANDARD_VERBS,
+      name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs ?? STANDARD_VERBS,
       ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
       ...(d.categories?.length ? { categories: d.categories } : {}),
       storageVersionHash: storageVersionHash(d),
@@ -67,7 +67,7 @@ export function aggregatedDiscovery(reg: ResourceRegistry, core: boolean): objec
         responseKind: { group: d.group, version: v, kind: d.kind },
         scope: d.namespaced ? 'Namespaced' : 'Cluster',
         singularResource: d.singular,
-        verbs: STANDARD_VERBS,
+        verbs: d.verbs ?? STANDARD_VERBS,
         ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
         ...(d.categories?.length ? { categories: d.categories } : {}),
         ...(d.subresources.length ? {

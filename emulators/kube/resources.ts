@@ -14,6 +14,10 @@ export interface ResourceDef {
   subresources: Array<'status' | 'scale'>;
   /** metadata.generation is maintained (bumped on spec changes). */
   generation: boolean;
+  /** Verbs when not the standard eight (review resources are create-only). */
+  verbs?: string[];
+  /** Create-only review resource: answered (allowed), never stored. */
+  review?: boolean;
   /** Served from a CustomResourceDefinition. */
   crd?: boolean;
   /** Path to the replica count for the scale subresource (CRDs may choose). */
@@ -70,6 +74,8 @@ export function builtinResources(): ResourceDef[] {
     def('discovery.k8s.io', ['v1'], 'EndpointSlice', 'endpointslices', true),
     def('storage.k8s.io', ['v1'], 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
     def('scheduling.k8s.io', ['v1'], 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+    def('authorization.k8s.io', ['v1'], 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: ['create'], review: true }),
+    def('authorization.k8s.io', ['v1'], 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: ['create'], review: true }),
   ];
 }
 

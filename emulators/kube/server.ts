@@ -71,6 +71,10 @@ function parseBody(buf: Buffer, contentType: string): unknown {
   }
 }
 
+function tryParse(buf: Buffer, contentType: string): unknown {
+  try { return parseBody(buf, contentType); } catch { return undefined; }
+}
+
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
   'application/merge-patch+json': 'merge',
@@ -219,6 +223,7 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
   if (route.name === '\u0000') throw pageNotFound();
   const ns = route.namespace ?? '';
   const sub = (route.subresource ?? '') as Subresource | 'finalize';
+  if (r.review && verb !== 'create') throw methodNotAllowed();
   if (sub && !(r.subresources as string[]).includes(sub) && !(sub === 'finalize' && r.kind === 'Namespace')) throw pageNotFound();
   const dryRun = q.getAll('dryRun').includes('All');
   const version = route.version;
@@ -248,8 +253,19 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
       return;
     case 'create': {
       if (route.name) throw methodNotAllowed();
-      const body = parseBody(await readBody(req), String(req.headers['content-type'] ?? 'application/json')) as KubeObject;
+      const raw = await readBody(req);
+      const ctype = String(req.headers['content-type'] ?? 'application/json');
+      // Reviews need nothing from their body to be answered; kubectl sends them as protobuf.
+      const body = (r.review ? tryParse(raw, ctype) ?? { metadata: {}, spec: {} } : parseBody(raw, ctype)) as KubeObject;
       if (!body || typeof body !== 'object') throw badRequest('the body of the request is empty');
+      if (r.review) {
+        // The emulator authorizes everything (anonymous, permissive RBAC): reviews say so.
+        const status = r.kind === 'SelfSubjectRulesReview'
+          ? { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false }
+          : { allowed: true, reason: 'the Driftguard emulator allows every request' };
+        send(res, 201, { ...body, apiVersion: apiVersionOf(r.group, version), kind: r.kind, metadata: { ...(body.metadata ?? {}) }, status });
+        return;
+      }
       const created = api.create(r, ns, body, { manager: managerOf(q, req), dryRun, version });
       send(res, 201, created);
       return;

@@ -1,6 +1,6 @@
 // Real kubectl 1.34 (.tools/bin/kubectl) against the emulator: apply --server-side, get (table and
 // YAML), scale, diff (exit codes), patch (three types), create (protobuf bodies), edit, rollout
-// status, delete.
+// status, auth can-i, delete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -148,6 +148,9 @@ test('kubectl patch, create (protobuf), edit and get -o json', async () => {
     const json = await k(['-n', 'team', 'get', 'configmaps', '-o', 'json']);
     ok(json, 'get -o json');
     assert.deepEqual(JSON.parse(json.stdout).items.map((i: any) => i.metadata.name), ['cfg', 'kube-root-ca.crt']);
+    const canI = await k(['auth', 'can-i', 'create', 'deployments', '-n', 'team']);
+    ok(canI, 'auth can-i');
+    assert.equal(canI.stdout.trim(), 'yes');
     const resources = await k(['api-resources', '--api-group=apps', '-o', 'name']);
     ok(resources, 'api-resources');
     assert.deepEqual(resources.stdout.trim().split('\n').sort(), ['controllerrevisions.apps', 'daemonsets.apps', 'deployments.apps', 'replicasets.apps', 'statefulsets.apps']);
