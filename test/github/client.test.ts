@@ -75,13 +75,16 @@ test('check run with 120 annotations: sent in batches of at most 50, completed',
 test('sticky comment: created once, then edited in place; not created when asked not to', async () => {
   assert.equal(await client.upsertStickyComment(7, '<!-- driftguard:plan -->\nno changes', hasMarker, false), 'skipped');
   assert.equal(gh.comments('acme', 'gitops', 7).length, 0);
-  await client.comment(7, 'a human comment mentioning <!-- driftguard:plan -->'); // written by a user: not ours
+  // A user quoting our marker is not our comment (only the app's bot comments are edited).
+  const now = new Date().toISOString();
+  gh.state.comments.push({ repoKey: 'acme/gitops', issueNumber: 7, id: 999_001, body: '<!-- driftguard:plan -->\nquoted by a human', user: 'mallory', createdAt: now, updatedAt: now, reactions: [] });
   assert.equal(await client.upsertStickyComment(7, '<!-- driftguard:plan -->\nv1', hasMarker), 'created');
   assert.equal(await client.upsertStickyComment(7, '<!-- driftguard:plan -->\nv2', hasMarker), 'updated');
   assert.equal(await client.upsertStickyComment(7, '<!-- driftguard:plan -->\nv2', hasMarker), 'unchanged');
-  const ours = gh.comments('acme', 'gitops', 7).filter((c) => c.body.startsWith('<!-- driftguard:plan -->'));
+  const ours = gh.comments('acme', 'gitops', 7).filter((c) => c.user.endsWith('[bot]'));
   assert.equal(ours.length, 1);
   assert.equal(ours[0].body, '<!-- driftguard:plan -->\nv2');
+  assert.equal(gh.comments('acme', 'gitops', 7).find((c) => c.id === 999_001)?.body, '<!-- driftguard:plan -->\nquoted by a human');
 });
 
 test('merged PRs of a commit, deployments and statuses, collaborator permission', async () => {
