@@ -41,16 +41,16 @@ export function randomSuffix(n = 5): string {
   return s;
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+// Objects are plain JSON; a JSON round trip is several times faster than structuredClone in V8.
+const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Same object apart from managedFields timestamps: a no-op write (no new resourceVersion, no event). */
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const c = clone(o);
-    c.metadata.managedFields = (c.metadata.managedFields ?? []).map((e) => ({ ...e, time: undefined }));
-    return JSON.stringify(c);
-  };
+  const strip = (o: KubeObject) => JSON.stringify({
+    ...o,
+    metadata: { ...o.metadata, managedFields: (o.metadata.managedFields ?? []).map((e) => ({ ...e, time: undefined })) },
+  });
   return strip(a) === strip(b);
 }
 
@@ -396,7 +396,7 @@ export class KubeApi {
   dependentsOf(uid: string): Array<{ res: ResourceDef; obj: KubeObject }> {
     const out: Array<{ res: ResourceDef; obj: KubeObject }> = [];
     for (const res of this.registry.all()) {
-      for (const obj of this.store.list(res)) {
+      for (const obj of this.store.scan(res)) {
         if ((obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) out.push({ res, obj });
       }
     }
@@ -421,7 +421,7 @@ export class KubeApi {
   }
 
   private existsUid(uid: string): boolean {
-    for (const res of this.registry.all()) for (const o of this.store.list(res)) if (o.metadata.uid === uid) return true;
+    for (const res of this.registry.all()) for (const o of this.store.scan(res)) if (o.metadata.uid === uid) return true;
     return false;
   }
 
@@ -516,11 +516,11 @@ export class KubeApi {
 
   /** Controller status write: replaces status without bumping generation; no-op when unchanged. */
   writeStatus(res: ResourceDef, live: KubeObject, status: unknown, manager = 'kube-controller-manager', annotations?: Record<string, string>): KubeObject {
-    const next = clone(live);
-    next.status = clone(status);
     // Status updates carry annotations through (the deployment controller records its revision this way).
     const annChanged = annotations && JSON.stringify({ ...live.metadata.annotations, ...annotations }) !== JSON.stringify(live.metadata.annotations ?? {});
-    if (JSON.stringify(next.status) === JSON.stringify(live.status) && !annChanged) return live;
+    if (!annChanged && JSON.stringify(status) === JSON.stringify(live.status)) return live;
+    const next = clone(live);
+    next.status = clone(status);
     return this.commitUpdate(res, live, next, { manager, subresource: 'status' }, (o) => {
       if (annChanged) o.metadata.annotations = { ...(o.metadata.annotations ?? {}), ...annotations };
       return trackUpdate(live, o, manager, this.timestamp(), 'status');

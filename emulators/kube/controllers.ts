@@ -21,6 +21,7 @@ export interface RolloutOptions {
 }
 
 type Obj = Record<string, any>;
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 const MANAGER = 'kube-controller-manager';
 
 /** controller.ComputeHash: fnv-32a of the template, printed in decimal, then SafeEncodeString. */
@@ -44,6 +45,7 @@ export class RolloutSimulator {
   private readyAt = new Map<string, number>(); // pod uid -> time it turns ready
   private progressSince = new Map<string, { hash: string; since: number }>(); // deployment uid
   private stopped = false;
+  private current: string | undefined;
   private readonly delay: number;
 
   constructor(private readonly api: KubeApi, private readonly opts: RolloutOptions) {
@@ -84,7 +86,8 @@ export class RolloutSimulator {
     if (type === 'DELETED') {
       this.readyAt.delete(obj.metadata.uid!);
       this.progressSince.delete(obj.metadata.uid!);
-    } else {
+    } else if (this.current !== `${gk(res)}/${ns}/${name}`) {
+      // A reconcile's own write of its object needs no second pass.
       this.enqueue(res, ns, name);
     }
     for (const ref of obj.metadata.ownerReferences ?? []) {
@@ -141,6 +144,11 @@ export class RolloutSimulator {
   private def(group: string, kind: string): ResourceDef { return this.api.registry.byKind(group, kind)!; }
 
   private reconcile(res: ResourceDef, ns: string, name: string): void {
+    this.current = `${gk(res)}/${ns}/${name}`;
+    try { this.reconcileOne(res, ns, name); } finally { this.current = undefined; }
+  }
+
+  private reconcileOne(res: ResourceDef, ns: string, name: string): void {
     const obj = this.api.store.get(res, ns, name) as Obj | undefined;
     if (!obj || obj.metadata.deletionTimestamp && res.kind !== 'Namespace') return;
     switch (gk(res)) {
@@ -217,19 +225,19 @@ export class RolloutSimulator {
         ...(ready ? { containerID: `containerd://${uid.replace(/-/g, '')}` } : {}),
       })),
     };
-    const live = this.api.store.get(res, pod.metadata.namespace, pod.metadata.name)!;
+    let live = this.api.store.get(res, pod.metadata.namespace, pod.metadata.name)!;
     if (!live.spec || !(live.spec as Obj).nodeName) {
-      const next = structuredClone(live);
+      const next = clone(live);
       (next.spec as Obj).nodeName = NODE_NAME;
-      this.api.writeObject(res, live, next, 'kube-scheduler');
+      live = this.api.writeObject(res, live, next, 'kube-scheduler');
     }
-    const cur = this.api.store.get(res, pod.metadata.namespace, pod.metadata.name)!;
-    this.api.writeStatus(res, cur, status, 'kubelet');
-    if (!ready && !failing) this.at(due, res, pod.metadata.namespace, pod.metadata.name);
+    // A pod on its way up keeps its defaulted Pending status until it is ready (or fails): fewer writes.
+    if (ready || failing) this.api.writeStatus(res, live, status, 'kubelet');
+    else this.at(due, res, pod.metadata.namespace, pod.metadata.name);
   }
 
   private podsOwnedBy(owner: Obj): KubeObject[] {
-    return this.api.store.list(this.def('', 'Pod'), owner.metadata.namespace)
+    return this.api.store.scan(this.def('', 'Pod'), owner.metadata.namespace)
       .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid));
   }
 
@@ -243,7 +251,8 @@ export class RolloutSimulator {
         ...(meta.annotations ? { annotations: meta.annotations } : {}),
         ownerReferences: [{ apiVersion: ownerApi, kind: ownerKind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(template?.spec ?? {}),
+      // Created already bound to the one node (the scheduler's binding, without a separate write).
+      spec: { ...clone(template?.spec ?? {}), nodeName: NODE_NAME },
     }, { manager: MANAGER });
   }
 
@@ -280,14 +289,14 @@ export class RolloutSimulator {
     const ns = d.metadata.namespace;
     const want = d.spec?.replicas ?? 1;
     const hash = podTemplateHash(d.spec?.template);
-    const owned = this.api.store.list(rsRes, ns).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) as Obj[];
+    const owned = this.api.store.scan(rsRes, ns).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) as Obj[];
     let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     const revisions = owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
     const maxRev = Math.max(0, ...revisions);
     let revision = current ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? maxRev) : maxRev + 1;
     let created = false;
     if (!current) {
-      const template = structuredClone(d.spec?.template ?? {});
+      const template = clone(d.spec?.template ?? {});
       template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
       current = this.api.create(rsRes, ns, {
         apiVersion: 'apps/v1', kind: 'ReplicaSet',
@@ -307,7 +316,7 @@ export class RolloutSimulator {
       created = true;
       this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
     } else if (current.spec?.replicas !== want) {
-      const next = structuredClone(current);
+      const next = clone(current);
       next.spec.replicas = want;
       next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d, want)) };
       current = this.api.writeObject(rsRes, this.api.store.get(rsRes, ns, current.metadata.name)!, next as KubeObject, MANAGER) as Obj;
@@ -321,7 +330,7 @@ export class RolloutSimulator {
       for (const rs of olds) {
         if ((rs.spec?.replicas ?? 0) === 0) continue;
         const live = this.api.store.get(rsRes, ns, rs.metadata.name)!;
-        const next = structuredClone(live) as Obj;
+        const next = clone(live) as Obj;
         next.spec.replicas = 0;
         this.api.writeObject(rsRes, live, next as KubeObject, MANAGER);
       }
@@ -387,7 +396,7 @@ export class RolloutSimulator {
       for (const t of s.spec?.volumeClaimTemplates ?? []) {
         const claim = `${t.metadata?.name}-${name}`;
         if (!this.api.store.get(pvcRes, ns, claim)) {
-          this.api.create(pvcRes, ns, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, namespace: ns, labels: { ...(s.spec?.selector?.matchLabels ?? {}) } }, spec: structuredClone(t.spec ?? {}) }, { manager: MANAGER });
+          this.api.create(pvcRes, ns, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, namespace: ns, labels: { ...(s.spec?.selector?.matchLabels ?? {}) } }, spec: clone(t.spec ?? {}) }, { manager: MANAGER });
         }
       }
       if (!this.api.store.get(podRes, ns, name)) {
@@ -463,7 +472,7 @@ export class RolloutSimulator {
 
   private service(res: ResourceDef, s: Obj): void {
     if (s.spec?.type !== 'LoadBalancer' || (s.status?.loadBalancer?.ingress ?? []).length) return;
-    const n = [...this.api.store.list(res)].filter((x) => (x.status as Obj)?.loadBalancer?.ingress?.length).length;
+    const n = this.api.store.scan(res).filter((x) => (x.status as Obj)?.loadBalancer?.ingress?.length).length;
     this.api.writeStatus(res, this.api.store.get(res, s.metadata.namespace, s.metadata.name)!, { loadBalancer: { ingress: [{ ip: `172.18.255.${200 + (n % 50)}`, ipMode: 'VIP' }] } }, 'cloud-controller-manager');
   }
 
@@ -474,7 +483,7 @@ export class RolloutSimulator {
     if (this.now() < due) { this.at(due, res, c.metadata.namespace, c.metadata.name); return; }
     const live = this.api.store.get(res, c.metadata.namespace, c.metadata.name)!;
     const volumeName = `pvc-${c.metadata.uid}`;
-    const next = structuredClone(live) as Obj;
+    const next = clone(live) as Obj;
     next.spec.volumeName = volumeName;
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };
     const written = this.api.writeObject(res, live, next as KubeObject, MANAGER);

@@ -43,6 +43,15 @@ export class ObjectStore {
     return entries.map(([, v]) => v);
   }
 
+  /** Objects of a resource in storage order, unsorted: cheap, for controllers. */
+  scan(res: ResourceDef, ns?: string): KubeObject[] {
+    const m = this.byResource.get(resKey(res));
+    if (!m) return [];
+    const out: KubeObject[] = [];
+    for (const o of m.values()) if (ns === undefined || (o.metadata.namespace ?? '') === ns) out.push(o);
+    return out;
+  }
+
   /** Writes (creates or replaces) and records an event. The object must already carry its new resourceVersion. */
   write(res: ResourceDef, obj: KubeObject, type: 'ADDED' | 'MODIFIED', old?: KubeObject): void {
     let m = this.byResource.get(resKey(res));
