@@ -18,6 +18,7 @@ export type { FaultRule, Verb } from './faults.ts';
 export type { RolloutOptions } from './controllers.ts';
 export { Counters, Faults } from './faults.ts';
 export { canonicalQuantity } from './quantity.ts';
+export { ApiError } from './status.ts';
 
 export interface KubeEmulatorOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free one. */
@@ -46,8 +47,13 @@ export interface KubeEmulator {
   kubeconfig(): string;
   /** The stored object, or undefined. `apiVersion` + `kind` name the resource. */
   getObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
-  /** Stores an object as-is (out-of-band change: no defaulting, no validation); emits a watch event. */
-  putObject(obj: KubeObject): KubeObject;
+  /**
+   * Out-of-band change, as if someone ran kubectl by hand: creates or updates the object through the
+   * normal write path (defaults, validation, generation, managedFields under `manager`, default
+   * `kubectl-edit`); throws the ApiError a client would get. With `raw: true` the object is stored
+   * as-is instead (no defaulting, validation or managedFields), still with a watch event.
+   */
+  putObject(obj: KubeObject, opts?: { manager?: string; raw?: boolean }): KubeObject;
   /** Removes an object out of band (no finalizers, no garbage collection); emits DELETED. */
   deleteObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
   /** Objects of a kind (all namespaces when namespace is undefined). */
@@ -135,11 +141,18 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       const o = api.store.get(def, def.namespaced ? namespace ?? 'default' : '', name);
       return o ? api.present(def, o, parseApiVersion(apiVersion).version) : undefined;
     },
-    putObject(obj) {
+    putObject(obj, o = {}) {
       const def = resolveDef(obj.apiVersion, obj.kind);
-      const o = structuredClone(obj);
-      if (def.namespaced) o.metadata.namespace ??= 'default'; else delete o.metadata.namespace;
-      return api.putRaw(def, o);
+      const body = structuredClone(obj);
+      if (def.namespaced) body.metadata.namespace ??= 'default'; else delete body.metadata.namespace;
+      if (o.raw) return api.putRaw(def, body);
+      const ns = body.metadata.namespace ?? '';
+      const version = parseApiVersion(obj.apiVersion).version;
+      const manager = o.manager ?? 'kubectl-edit';
+      const exists = api.store.get(def, ns, body.metadata.name ?? '');
+      return exists
+        ? api.update(def, ns, body.metadata.name!, body, { manager, version })
+        : api.create(def, ns, body, { manager, version });
     },
     deleteObject(apiVersion, kind, namespace, name) {
       const def = resolveDef(apiVersion, kind);

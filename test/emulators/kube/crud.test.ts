@@ -218,3 +218,21 @@ test('a CRD serves its kind until it is deleted', async () => {
     assert.equal((await call(e, 'GET', '/apis/example.com/v1')).status, 404);
   });
 });
+
+test('putObject simulates a change by hand; raw puts store as-is', async () => {
+  await withEmulator({ controllers: false }, async (e) => {
+    await createNamespace(e, 'shop');
+    await call(e, 'POST', DEPLOYS, deployment('web'));
+    const live: any = e.getObject('apps/v1', 'Deployment', 'shop', 'web');
+    const edited: any = e.putObject({ ...live, spec: { ...live.spec, replicas: 5 } });
+    assert.equal(edited.spec.replicas, 5);
+    assert.equal(edited.metadata.generation, 2);
+    assert.ok(edited.metadata.managedFields.some((m: any) => m.manager === 'kubectl-edit'));
+    assert.throws(() => e.putObject({ ...edited, spec: { ...edited.spec, selector: { matchLabels: { app: 'x' } } } }), (err: any) => err.code === 422);
+    const created: any = e.putObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-hand', namespace: 'shop' }, data: { a: '1' } }, { manager: 'someone' });
+    assert.equal((await call(e, 'GET', '/api/v1/namespaces/shop/configmaps/by-hand')).body.metadata.uid, created.metadata.uid);
+    const raw: any = e.putObject({ ...edited, spec: { replicas: 1 } }, { raw: true });
+    assert.deepEqual(raw.spec, { replicas: 1 }, 'raw puts skip defaulting and validation');
+    assert.ok(Number(raw.metadata.resourceVersion) > Number(edited.metadata.resourceVersion));
+  });
+});
