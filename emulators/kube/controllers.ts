@@ -2,7 +2,8 @@
 // Pods turn Ready after `readyDelayMs` (never, when an image matches `failImagePattern`), workload
 // status follows (observedGeneration, replica counts, conditions), Deployments that do not finish
 // within their progress deadline get Progressing=False/ProgressDeadlineExceeded, Jobs complete,
-// LoadBalancer Services get an ingress IP, claims bind, namespaces get their default ServiceAccount.
+// LoadBalancer Services and Ingresses get an address, claims bind, HPAs report their target's scale,
+// namespaces get their default ServiceAccount.
 // Time is the wall clock plus an offset that `tick()` advances, so tests need not sleep.
 import type { KubeObject } from '../../src/core/model/object.ts';
 import { randomSuffix, type KubeApi } from './api.ts';
@@ -161,6 +162,8 @@ export class RolloutSimulator {
       case 'batch/Job': return this.job(res, obj);
       case 'Service': return this.service(res, obj);
       case 'PersistentVolumeClaim': return this.claim(res, obj);
+      case 'networking.k8s.io/Ingress': return this.ingress(res, obj);
+      case 'autoscaling/HorizontalPodAutoscaler': return this.autoscaler(res, obj);
     }
   }
 
@@ -476,6 +479,44 @@ export class RolloutSimulator {
     this.api.writeStatus(res, this.api.store.get(res, s.metadata.namespace, s.metadata.name)!, { loadBalancer: { ingress: [{ ip: `172.18.255.${200 + (n % 50)}`, ipMode: 'VIP' }] } }, 'cloud-controller-manager');
   }
 
+  /** An ingress controller (like ingress-nginx on kind) publishes the node address. */
+  private ingress(res: ResourceDef, ing: Obj): void {
+    if ((ing.status?.loadBalancer?.ingress ?? []).length) return;
+    this.api.writeStatus(res, this.api.store.get(res, ing.metadata.namespace, ing.metadata.name)!, { loadBalancer: { ingress: [{ ip: '172.18.0.2' }] } }, 'ingress-controller');
+  }
+
+  /** The HPA controller with no metrics server: keeps the target's replicas within bounds. */
+  private autoscaler(res: ResourceDef, hpa: Obj): void {
+    const ref = hpa.spec?.scaleTargetRef ?? {};
+    const group = String(ref.apiVersion ?? '').includes('/') ? String(ref.apiVersion).split('/')[0]! : '';
+    const targetRes = this.api.registry.byKind(group, String(ref.kind ?? ''));
+    const target = targetRes && (this.api.store.get(targetRes, hpa.metadata.namespace, String(ref.name ?? '')) as Obj | undefined);
+    const t = this.iso();
+    const prev: Obj[] = hpa.status?.conditions ?? [];
+    const cond = (type: string, status: string, reason: string, message: string) => {
+      const old = prev.find((c) => c.type === type);
+      return { type, status, lastTransitionTime: old && old.status === status ? old.lastTransitionTime : t, reason, message };
+    };
+    const current = target?.spec?.replicas ?? 0;
+    const min = hpa.spec?.minReplicas ?? 1;
+    const max = hpa.spec?.maxReplicas ?? current;
+    const desired = Math.min(max, Math.max(min, current));
+    const status = target
+      ? {
+        currentReplicas: current, desiredReplicas: desired,
+        conditions: [
+          cond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size'),
+          cond('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count'),
+          cond('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range'),
+        ],
+      }
+      : {
+        currentReplicas: 0, desiredReplicas: 0,
+        conditions: [cond('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${String(ref.kind ?? '').toLowerCase()}s "${ref.name}" not found`)],
+      };
+    this.api.writeStatus(res, this.api.store.get(res, hpa.metadata.namespace, hpa.metadata.name)!, status, MANAGER);
+  }
+
   private claim(res: ResourceDef, c: Obj): void {
     if (c.status?.phase === 'Bound') return;
     const created = Date.parse(c.metadata.creationTimestamp);
@@ -491,7 +532,7 @@ export class RolloutSimulator {
   }
 }
 
-const RECONCILED = new Set(['Namespace', 'Pod', 'apps/ReplicaSet', 'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'Service', 'PersistentVolumeClaim']);
+const RECONCILED = new Set(['Namespace', 'Pod', 'apps/ReplicaSet', 'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'Service', 'PersistentVolumeClaim', 'networking.k8s.io/Ingress', 'autoscaling/HorizontalPodAutoscaler']);
 const gk = (r: { group: string; kind: string }) => (r.group ? `${r.group}/${r.kind}` : r.kind);
 
 function hash32(s: string): number {

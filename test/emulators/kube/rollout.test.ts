@@ -76,7 +76,7 @@ test('an image matching failImagePattern never becomes ready and exceeds its pro
   });
 });
 
-test('StatefulSets, DaemonSets, Jobs, LoadBalancers and claims reach their ready states', async () => {
+test('StatefulSets, DaemonSets, Jobs, LoadBalancers, Ingresses, HPAs and claims reach their ready states', async () => {
   await withEmulator({ rollout: { manual: true, failImagePattern: /never/ } }, async (e) => {
     await createNamespace(e, 'shop');
     const labels = { app: 'db' };
@@ -91,6 +91,8 @@ test('StatefulSets, DaemonSets, Jobs, LoadBalancers and claims reach their ready
     await call(e, 'POST', '/apis/batch/v1/namespaces/shop/jobs', job('stuck', 'never:1'));
     await call(e, 'POST', '/api/v1/namespaces/shop/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
     await call(e, 'POST', '/api/v1/namespaces/shop/persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'cache' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } });
+    await call(e, 'POST', '/apis/networking.k8s.io/v1/namespaces/shop/ingresses', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'lb', port: { number: 80 } } } }] } }] } });
+    await call(e, 'POST', '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'db' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, minReplicas: 1, maxReplicas: 5 } });
     await e.settle();
     e.tick();
     await e.settle();
@@ -111,6 +113,10 @@ test('StatefulSets, DaemonSets, Jobs, LoadBalancers and claims reach their ready
     assert.equal(cond(stuck, 'Complete'), undefined);
     const lb = await get('/api/v1/namespaces/shop/services/lb');
     assert.match(lb.status.loadBalancer.ingress[0].ip, /^\d+\.\d+\.\d+\.\d+$/);
+    const ing = await get('/apis/networking.k8s.io/v1/namespaces/shop/ingresses/web');
+    assert.match(ing.status.loadBalancer.ingress[0].ip, /^\d+\.\d+\.\d+\.\d+$/);
+    const hpa = await get('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/db');
+    assert.deepEqual([hpa.status.currentReplicas, hpa.status.desiredReplicas, cond(hpa, 'ScalingActive').status], [2, 2, 'True']);
     const cache = await get('/api/v1/namespaces/shop/persistentvolumeclaims/cache');
     assert.deepEqual([cache.status.phase, cache.status.capacity.storage, cache.spec.volumeName], ['Bound', '2Gi', `pvc-${cache.metadata.uid}`]);
   });
