@@ -1,4 +1,5 @@
-// A watch-backed cache (an informer) of the objects one app owns: per group/version/kind the app uses,
+// A watch-backed cache (an informer) of the objects one app owns: per group/version/kind the app uses
+// (cluster-wide, or per namespace for an operator restricted to namespaces by RBAC),
 // one LIST with labelSelector driftguard.dev/app=<app>, then one long WATCH from that resourceVersion
 // (with bookmarks). On 410 Gone (our resourceVersion is too old) it relists; on a dropped stream it
 // reconnects from the last resourceVersion it saw, with backoff. Once warm, reading the app's live state
@@ -22,6 +23,8 @@ export interface CacheStats {
 }
 
 const gvkKey = (g: { group: string; version: string; kind: string }) => `${apiVersionOf(g)}/${g.kind}`;
+/** Informer key: the kind plus its namespace ('' = all namespaces / cluster-scoped). */
+const infKey = (g: GVK, namespace: string) => `${gvkKey(g)}@${namespace}`;
 const objKey = (ns: string | undefined, name: string | undefined) => `${ns ?? ''}/${name ?? ''}`;
 
 /** Numeric comparison when both resourceVersions are integers (true of etcd-backed servers); else "newer". */
@@ -44,6 +47,8 @@ class Informer {
     private readonly owner: OwnedCache,
     readonly info: ApiResourceInfo,
     private readonly selector: string,
+    /** Namespace to list/watch in; '' = cluster-wide. */
+    readonly namespace: string,
   ) {
     this.synced = new Promise((res, rej) => { this.resolveSynced = res; this.rejectSynced = rej; });
     this.synced.catch(() => undefined);
@@ -51,7 +56,7 @@ class Informer {
   }
 
   private async relist(): Promise<void> {
-    const { items, resourceVersion } = await this.owner.resources.list(this.info, { labelSelector: this.selector });
+    const { items, resourceVersion } = await this.owner.resources.list(this.info, { labelSelector: this.selector, namespace: this.namespace || undefined });
     this.owner.stats.lists++;
     const seen = new Set<string>();
     for (const o of items) {
@@ -98,17 +103,17 @@ class Informer {
   /** One watch stream until it ends. Returns true when the server said our resourceVersion is gone (410). */
   private async watchOnce(): Promise<boolean> {
     const http: KubeHttp = this.owner.http;
-    const res = await http.fetchOnce('GET', resourcePath(this.info), {
+    const res = await http.fetchOnce('GET', resourcePath(this.info, this.namespace || undefined), {
       query: { watch: 1, labelSelector: this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
       signal: this.abort.signal, timeoutMs: 0,
     });
     this.owner.stats.watches++;
-    if (res.status === 410) { await res.body?.cancel(); return true; }
-    if (!res.ok || !res.body) {
-      const text = await res.text().catch(() => '');
+    if (res.status === 410) { res.body.destroy(); return true; }
+    if (res.status < 200 || res.status >= 300) {
+      const text = await res.body.text().catch(() => '');
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* keep text */ }
-      throw kubeApiError(res.status, body, 'WATCH', resourcePath(this.info));
+      throw kubeApiError(res.status, body, 'WATCH', resourcePath(this.info, this.namespace || undefined));
     }
     const decoder = new TextDecoder();
     let buf = '';
@@ -122,7 +127,7 @@ class Informer {
         let ev: { type?: string; object?: KubeObject & { code?: number } };
         try { ev = JSON.parse(line); } catch { continue; }
         if (ev.type === 'ERROR') {
-          await res.body.cancel().catch(() => undefined);
+          res.body.destroy();
           return ev.object?.code === 410;
         }
         this.handle(ev.type ?? '', ev.object);
@@ -174,41 +179,65 @@ export class OwnedCache {
     this.selector = `${APP_LABEL}=${app}`;
   }
 
-  /** Start watching these kinds (idempotent) and wait until each has its first list. Unknown kinds are skipped. */
-  async ensure(gvks: GVK[]): Promise<void> {
+  /**
+   * Start watching these kinds (idempotent) and wait until each has its first list. Unknown kinds are
+   * skipped. With `namespaces`, namespaced kinds are watched in those namespaces only and cluster-scoped
+   * kinds not at all (what namespaced RBAC allows); without, every kind is watched cluster-wide.
+   */
+  async ensure(gvks: GVK[], namespaces?: string[], opts: { optional?: boolean } = {}): Promise<void> {
+    // Optional kinds (the prune scan) may be unknown, undiscoverable or forbidden: skip them.
+    const infos = await Promise.all(gvks.map((g) => this.resources.discovery.resolve(g).catch((e) => { if (opts.optional) return undefined; throw e; })));
     const waits: Promise<void>[] = [];
-    for (const g of gvks) {
-      const k = gvkKey(g);
-      let inf = this.informers.get(k);
-      if (!inf) {
-        const info = await this.resources.discovery.resolve(g);
-        if (!info || !info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
-        inf = new Informer(this, info, this.selector);
-        this.informers.set(k, inf);
+    for (const info of infos) {
+      if (!info || !info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
+      const scopes = namespaces && info.namespaced ? namespaces : namespaces ? [] : [''];
+      for (const ns of scopes) {
+        const k = infKey(info, ns);
+        let inf = this.informers.get(k);
+        if (!inf) {
+          inf = new Informer(this, info, this.selector, ns);
+          this.informers.set(k, inf);
+        }
+        const mine = inf;
+        // A kind whose first list failed (e.g. 403) is dropped, so a later ensure() tries it again.
+        waits.push(mine.synced.catch((e) => {
+          if (this.informers.get(k) === mine) { mine.stop(); this.informers.delete(k); }
+          if (!opts.optional) throw e;
+        }));
       }
-      waits.push(inf.synced);
     }
     await Promise.all(waits);
   }
 
-  watching(gvk: GVK): boolean {
-    return this.informers.has(gvkKey(gvk));
+  private informersOf(gvk: GVK): Informer[] {
+    const prefix = `${gvkKey(gvk)}@`;
+    return [...this.informers].filter(([k]) => k.startsWith(prefix)).map(([, i]) => i);
+  }
+
+  /** True when `gvk` is watched (in `namespace`, when given: cluster-wide or in that namespace). */
+  watching(gvk: GVK, namespace?: string): boolean {
+    if (namespace === undefined) return this.informersOf(gvk).length > 0;
+    return this.informers.has(infKey(gvk, '')) || this.informers.has(infKey(gvk, namespace));
   }
 
   /** Owned objects of every watched kind (or one kind). */
   objects(gvk?: GVK): KubeObject[] {
-    const infs = gvk ? [this.informers.get(gvkKey(gvk))].filter((i): i is Informer => !!i) : [...this.informers.values()];
+    const infs = gvk ? this.informersOf(gvk) : [...this.informers.values()];
     return infs.flatMap((i) => [...i.store.values()]);
   }
 
+  private informerFor(gvk: GVK, namespace: string): Informer | undefined {
+    return this.informers.get(infKey(gvk, '')) ?? this.informers.get(infKey(gvk, namespace));
+  }
+
   get(gvk: GVK, namespace: string, name: string): KubeObject | undefined {
-    return this.informers.get(gvkKey(gvk))?.store.get(objKey(namespace, name));
+    return this.informerFor(gvk, namespace)?.store.get(objKey(namespace, name));
   }
 
   observe(obj: KubeObject, deleted = false): void {
     const i = obj.apiVersion.indexOf('/');
     const gvk = { group: i < 0 ? '' : obj.apiVersion.slice(0, i), version: i < 0 ? obj.apiVersion : obj.apiVersion.slice(i + 1), kind: obj.kind };
-    this.informers.get(gvkKey(gvk))?.observe(obj, deleted);
+    this.informerFor(gvk, obj.metadata?.namespace ?? '')?.observe(obj, deleted);
   }
 
   on(listener: CacheListener): () => void {

@@ -16,9 +16,9 @@ import type { DiffAppOptions, DiffAppResult } from './types.ts';
 export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
   const { cluster, app } = opts;
   const conc = Math.max(1, opts.concurrency ?? 10);
-  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace);
+  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
   const errors: DiffAppResult['errors'] = prep.problems.map((p) => ({ ...keyOf(p.object), message: p.message, source: p.source }));
-  const state = await loadLive(cluster, app, prep.objects, prep.gvks, conc);
+  const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
   const liveByKey = new Map(state.live.map((o) => [keyString(keyOf(o)), o]));
   let desired: SourcedObject[] = prep.objects.filter((p) => {
     const err = state.readErrors.get(keyString(keyOf(p.object)));

@@ -37,18 +37,32 @@ function crdKinds(desired: SourcedObject[]): Map<string, boolean> {
   return m;
 }
 
-export async function prepareDesired(cluster: Cluster, app: string, desired: SourcedObject[], namespace?: string): Promise<Prepared> {
+/**
+ * `allowedNamespaces`: the operator's access is restricted to these namespaces (namespaced RBAC), so a
+ * cluster-scoped object, or one in another namespace, is a problem reported before any write.
+ */
+export async function prepareDesired(cluster: Cluster, app: string, desired: SourcedObject[], namespace?: string, allowedNamespaces?: string[]): Promise<Prepared> {
   const ns = namespace || cluster.contextNamespace || 'default';
   const fromCrds = crdKinds(desired);
   const objects: PreparedObject[] = [];
   const problems: PrepareProblem[] = [];
   const gvks = new Map<string, GVK>();
+  // Discovery of every group/version at once (one request each, in parallel), not one after another.
+  const infos = new Map<string, Promise<Awaited<ReturnType<Cluster['discovery']['resolve']>>>>();
+  for (const { object } of desired) {
+    const k = `${object.apiVersion}/${object.kind}`;
+    if (!infos.has(k)) {
+      const p = cluster.discovery.resolve(gvkOf(object.apiVersion, object.kind));
+      p.catch(() => undefined);
+      infos.set(k, p);
+    }
+  }
   for (const { object, source } of desired) {
     const gvk = gvkOf(object.apiVersion, object.kind);
     let namespaced: boolean;
     let pendingCrd = false;
     try {
-      const info = await cluster.discovery.resolve(gvk);
+      const info = await infos.get(`${object.apiVersion}/${object.kind}`)!;
       if (info) namespaced = info.namespaced;
       else if (fromCrds.has(`${gvk.group}/${gvk.kind}`)) {
         namespaced = fromCrds.get(`${gvk.group}/${gvk.kind}`)!;
@@ -66,6 +80,14 @@ export async function prepareDesired(cluster: Cluster, app: string, desired: Sou
     else delete md.namespace;
     if (!md.name) {
       problems.push({ object, source, message: `${displayKey(keyOf(object))}: metadata.name is required (generateName is not supported by apply)` });
+      continue;
+    }
+    if (allowedNamespaces && !namespaced) {
+      problems.push({ object, source, message: `${displayKey(keyOf({ ...object, metadata: md }))} is cluster-scoped, but access is restricted to namespace(s) ${allowedNamespaces.join(', ')}; sync it with cluster-wide access` });
+      continue;
+    }
+    if (allowedNamespaces && !allowedNamespaces.includes(md.namespace!)) {
+      problems.push({ object, source, message: `${displayKey(keyOf({ ...object, metadata: md }))} is outside the namespace(s) this sync may write to (${allowedNamespaces.join(', ')})` });
       continue;
     }
     const marked = withOwnership({ ...object, metadata: md }, app);

@@ -10,13 +10,14 @@ import { diffObjects } from '../core/diff/index.ts';
 import { aggregateHealth } from '../core/health/index.ts';
 import type { HealthStatus } from '../core/health/types.ts';
 import { keyOf, keyString, parseApiVersion, type KubeObject } from '../core/model/object.ts';
-import { FIELD_MANAGER } from '../core/ownership.ts';
+import { FIELD_MANAGER, isOwnedBy } from '../core/ownership.ts';
 import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
 import { sleep } from '../kube/http.ts';
-import { loadLive } from './live.ts';
+import { inventoryName, inventoryObject, inventoryOf, sameInventory } from './inventory.ts';
+import { loadLive, type LiveState } from './live.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired, type PreparedObject } from './prepare.ts';
 import type { ResourceResult, SyncOptions, SyncOutcome, SyncResult } from './types.ts';
@@ -63,6 +64,27 @@ function preflightFailure(opts: SyncOptions, started: number, failures: Resource
   return finish(opts, started, [...failures, ...skipped], `${failures.length} resource(s) failed validation; nothing was written`);
 }
 
+/**
+ * Record the kinds and namespaces the app now has objects in (desired, plus owned objects still live, plus
+ * inventoried kinds we could not look at), so the next sync's prune scan finds a kind removed from git.
+ * Written only when it changed: an in-sync app still makes zero writes. Returns a warning on failure.
+ */
+async function saveInventory(cluster: Cluster, app: string, namespace: string, desired: KubeObject[], state: LiveState, signal: AbortSignal): Promise<string | undefined> {
+  const owned = state.cache.objects().filter((o) => isOwnedBy(o, app));
+  const next = inventoryOf([...desired, ...owned]);
+  for (const g of state.inventory?.kinds ?? []) {
+    if (!state.cache.watching(g) && !next.kinds.some((k) => k.group === g.group && k.version === g.version && k.kind === g.kind)) next.kinds.push(g);
+  }
+  if (sameInventory(state.inventory, next)) return undefined;
+  try {
+    const written = await cluster.resources.apply(inventoryObject(app, namespace, next), { force: true, fieldManager: FIELD_MANAGER, signal });
+    state.cache.observe({ ...written, apiVersion: 'v1', kind: 'ConfigMap' });
+    return undefined;
+  } catch (e) {
+    return `inventory ConfigMap ${namespace}/${inventoryName(app)} not saved (a kind removed from git later may not be pruned): ${kubeMessage(e)}`;
+  }
+}
+
 async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>): Promise<ResourceResult> {
   try {
     if (pendingCrd) {
@@ -90,14 +112,14 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const signal = AbortSignal.timeout(Math.max(1, deadline - started));
 
   // 1. Resolve kinds, default namespaces, mark ownership.
-  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace);
+  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
   if (prep.problems.length) {
     return preflightFailure(opts, started, prep.problems.map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message })), prep.objects);
   }
   const pending = new Set(prep.objects.filter((p) => p.pendingCrd).map((p) => keyString(keyOf(p.object))));
 
   // 2. Live state, diff, plan.
-  const state = await loadLive(cluster, app, prep.objects, prep.gvks, conc);
+  const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
   if (state.readErrors.size) {
     const failures = prep.objects
       .filter((p) => state.readErrors.has(keyString(keyOf(p.object))))
@@ -105,34 +127,28 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     return preflightFailure(opts, started, failures, prep.objects);
   }
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
-  const diff = diffObjects(prep.objects, state.live, {
+  // Only objects with a live counterpart need a diff: the others are creates (planSync writes objects
+  // without a diff entry), and diffing 500 new objects only to throw the text away costs real CPU.
+  const liveKeys = new Set(state.live.map((o) => keyString(keyOf(o))));
+  const diff = diffObjects(prep.objects.filter((p) => liveKeys.has(keyString(keyOf(p.object)))), state.live, {
     ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
   const plan = planSync({ app, desired: prep.objects, live: state.live, diffs: diff.resources, prune: opts.prune, allowMassPrune: opts.allowMassPrune });
   const applyTasks = plan.waves.flatMap((w) => w.tasks);
 
-  // 3. Preflight: every namespace a write goes to exists or is created earlier in this sync.
+  // 3. Preflight: every namespace a write goes to exists or is created earlier in this sync ('unknown' when
+  // RBAC does not let us read Namespaces: the write itself will say so if it is missing).
   const desiredNs = new Set(prep.objects.filter((p) => p.object.kind === 'Namespace' && p.gvk.group === '').map((p) => p.object.metadata.name!));
-  const needed = [...new Set(applyTasks.map((t) => t.key.namespace).filter((n) => n && !desiredNs.has(n)))];
-  const missingNs = new Set<string>();
-  const nsErrors = new Map<string, string>();
-  await mapLimit(needed, conc, async (ns) => {
-    if (state.cache.get({ group: '', version: 'v1', kind: 'Namespace' }, '', ns)) return;
-    try {
-      if (!(await cluster.resources.get({ group: '', version: 'v1', kind: 'Namespace' }, '', ns))) missingNs.add(ns);
-    } catch (e) {
-      nsErrors.set(ns, kubeMessage(e));
-    }
-  });
-  if (missingNs.size || nsErrors.size) {
-    const failures = applyTasks
-      .filter((t) => missingNs.has(t.key.namespace) || nsErrors.has(t.key.namespace))
-      .map((t) => taskResult(t, 'failed', missingNs.has(t.key.namespace)
-        ? `namespace "${t.key.namespace}" does not exist (create it, or add a Namespace object to the app)`
-        : `cannot check namespace "${t.key.namespace}": ${nsErrors.get(t.key.namespace)}`));
-    return preflightFailure(opts, started, failures, prep.objects);
-  }
+  const nsProblem = (ns: string): string | undefined => {
+    if (!ns || desiredNs.has(ns)) return undefined;
+    const st = state.namespaces.get(ns);
+    if (st === 'missing') return `namespace "${ns}" does not exist (create it, or add a Namespace object to the app)`;
+    if (typeof st === 'object') return `cannot check namespace "${ns}": ${st.error}`;
+    return undefined;
+  };
+  const nsFailures = applyTasks.filter((t) => nsProblem(t.key.namespace)).map((t) => taskResult(t, 'failed', nsProblem(t.key.namespace)));
+  if (nsFailures.length) return preflightFailure(opts, started, nsFailures, prep.objects);
 
   const results: ResourceResult[] = [];
   const unchanged = plan.unchanged.map((t) => taskResult(t, 'unchanged', t.warning));
@@ -149,7 +165,15 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         return taskResult(t, 'failed', explainApplyError(e));
       }
     });
-    const prunes = plan.prunes.map((t) => taskResult(t, 'pruned', 'dry run: would be deleted'));
+    // Prunes too are sent as server-side dry-run deletes (finalizers, admission, RBAC are checked).
+    const prunes = await mapLimit(plan.prunes, conc, async (t) => {
+      try {
+        const existed = await cluster.resources.delete(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name, { propagationPolicy: opts.propagationPolicy ?? 'Foreground', dryRun: true, signal });
+        return taskResult(t, 'pruned', existed ? 'dry run: the server accepted the delete' : 'dry run: already gone');
+      } catch (e) {
+        return taskResult(t, 'failed', `dry run: the server rejected the delete: ${explainApplyError(e)}`);
+      }
+    });
     results.push(...applied, ...unchanged, ...prunes, ...orphans);
     const r = finish(opts, started, results, '');
     r.message = `dry run: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.prune} to prune, ${plan.counts.none} unchanged` +
@@ -211,6 +235,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     }
   }
   results.push(...unchanged, ...pruneResults, ...orphans);
+  const inventoryWarning = await saveInventory(cluster, app, prep.namespace, prep.objects.map((p) => p.object), state, signal);
 
   // 6. Health of everything desired, waiting (via the watch cache) when asked to.
   const targets = prep.objects.map((p) => ({ key: keyOf(p.object), apiVersion: p.object.apiVersion }));
@@ -228,5 +253,6 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     ? `sync failed: ${stop}; ${c.applied} applied, ${c.failed} failed, ${c.skipped} skipped`
     : `${c.applied} applied, ${c.pruned} pruned, ${c.unchanged} unchanged${c.failed ? `, ${c.failed} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}; health ${health}` +
       (res.healthTimedOut ? ' (timed out waiting for health)' : '');
+  if (inventoryWarning) res.message += `; ${inventoryWarning}`;
   return res;
 }

@@ -55,6 +55,12 @@ export interface SyncOptions {
   /** Writes in flight at once within an apply group (default 10). */
   concurrency?: number;
   propagationPolicy?: PropagationPolicy;
+  /**
+   * Namespace-restricted access (namespaced RBAC, e.g. the Helm chart's rbac.scope=namespaced): list and
+   * watch only in these namespaces, never cluster-wide; cluster-scoped objects and objects in other
+   * namespaces fail preflight. Default: cluster-wide access.
+   */
+  allowedNamespaces?: string[];
 }
 
 export interface DiffAppOptions {
@@ -70,6 +76,8 @@ export interface DiffAppOptions {
    */
   mode?: 'server' | 'local';
   concurrency?: number;
+  /** As SyncOptions.allowedNamespaces. */
+  allowedNamespaces?: string[];
 }
 
 export interface DiffAppResult extends DiffResult {
