@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { createProbot, type Probot } from 'probot';
 import { JobProducer } from '../queue/producer.ts';
+import { probotEnv } from '../github/octokit.ts';
 import { queueConnection } from '../queue/connection.ts';
 import { createRedis } from '../store/redis.ts';
 import { DeliveryStore } from '../store/delivery-store.ts';
@@ -23,7 +24,7 @@ export interface WebProcess {
 export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { defaultMetrics?: boolean } = {}): Promise<WebProcess> {
   if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET is required: the secret set on the GitHub App, used to verify webhook signatures');
   if (!env.APP_ID) throw new Error('APP_ID is required (the GitHub App id)');
-  const probot = createProbot({ env }); // throws when no private key is found
+  const probot = createProbot({ env: probotEnv(env) }); // throws when no private key is found
   // Fail fast while Redis is down: the webhook gets a 500 and GitHub can redeliver it later,
   // instead of the request hanging in ioredis's offline queue.
   const redis = createRedis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, (e) => probot.log.debug({ err: e }, 'redis'));

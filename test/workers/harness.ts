@@ -123,7 +123,7 @@ export async function startHarness(): Promise<Harness> {
   const redisClient = createRedis(redis.url);
   const producer = new JobProducer(queueConnection(redis.url));
   const cluster = new FakeCluster();
-  const factory = probotOctokitFactory({ APP_ID: '2002', PRIVATE_KEY: gh.privateKey, GHE_HOST: gh.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' });
+  const factory = probotOctokitFactory({ APP_ID: '2002', PRIVATE_KEY: gh.privateKey, GHE_HOST: gh.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off' });
   const deps: WorkerDeps = {
     github: async (repo, inst) => new RepoClient(await factory.forInstallation(inst), repo),
     operator: parseOperatorConfig('operator.yml', OPERATOR),
