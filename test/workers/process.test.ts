@@ -1,0 +1,75 @@
+// The two processes wired for real: web (Probot, signed webhooks over HTTP) → Redis/BullMQ →
+// workers (startWorkers) → GitHub emulator. Only the cluster is the in-memory fake.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeb, type WebProcess } from '../../src/web/start.ts';
+import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
+import { examplePayload, postWebhook } from '../web/signed-webhook.ts';
+import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+
+const SECRET = 'process-test-secret';
+let h: Harness;
+let web: WebProcess;
+let workers: WorkerProcess;
+
+before(async () => {
+  h = await startHarness();
+  await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
+  const env = {
+    APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: SECRET, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
+    REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off',
+  };
+  web = await startWeb(env, { defaultMetrics: false });
+  const { operator, cluster, diffLive, sync, log } = h.deps;
+  workers = await startWorkers(env, { operator, cluster, diffLive, sync, log });
+});
+after(async () => {
+  await workers.close();
+  await web.close();
+  await h.close();
+});
+
+async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function repoPayload(p: Record<string, any>) {
+  p.repository = { ...p.repository, name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { ...p.repository.owner, login: 'acme' } };
+  p.installation = { id: h.gh.installationId('acme'), node_id: 'x' };
+  return p;
+}
+
+test('PR opened → plan check run + sticky comment; merge pushed → sync check run success and PR comment', async () => {
+  const hook = `${web.url}/api/github/webhooks`;
+  await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
+  const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
+  const info = await (await h.client()).pull(pr.number);
+
+  const opened = repoPayload(examplePayload('pull_request', 'opened'));
+  opened.number = pr.number;
+  opened.pull_request = { ...opened.pull_request, number: pr.number, head: { ...opened.pull_request.head, sha: info.headSha, repo: { ...opened.pull_request.head.repo, full_name: 'acme/gitops' } }, base: { ...opened.pull_request.base, sha: info.baseSha, repo: { ...opened.pull_request.base.repo, full_name: 'acme/gitops' } } };
+  assert.equal((await postWebhook(hook, { event: 'pull_request', payload: opened, secret: SECRET })).status, 200);
+
+  const plan = await until('plan check run', () => h.gh.checkRuns('acme', 'gitops', { headSha: info.headSha, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
+  assert.equal(plan.conclusion, 'success');
+  const comment = await until('sticky comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->')));
+  assert.match(comment.body, /\+0 ~1 −0/);
+
+  const sha = await h.gh.mergePullRequest('acme', 'gitops', pr.number);
+  const push = repoPayload(examplePayload('push', undefined));
+  Object.assign(push, { ref: 'refs/heads/main', after: sha, deleted: false });
+  assert.equal((await postWebhook(hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
+
+  const synced = await until('sync check run', () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
+  assert.equal(synced.conclusion, 'success');
+  assert.deepEqual(synced.history.map((x) => x.status), ['queued', 'in_progress', 'completed']);
+  const note = await until('merged-PR comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('Synced ')));
+  assert.match(note.body, new RegExp(`^Synced ${sha.slice(0, 7)} to production/web: 2 created, 0 updated, 0 pruned — Healthy`));
+  assert.equal(h.cluster.live.size, 2);
+  assert.deepEqual(h.gh.responseViolations(), []);
+});
