@@ -14,6 +14,7 @@ import {
 import { labelSelectorReqs, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
 import { ObjectStore } from './store.ts';
 import { validateName, validateObject } from './validate.ts';
+import { unknownFields } from './known-fields.ts';
 
 export type Subresource = '' | 'status' | 'scale';
 
@@ -23,6 +24,10 @@ export interface WriteOptions {
   subresource?: Subresource;
   /** Version the client addressed; responses carry it as apiVersion. */
   version?: string;
+  /** ?fieldValidation: Strict rejects undeclared fields, Warn (default) and Ignore drop them. */
+  fieldValidation?: string;
+  /** Filled with warnings for the response's Warning headers. */
+  warnings?: string[];
 }
 
 export type PatchType = 'apply' | 'merge' | 'json' | 'strategic';
@@ -152,6 +157,22 @@ export class KubeApi {
     }
   }
 
+  /** Undeclared fields of built-in kinds: rejected under Strict, else dropped (with a warning under Warn). */
+  private checkFields(res: ResourceDef, obj: KubeObject, opts: WriteOptions): void {
+    if (res.crd) return;
+    const unknown = unknownFields(res.group, obj);
+    if (unknown.length === 0) return;
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (mode === 'Strict') {
+      const v = opts.version ?? res.versions[0];
+      throw badRequest(`${res.kind} in version "${v}" cannot be handled as a ${res.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u.path}"`).join(', ')}`);
+    }
+    for (const u of unknown) {
+      u.drop();
+      if (mode === 'Warn') opts.warnings?.push(`unknown field "${u.path}"`);
+    }
+  }
+
   create(res: ResourceDef, ns: string, body: KubeObject, opts: WriteOptions): KubeObject {
     const input = clone(body);
     this.checkIdentity(res, ns, input, opts.version);
@@ -163,6 +184,7 @@ export class KubeApi {
     if (res.namespaced) meta.namespace = ns; else delete meta.namespace;
     const nameErrs = validateName(res.kind, meta.name);
     if (nameErrs.length) throw invalid(res, meta.name, nameErrs);
+    this.checkFields(res, input, opts);
     this.requireNamespace(res, ns, meta.name, true);
     if (this.store.get(res, res.namespaced ? ns : '', meta.name)) throw alreadyExists(res, meta.name);
     return this.commitCreate(res, input, opts, (o) => trackUpdate(undefined, o, opts.manager, this.timestamp()));
@@ -211,6 +233,7 @@ export class KubeApi {
     const live = this.store.get(res, res.namespaced ? ns : '', name);
     if (!live) throw notFound(res, name);
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+    this.checkFields(res, input, opts);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
     return this.commitUpdate(res, live, input, opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined));
@@ -232,6 +255,13 @@ export class KubeApi {
       const applied = patchBody as KubeObject;
       this.checkIdentity(res, ns, { ...applied, metadata: applied.metadata ?? {} } as KubeObject, opts.version);
       if (applied.metadata?.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      if (live && applied.metadata?.resourceVersion && applied.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+      const undeclared = res.crd ? [] : unknownFields(res.group, { ...applied, kind: res.kind });
+      if (undeclared.length) {
+        // Structured-merge-diff cannot type the config: kube-apiserver 1.34 answers 500 (kubernetes#139253).
+        const gvk = `${res.group}/${opts.version ?? res.versions[0]}, Kind=${res.kind}`;
+        throw new ApiError(500, '', `failed to create typed patch object (${res.namespaced ? ns : ''}/${name}; ${gvk}): ${undeclared[0]!.ssaPath}: field not declared in schema`);
+      }
       const merge = (l: KubeObject | undefined): KubeObject => {
         try {
           return serverSideApply(l ? this.present(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined });
@@ -270,6 +300,7 @@ export class KubeApi {
       throw fromMergeError(e);
     }
     if (!isObj(next) || !isObj(next.metadata)) throw badRequest('patch removed metadata');
+    this.checkFields(res, next, opts);
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
     return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined));
   }

@@ -42,6 +42,11 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = 'a
   res.end(text);
 }
 
+/** `Warning: 299 - "..."` headers, as the API server sends for dropped fields. */
+function warn(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
 function sendError(res: ServerResponse, e: unknown): void {
   if (res.headersSent) { res.destroy(); return; }
   const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.message ?? String(e)}`);
@@ -270,7 +275,9 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
         send(res, 201, { ...body, apiVersion: apiVersionOf(r.group, version), kind: r.kind, metadata: { ...(body.metadata ?? {}) }, status });
         return;
       }
-      const created = api.create(r, ns, body, { manager: managerOf(q, req), dryRun, version });
+      const warnings: string[] = [];
+      const created = api.create(r, ns, body, { manager: managerOf(q, req), dryRun, version, fieldValidation: q.get('fieldValidation') ?? undefined, warnings });
+      warn(res, warnings);
       send(res, 201, created);
       return;
     }
@@ -284,7 +291,10 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
         send(res, 200, api.writeObject(r, live, next, managerOf(q, req)));
         return;
       }
-      send(res, 200, api.update(r, ns, route.name!, body, { manager: managerOf(q, req), dryRun, subresource: sub as Subresource, version }));
+      const warnings: string[] = [];
+      const updated = api.update(r, ns, route.name!, body, { manager: managerOf(q, req), dryRun, subresource: sub as Subresource, version, fieldValidation: q.get('fieldValidation') ?? undefined, warnings });
+      warn(res, warnings);
+      send(res, 200, updated);
       return;
     }
     case 'patch': {
@@ -295,7 +305,9 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
       const force = q.get('force') === 'true';
       const manager = type === 'apply' ? (q.get('fieldManager') ?? '') : managerOf(q, req);
       const existed = !!api.store.get(r, r.namespaced ? ns : '', route.name!);
-      const out = api.patch(r, ns, route.name!, type, body, { manager, force, dryRun, subresource: sub as Subresource, version });
+      const warnings: string[] = [];
+      const out = api.patch(r, ns, route.name!, type, body, { manager, force, dryRun, subresource: sub as Subresource, version, fieldValidation: q.get('fieldValidation') ?? undefined, warnings });
+      warn(res, warnings);
       send(res, existed || sub ? 200 : 201, out);
       return;
     }

@@ -13,9 +13,8 @@ export class ApiError extends Error {
     super(message);
   }
   toStatus(): Record<string, unknown> {
-    const s: Record<string, unknown> = {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason,
-    };
+    const s: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    if (this.reason) s.reason = this.reason;
     if (this.details) s.details = this.details;
     s.code = this.code;
     return s;

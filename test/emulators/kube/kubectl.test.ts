@@ -148,6 +148,10 @@ test('kubectl patch, create (protobuf), edit and get -o json', async () => {
     const json = await k(['-n', 'team', 'get', 'configmaps', '-o', 'json']);
     ok(json, 'get -o json');
     assert.deepEqual(JSON.parse(json.stdout).items.map((i: any) => i.metadata.name), ['cfg', 'kube-root-ca.crt']);
+    writeFileSync(join(dir, 'typo.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: team\ndata: {a: "1"}\nspec: {}\n');
+    const typo = await k(['apply', '-f', 'typo.yaml']);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /strict decoding error: unknown field "spec"/);
     const canI = await k(['auth', 'can-i', 'create', 'deployments', '-n', 'team']);
     ok(canI, 'auth can-i');
     assert.equal(canI.stdout.trim(), 'yes');

@@ -91,3 +91,33 @@ test('non-apply writes are tracked under fieldManager or the User-Agent product'
     }
   });
 });
+
+test('undeclared fields: Strict rejects, Warn drops with a warning, server-side apply fails', async () => {
+  await withEmulator({ controllers: false }, async (e) => {
+    await createNamespace(e, 'shop');
+    const typo = deployment('web');
+    typo.spec.replica = 3;
+    typo.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
+    const deploys = '/apis/apps/v1/namespaces/shop/deployments';
+    const strict = await call(e, 'POST', `${deploys}?fieldValidation=Strict`, typo);
+    assert.equal(strict.status, 400);
+    assert.equal(strict.body.reason, 'BadRequest');
+    assert.equal(strict.body.message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagePullPolicyy"');
+
+    const warned = await call(e, 'POST', deploys, typo);
+    assert.equal(warned.status, 201);
+    assert.equal(warned.body.spec.replica, undefined, 'undeclared fields are dropped');
+    assert.equal(warned.body.spec.template.spec.containers[0].imagePullPolicyy, undefined);
+    assert.deepEqual(warned.headers.warning, '299 - "unknown field \\"spec.replica\\"", 299 - "unknown field \\"spec.template.spec.containers[0].imagePullPolicyy\\""');
+
+    const ssa = await call(e, 'PATCH', `${WEB}?fieldManager=driftguard`, YAML.stringify(typo), APPLY);
+    assert.equal(ssa.status, 500);
+    assert.equal(ssa.body.reason, undefined);
+    assert.equal(ssa.body.message, 'failed to create typed patch object (shop/web; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema');
+
+    const cm = await call(e, 'POST', '/api/v1/namespaces/shop/configmaps?fieldValidation=Strict', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labelz: {} }, spec: {} });
+    assert.equal(cm.body.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec", unknown field "metadata.labelz"');
+    const crd = await call(e, 'POST', '/api/v1/namespaces/shop/configmaps?fieldValidation=Strict', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' }, data: { a: '1' }, immutable: false });
+    assert.equal(crd.status, 201, 'declared fields pass');
+  });
+});
