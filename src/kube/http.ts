@@ -41,6 +41,8 @@ const AUTH_TTL_MS = 60_000;
 export class KubeHttp {
   readonly server: string;
   readonly stats: HttpStats = { requests: 0, retries: 0, requestMs: 0, byVerb: {} };
+  /** Called with every request attempt (method and path with query), e.g. to audit which scopes are listed. */
+  onRequest?: (method: string, url: string) => void;
   private auth?: { headers: Record<string, string>; dispatcher?: Dispatcher; at: number };
 
   constructor(
@@ -89,9 +91,11 @@ export class KubeHttp {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
     this.stats.requests++;
+    const url = this.url(path, opts.query);
+    this.onRequest?.(method, url.slice(this.server.length));
     this.stats.byVerb[method] = (this.stats.byVerb[method] ?? 0) + 1;
     const signals = [opts.signal, opts.timeoutMs !== 0 ? AbortSignal.timeout(opts.timeoutMs ?? this.defaultTimeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
-    const res = await undiciRequest(this.url(path, opts.query), {
+    const res = await undiciRequest(url, {
       method: method as Dispatcher.HttpMethod, headers, body, dispatcher: auth.dispatcher,
       signal: signals.length ? AbortSignal.any(signals) : undefined,
     });

@@ -64,11 +64,12 @@ export function formatSyncResult(r: SyncResult): string {
 /** The live-cluster part of `driftguard diff`: connect, diff (server dry run by default), close. */
 export async function liveClusterDiff(opts: {
   desired: SourcedObject[]; app: string; context?: string; kubeconfig?: string; namespace?: string;
-  mode?: 'server' | 'local'; env?: NodeJS.ProcessEnv;
+  mode?: 'server' | 'local'; env?: NodeJS.ProcessEnv; namespaced?: boolean;
 }): Promise<DiffAppResult> {
   const cluster = connectCluster(opts);
   try {
-    return await diffApp({ cluster, app: opts.app, namespace: opts.namespace, desired: opts.desired, mode: opts.mode });
+    const allowedNamespaces = opts.namespaced ? [opts.namespace || cluster.contextNamespace || 'default'] : undefined;
+    return await diffApp({ cluster, app: opts.app, namespace: opts.namespace, desired: opts.desired, mode: opts.mode, allowedNamespaces });
   } finally {
     await cluster.close();
   }
@@ -81,5 +82,5 @@ export async function runLiveClusterDiff(
 ): Promise<DiffAppResult> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const app = appNameFor(str('app'), io.cwd, basename(pathArg) || '.');
-  return liveClusterDiff({ desired, app, context: str('context'), kubeconfig: str('kubeconfig'), namespace: str('namespace'), env: io.env });
+  return liveClusterDiff({ desired, app, context: str('context'), kubeconfig: str('kubeconfig'), namespace: str('namespace'), env: io.env, namespaced: values.namespaced === true });
 }

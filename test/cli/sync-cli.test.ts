@@ -108,6 +108,31 @@ test('driftguard sync / diff --context in-process: exit codes 0, 1, 2, 3, 4 and 
       writeApp(t, 'shop', shop());
     });
 
+    await s.test('0: --dry-run --prune reports prunes as server dry-run deletes and changes nothing', async () => {
+      writeApp(t, 'shop', shop().filter((o) => o.kind !== 'Service'));
+      t.emu.counters.reset();
+      const r = await run(['sync', 'apps/shop', '--context', t.context, '--prune', '--dry-run', '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const res = JSON.parse(r.stdout) as SyncResult;
+      assert.equal(res.dryRun, true);
+      assert.deepEqual(res.resources.filter((x) => x.outcome === 'pruned').map((x) => `${x.kind}/${x.name}: ${x.message}`), ['Service/api: dry run: the server accepted the delete']);
+      assert.ok(t.emu.getObject('v1', 'Service', 'shop', 'api'), 'not deleted');
+      assert.equal(t.emu.counters.get('delete', 'services'), 1);
+      writeApp(t, 'shop', shop());
+    });
+
+    await s.test('1/0: --namespaced refuses a cluster-scoped object; without it the app syncs', async () => {
+      const r = await run(['sync', 'apps/shop', '--context', t.context, '--namespaced', '-n', 'shop', '-o', 'json']);
+      assert.equal(r.code, 1, r.stderr);
+      const res = JSON.parse(r.stdout) as SyncResult;
+      assert.match(res.resources.find((x) => x.kind === 'Namespace')?.message ?? '', /cluster-scoped, but access is restricted to namespace\(s\) shop/);
+      const scoped = writeApp(t, 'shop-ns', shop().filter((o) => o.kind !== 'Namespace'));
+      const ok = await runCli(['sync', 'apps/shop-ns', '--app', 'shop', '--context', t.context, '--namespaced', '-n', 'shop'], { cwd: scoped, env: env(t) });
+      assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+      const d = await runCli(['diff', 'apps/shop-ns', '--app', 'shop', '--context', t.context, '--namespaced', '-n', 'shop', '--exit-code'], { cwd: scoped, env: env(t) });
+      assert.equal(d.code, 0, d.stderr + d.stdout);
+    });
+
     for (const [name, args, err] of [
       ['bad --timeout', ['--timeout', 'soon'], /invalid duration "soon"/],
       ['bad --concurrency', ['--concurrency', 'lots'], /--concurrency must be a positive integer/],

@@ -61,6 +61,7 @@ export const diffCommand: Command = {
     live: { type: 'string', short: 'l', valueName: 'file-or-dir', description: 'saved live objects: kubectl get -o yaml/json output, files or a directory' },
     context: { type: 'string', valueName: 'ctx', description: 'diff against a live cluster (kubeconfig context) instead of --live' },
     kubeconfig: { type: 'string', valueName: 'file', description: 'kubeconfig for --context (default: $KUBECONFIG or ~/.kube/config)' },
+    namespaced: { type: 'boolean', description: 'with --context: access limited to the app namespace (namespaced RBAC); list/watch only there' },
     output: { type: 'string', short: 'o', valueName: 'format', choices: ['text', 'json'], default: 'text', description: 'output format' },
     app: { type: 'string', valueName: 'name', description: 'app name: only live objects owned by this app (driftguard.dev/app label + tracking id) that are no longer rendered show as deletes; without it, objects owned by any app do' },
     'exit-code': { type: 'boolean', description: 'exit with 3 when there are differences (like git diff --exit-code)' },

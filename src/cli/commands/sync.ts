@@ -9,7 +9,7 @@ import { stringOpt, type Command } from '../command.ts';
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Apply an app to a live cluster (server-side apply), prune what it owns, wait for health',
-  usage: 'sync <path> --context <ctx> [--namespace <ns>] [--app <name>] [--prune] [--dry-run] [--timeout 5m] [--allow-mass-prune]',
+  usage: 'sync <path> --context <ctx> [--namespace <ns>] [--app <name>] [--prune] [--dry-run] [--timeout 5m] [--allow-mass-prune] [--namespaced]',
   details:
     'Objects are applied with server-side apply (field manager "driftguard", force) in sync-wave order, then kind order; ' +
     'objects that are in sync are not written. With --prune, live objects labelled driftguard.dev/app=<app> with a matching ' +
@@ -24,6 +24,7 @@ export const syncCommand: Command = {
     'dry-run': { type: 'boolean', description: 'validate every write on the server (dryRun=All); change nothing' },
     timeout: { type: 'string', valueName: 'duration', default: '5m', description: 'bound for writes plus waiting for health (0 = do not wait)' },
     'allow-mass-prune': { type: 'boolean', description: 'confirm pruning more than half of the app\'s resources' },
+    namespaced: { type: 'boolean', description: 'access limited to the app namespace (namespaced RBAC): list/watch only there, refuse cluster-scoped objects' },
     concurrency: { type: 'string', valueName: 'n', description: 'writes in flight at once (default 10)' },
     root: { type: 'string', valueName: 'dir', description: 'repository root (default: enclosing git checkout)' },
     output: { type: 'string', short: 'o', valueName: 'format', choices: ['text', 'json'], default: 'text', description: 'text or json' },
@@ -42,6 +43,7 @@ export const syncCommand: Command = {
       const result = await syncApp({
         cluster, app, namespace, desired: rendered.objects, prune: values.prune === true, dryRun: values['dry-run'] === true,
         timeoutMs, allowMassPrune: values['allow-mass-prune'] === true, concurrency: conc ? Number(conc) : undefined,
+        allowedNamespaces: values.namespaced === true ? [namespace || cluster.contextNamespace || 'default'] : undefined,
       });
       io.stdout.write(stringOpt(values, 'output') === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSyncResult(result));
       return syncExitCode(result);
