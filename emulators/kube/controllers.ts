@@ -87,6 +87,7 @@ export class RolloutSimulator {
     if (type === 'DELETED') {
       this.readyAt.delete(obj.metadata.uid!);
       this.progressSince.delete(obj.metadata.uid!);
+      if (gk(res) === 'PersistentVolumeClaim') this.defer(`pv/${obj.metadata.uid}`, () => this.releaseVolume(`pvc-${obj.metadata.uid}`));
     } else if (this.current !== `${gk(res)}/${ns}/${name}`) {
       // A reconcile's own write of its object needs no second pass.
       this.enqueue(res, ns, name);
@@ -100,7 +101,11 @@ export class RolloutSimulator {
 
   private enqueue(res: ResourceDef, ns: string, name: string): void {
     if (!RECONCILED.has(gk(res))) return;
-    this.queue.set(`${gk(res)}/${ns}/${name}`, () => this.reconcile(res, ns, name));
+    this.defer(`${gk(res)}/${ns}/${name}`, () => this.reconcile(res, ns, name));
+  }
+
+  private defer(key: string, fn: () => void): void {
+    this.queue.set(key, fn);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => { this.scheduled = false; this.flush(); });
@@ -517,6 +522,17 @@ export class RolloutSimulator {
     this.api.writeStatus(res, this.api.store.get(res, hpa.metadata.namespace, hpa.metadata.name)!, status, MANAGER);
   }
 
+  /** Reclaim policy Delete: the provisioned volume goes with its claim. */
+  private releaseVolume(name: string): void {
+    const pvRes = this.def('', 'PersistentVolume');
+    const pv = this.api.store.get(pvRes, '', name);
+    if (!pv || (pv.spec as Obj | undefined)?.persistentVolumeReclaimPolicy !== 'Delete') return;
+    const next = clone(pv);
+    delete next.metadata.finalizers;
+    this.api.writeObject(pvRes, pv, next, MANAGER);
+    this.api.delete(pvRes, '', name, {});
+  }
+
   private claim(res: ResourceDef, c: Obj): void {
     if (c.status?.phase === 'Bound') return;
     const created = Date.parse(c.metadata.creationTimestamp);
@@ -524,6 +540,21 @@ export class RolloutSimulator {
     if (this.now() < due) { this.at(due, res, c.metadata.namespace, c.metadata.name); return; }
     const live = this.api.store.get(res, c.metadata.namespace, c.metadata.name)!;
     const volumeName = `pvc-${c.metadata.uid}`;
+    // The provisioner makes a volume for the claim, as local-path does on kind.
+    const pvRes = this.def('', 'PersistentVolume');
+    if (!this.api.store.get(pvRes, '', volumeName)) {
+      const pv = this.api.create(pvRes, '', {
+        apiVersion: 'v1', kind: 'PersistentVolume',
+        metadata: { name: volumeName, annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' }, finalizers: ['kubernetes.io/pv-protection'] },
+        spec: {
+          accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'], capacity: { storage: c.spec?.resources?.requests?.storage ?? '1Gi' },
+          claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: c.metadata.namespace, name: c.metadata.name, uid: c.metadata.uid, resourceVersion: c.metadata.resourceVersion },
+          hostPath: { path: `/var/local-path-provisioner/${volumeName}_${c.metadata.namespace}_${c.metadata.name}`, type: 'DirectoryOrCreate' },
+          persistentVolumeReclaimPolicy: 'Delete', storageClassName: c.spec?.storageClassName ?? 'standard', volumeMode: c.spec?.volumeMode ?? 'Filesystem',
+        },
+      }, { manager: 'local-path-provisioner' });
+      this.api.writeStatus(pvRes, this.api.store.get(pvRes, '', pv.metadata.name!)!, { phase: 'Bound' }, MANAGER);
+    }
     const next = clone(live) as Obj;
     next.spec.volumeName = volumeName;
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };

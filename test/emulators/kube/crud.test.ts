@@ -162,6 +162,12 @@ test('finalizers hold deletion until removed; ownerReferences are garbage-collec
     assert.equal(gone.body.status, 'Success');
     assert.equal((await call(e, 'GET', `${cm}/child`)).status, 404, 'dependent collected');
     await call(e, 'DELETE', `${cm}/orphan-owner?propagationPolicy=Orphan`);
+    await call(e, 'POST', cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'batch-1', labels: { batch: 'x' } } });
+    await call(e, 'POST', cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'batch-2', labels: { batch: 'x' } } });
+    const coll = await call(e, 'DELETE', `${cm}?labelSelector=batch%3Dx`);
+    assert.equal(coll.status, 200);
+    assert.deepEqual(coll.body.items.map((i: any) => i.metadata.name), ['batch-1', 'batch-2']);
+    assert.deepEqual((await call(e, 'GET', `${cm}?labelSelector=batch`)).body.items, []);
     const kept = await call(e, 'GET', `${cm}/kept`);
     assert.equal(kept.status, 200, 'Orphan keeps dependents');
     assert.equal(kept.body.metadata.ownerReferences, undefined, 'and strips their owner reference');
@@ -198,7 +204,8 @@ test('a CRD serves its kind until it is deleted', async () => {
       spec: {
         group: 'example.com', scope: 'Namespaced',
         names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} },
+          additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }] }],
       },
     };
     assert.equal((await call(e, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
@@ -211,6 +218,9 @@ test('a CRD serves its kind until it is deleted', async () => {
     assert.equal(w.body.metadata.generation, 1);
     const upd = await call(e, 'PATCH', '/apis/example.com/v1/namespaces/shop/widgets/w1', { spec: { size: 2 } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.equal(upd.body.metadata.generation, 2);
+    const table = await call(e, 'GET', '/apis/example.com/v1/namespaces/shop/widgets', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.deepEqual(table.body.columnDefinitions.map((c: any) => c.name), ['Name', 'Size']);
+    assert.deepEqual(table.body.rows[0].cells, ['w1', 2]);
     const crdLive = await call(e, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
     assert.ok(crdLive.body.status.conditions.some((c: any) => c.type === 'Established' && c.status === 'True'));
     await call(e, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');

@@ -119,5 +119,10 @@ test('StatefulSets, DaemonSets, Jobs, LoadBalancers, Ingresses, HPAs and claims 
     assert.deepEqual([hpa.status.currentReplicas, hpa.status.desiredReplicas, cond(hpa, 'ScalingActive').status], [2, 2, 'True']);
     const cache = await get('/api/v1/namespaces/shop/persistentvolumeclaims/cache');
     assert.deepEqual([cache.status.phase, cache.status.capacity.storage, cache.spec.volumeName], ['Bound', '2Gi', `pvc-${cache.metadata.uid}`]);
+    const pv = await get(`/api/v1/persistentvolumes/${cache.spec.volumeName}`);
+    assert.deepEqual([pv.status.phase, pv.spec.capacity.storage, pv.spec.claimRef.name], ['Bound', '2Gi', 'cache']);
+    await call(e, 'DELETE', '/api/v1/namespaces/shop/persistentvolumeclaims/cache');
+    await e.settle();
+    assert.equal((await call(e, 'GET', `/api/v1/persistentvolumes/${cache.spec.volumeName}`)).status, 404, 'reclaim policy Delete');
   });
 });
