@@ -158,6 +158,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   if (opts.dryRun) {
     const applied = await mapLimit(applyTasks, conc, async (t) => {
       if (pending.has(keyString(t.key))) return taskResult(t, 'applied', 'dry run: its CRD is created by this sync, so the server cannot validate it yet');
+      if (t.key.namespace && desiredNs.has(t.key.namespace) && state.namespaces.get(t.key.namespace) === 'missing') {
+        return taskResult(t, 'applied', `dry run: its namespace "${t.key.namespace}" is created by this sync, so the server cannot validate it yet`);
+      }
       try {
         await cluster.resources.apply(t.object, { dryRun: true, force: true, signal });
         return taskResult(t, 'applied', `dry run: accepted by the server${t.warning ? `; ${t.warning}` : ''}`);

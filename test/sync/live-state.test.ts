@@ -176,3 +176,21 @@ test('dry run: prunes are sent as server-side dry-run deletes and nothing is del
     await t.close();
   }
 });
+
+test('dry run of a new app: objects in a namespace the sync creates are not sent (the server would answer 404)', async () => {
+  const t = await startTestCluster();
+  try {
+    t.emu.counters.reset();
+    const r = await syncApp({ cluster: t.cluster, app: 'shop', desired: src([ns('shop'), cm('settings', 'shop'), svc('api', 'shop')]), prune: true, dryRun: true, timeoutMs: 10_000 });
+    assert.equal(r.phase, 'Succeeded', JSON.stringify(r.resources));
+    assert.deepEqual(r.resources.map((x) => `${x.kind}: ${x.message}`), [
+      'Namespace: dry run: accepted by the server',
+      'ConfigMap: dry run: its namespace "shop" is created by this sync, so the server cannot validate it yet',
+      'Service: dry run: its namespace "shop" is created by this sync, so the server cannot validate it yet',
+    ]);
+    assert.equal(t.emu.counters.get('patch', 'namespaces'), 1);
+    assert.equal(t.emu.getObject('v1', 'Namespace', undefined, 'shop'), undefined);
+  } finally {
+    await t.close();
+  }
+});
