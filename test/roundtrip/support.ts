@@ -1,0 +1,73 @@
+// Round-trip helpers: render a vendored public GitOps source with the real tools, sync it into a fresh
+// Kubernetes API emulator, and drive out-of-band changes with the real kubectl 1.34 from .tools/bin.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { renderApp, type RenderOptions } from '../../src/render/index.ts';
+import { diffApp, syncApp } from '../../src/sync/index.ts';
+import type { DiffAppResult, SyncResult } from '../../src/sync/index.ts';
+import type { SourcedObject } from '../../src/core/model/object.ts';
+import type { TestCluster } from '../sync/emulator-cluster.ts';
+
+export const FIXTURES = fileURLToPath(new URL('../fixtures/public-repos/', import.meta.url));
+export const KUBECTL = fileURLToPath(new URL('../../.tools/bin/kubectl', import.meta.url));
+
+/** An out-of-band change made with real kubectl, and the drift it must produce (or `null`: no drift). */
+export interface Mutation {
+  name: string;
+  args: string[];
+  drift: { kind: string; name: string; paths: string[] } | null;
+}
+
+export interface AppRow {
+  name: string;
+  /** Vendored repository folder under test/fixtures/public-repos. */
+  repo: string;
+  path: string;
+  namespace: string;
+  helm?: RenderOptions['helm'];
+  /** `Kind/name` of every rendered object, sorted. */
+  objects: string[];
+  /** Expected aggregate health once synced (the emulator's rollout simulator makes workloads ready). */
+  health: 'Healthy' | 'Progressing';
+  mutations: Mutation[];
+}
+
+export async function render(row: Pick<AppRow, 'repo' | 'path' | 'namespace' | 'helm'>): Promise<SourcedObject[]> {
+  const r = await renderApp({ root: FIXTURES + row.repo, path: row.path, namespace: row.namespace, helm: row.helm });
+  return r.objects;
+}
+
+// Async on purpose: the emulator serves from this process, so a synchronous child would deadlock it.
+const run = promisify(execFile);
+export async function kubectl(t: TestCluster, args: string[]): Promise<string> {
+  try {
+    return (await run(KUBECTL, ['--kubeconfig', t.kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 })).stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`kubectl ${args.join(' ')} failed: ${err.stderr || err.message}`);
+  }
+}
+
+export const sync = (t: TestCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<SyncResult> =>
+  syncApp({ cluster: t.cluster, app, namespace, desired, prune: true, dryRun: false, timeoutMs: 20_000 });
+
+export const MODES = ['server', 'local'] as const;
+
+export async function diffBoth(t: TestCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<Record<(typeof MODES)[number], DiffAppResult>> {
+  const server = await diffApp({ cluster: t.cluster, app, namespace, desired, mode: 'server' });
+  const local = await diffApp({ cluster: t.cluster, app, namespace, desired, mode: 'local' });
+  return { server, local };
+}
+
+/** `Kind/name: paths` of each modified resource, for messages and exact comparison. */
+export function modified(d: DiffAppResult): Array<{ id: string; paths: string[] }> {
+  return d.resources.filter((r) => r.modified).map((r) => ({ id: `${r.kind}/${r.name}`, paths: r.patch.map((p) => p.path).sort() }));
+}
+
+export function assertInSync(d: DiffAppResult, label: string): void {
+  assert.deepEqual(d.errors, [], `${label}: errors`);
+  const m = d.resources.filter((r) => r.modified);
+  assert.equal(m.length, 0, `${label}: spurious diff\n${m.map((r) => `${r.action} ${r.kind}/${r.name}\n${r.diff}`).join('\n')}`);
+}
