@@ -1,8 +1,11 @@
 // Consumer factory for workers: concurrency, stalled-job detection, graceful close.
 // A job whose worker died keeps its lock only for lockDuration; BullMQ's stalled checker then moves
 // it back to wait (up to maxStalledCount times) and finally to failed — the 'failed' event is
-// where processors get a last chance to finish their check run (onFinalFailure).
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+// where processors get a last chance to finish their check run (onFinalFailure). A job failed by
+// the stalled checker ("job stalled more than allowable limit") emits no worker event, so that case
+// is watched through QueueEvents; every consumer of the queue sees it, so onFinalFailure must be
+// idempotent (completing a check run twice is harmless).
+import { Job, QueueEvents, Worker, type WorkerOptions } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { QUEUE_PREFIX, type QueueName } from './names.ts';
 
@@ -29,13 +32,26 @@ export function createConsumer<T>(name: QueueName, processor: Processor<T>, opts
     maxStalledCount: opts.maxStalledCount ?? 1,
   };
   const worker = new Worker<T>(name, processor, wopts);
+  const final = (job: Job, err: Error) => {
+    if (!opts.onFinalFailure) return;
+    Promise.resolve(opts.onFinalFailure(job, err)).catch((e) => opts.onError?.(e as Error));
+  };
   worker.on('failed', (job, err) => {
-    if (!job || !opts.onFinalFailure) return;
-    const attempts = job.opts.attempts ?? 1;
-    const final = job.attemptsMade >= attempts || job.finishedOn !== undefined && job.failedReason?.includes('stalled');
-    if (final) Promise.resolve(opts.onFinalFailure(job, err)).catch((e) => opts.onError?.(e as Error));
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) final(job, err);
   });
   worker.on('error', (err) => opts.onError?.(err));
+  if (opts.onFinalFailure) {
+    const events = new QueueEvents(name, { connection: opts.connection, prefix: QUEUE_PREFIX });
+    events.on('error', (err) => opts.onError?.(err));
+    events.on('failed', ({ jobId, failedReason }) => {
+      if (!/stalled more than allowable limit/.test(failedReason)) return;
+      Job.fromId<T>(worker, jobId).then(
+        (job) => { if (job) final(job, new Error(failedReason)); },
+        (e) => opts.onError?.(e as Error),
+      );
+    });
+    worker.on('closed', () => void events.close());
+  }
   return worker;
 }
 

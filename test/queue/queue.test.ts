@@ -66,3 +66,25 @@ test('producer and consumer keep working across a Redis restart', async () => {
   assert.equal(await got.promise, 'acme/after-restart');
   await closeConsumers([w]);
 });
+
+test('a job whose worker died is failed by the stalled checker and reported through onFinalFailure', async () => {
+  const started = deferred<void>();
+  const crashed = createConsumer<SyncJob>(QUEUES.push, async () => {
+    started.resolve();
+    await new Promise(() => {}); // the "crash": never finishes, and the lock stops being renewed below
+    // (BullMQ rate-limits stall checks queue-wide with the first checker's interval: keep both short.)
+  }, { connection: queueConnection(server.url), lockDuration: 400, stalledInterval: 200 });
+  await producer.push({ repo: 'acme/web', installationId: 1, ref: 'refs/heads/main', sha: 'a'.repeat(40), defaultBranch: 'main', deliveryId: 'crash-1', seq: 1 });
+  await started.promise;
+  await crashed.close(true);
+
+  const final = deferred<{ job: Job; err: Error }>();
+  const survivor = createConsumer<SyncJob>(QUEUES.push, async () => undefined, {
+    connection: queueConnection(server.url), stalledInterval: 200, maxStalledCount: 0, lockDuration: 400,
+    onFinalFailure: (job, err) => final.resolve({ job, err }),
+  });
+  const f = await final.promise;
+  assert.equal(f.job.id, 'push-crash-1');
+  assert.match(f.err.message, /stalled/);
+  await closeConsumers([survivor]);
+});
