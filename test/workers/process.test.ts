@@ -15,7 +15,7 @@ let workers: WorkerProcess;
 before(async () => {
   h = await startHarness();
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: SECRET, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
     REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off',
   };
