@@ -28,13 +28,22 @@ const MANAGER = 'kube-controller-manager';
 /** controller.ComputeHash: fnv-32a of the template, printed in decimal, then SafeEncodeString. */
 export function podTemplateHash(template: unknown, collisionCount = 0): string {
   let h = 0x811c9dc5;
-  const text = JSON.stringify(template) + (collisionCount ? String(collisionCount) : '');
+  // Key order must not matter (Go prints the struct deterministically): hash sorted-key JSON.
+  const text = stableJson(template) + (collisionCount ? String(collisionCount) : '');
   for (const byte of Buffer.from(text, 'utf8')) {
     h ^= byte;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return [...String(h)].map((c) => alphabet[c.charCodeAt(0) % alphabet.length]).join('');
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Obj)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
 }
 
 export class RolloutSimulator {
@@ -323,13 +332,15 @@ export class RolloutSimulator {
       }, { manager: MANAGER }) as Obj;
       created = true;
       this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
-    } else if (current.spec?.replicas !== want) {
+    } else if (current.spec?.replicas !== want || revision < maxRev) {
+      // An old ReplicaSet becoming current again (rollout undo) takes the next revision number.
+      if (revision < maxRev) revision = maxRev + 1;
       const next = clone(current);
       next.spec.replicas = want;
+      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(revision) };
       next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d, want)) };
       current = this.api.writeObject(rsRes, this.api.store.get(rsRes, ns, current.metadata.name)!, next as KubeObject, MANAGER) as Obj;
     }
-    if (maxRev >= revision && !created && revisions.filter((r) => r === revision).length === 0) revision = maxRev;
     const cur = this.api.store.get(rsRes, ns, current.metadata.name) as Obj;
     const newReady = cur.status?.readyReplicas ?? 0;
     const olds = owned.filter((rs) => rs.metadata.name !== cur.metadata.name);

@@ -108,6 +108,15 @@ test('kubectl apply --server-side, get, scale, diff, rollout status and delete',
     ok(await k(['apply', '--server-side', '--force-conflicts', '-f', 'app.yaml']), 'forced apply');
     assert.equal((await k(['diff', '--server-side', '--force-conflicts', '-f', 'app.yaml'])).code, 0);
 
+    // Roll forward and back: undo re-adopts the first ReplicaSet under a new revision.
+    ok(await k(['-n', 'shop', 'set', 'image', 'deployment/web', 'nginx=nginx:1.28']), 'set image');
+    ok(await k(['-n', 'shop', 'rollout', 'status', 'deployment/web', '--timeout=20s']), 'rollout status 2');
+    ok(await k(['-n', 'shop', 'rollout', 'undo', 'deployment/web']), 'undo');
+    ok(await k(['-n', 'shop', 'rollout', 'status', 'deployment/web', '--timeout=20s']), 'rollout status 3');
+    assert.equal((e.getObject('apps/v1', 'Deployment', 'shop', 'web')!.spec as any).template.spec.containers[0].image, 'nginx:1.27');
+    const revisions = e.listObjects('apps/v1', 'ReplicaSet', 'shop').map((rs: any) => `${rs.metadata.annotations['deployment.kubernetes.io/revision']}:${rs.spec.replicas}`).sort();
+    assert.deepEqual(revisions, ['2:0', '3:2']);
+
     const del = await k(['-n', 'shop', 'delete', 'deployment', 'web']);
     ok(del, 'delete');
     assert.match(del.stdout, /deployment\.apps "web" deleted/);
