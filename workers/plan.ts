@@ -75,7 +75,15 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
   let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length });
   if (note) body = insertAfterMarker(body, note);
   const anything = reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0);
-  const res = await gh.upsertStickyComment(job.pr, body, (b) => findMarker(b), anything);
+  // Two plans of one PR (a re-plan command racing a push) must not both create the comment.
+  // `#` cannot occur in app names, so this lease never collides with an app's.
+  const lease = await deps.locks.acquireWithin(job.repo, `#pr-${job.pr}`, 30_000);
+  let res: string;
+  try {
+    res = await gh.upsertStickyComment(job.pr, body, (b) => findMarker(b), anything);
+  } finally {
+    await lease?.release();
+  }
   log.info({ apps: reports.map((r) => r.app), comment: res }, 'plan reported');
   return { outcome: 'planned', apps: reports.map((r) => r.app) };
 }

@@ -55,6 +55,16 @@ export class AppLocks {
     return `${KEY_PREFIX}lock:${repo.toLowerCase()}:${app}`;
   }
 
+  /** Poll for the lease up to waitMs; null when it stayed taken. */
+  async acquireWithin(repo: string, app: string, waitMs: number, pollMs = 100): Promise<Lease | null> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const l = await this.acquire(repo, app);
+      if (l || Date.now() >= until) return l;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
   /** The lease, or null when another worker holds it. */
   async acquire(repo: string, app: string, ttlMs = this.ttlMs): Promise<Lease | null> {
     const key = this.key(repo, app);
