@@ -36,6 +36,8 @@ function isNewer(candidate: string | undefined, current: string | undefined): bo
 
 class Informer {
   readonly store = new Map<string, KubeObject>();
+  /** key -> uid of objects we deleted ourselves: their late "deletionTimestamp set" events must not bring them back. */
+  private readonly tombstones = new Map<string, string | undefined>();
   resourceVersion = '';
   readonly synced: Promise<void>;
   private resolveSynced!: () => void;
@@ -144,9 +146,14 @@ class Informer {
     const k = objKey(obj.metadata.namespace, obj.metadata.name);
     this.owner.stats.events++;
     if (type === 'DELETED') {
+      this.tombstones.delete(k);
       this.store.delete(k);
       this.owner.emit('DELETED', obj);
     } else if (type === 'ADDED' || type === 'MODIFIED') {
+      if (this.tombstones.has(k)) {
+        if (this.tombstones.get(k) === obj.metadata.uid) return; // the object we deleted, still terminating
+        this.tombstones.delete(k); // recreated since
+      }
       const prev = this.store.get(k);
       if (prev && !isNewer(obj.metadata.resourceVersion, prev.metadata.resourceVersion)) return;
       this.store.set(k, obj);
@@ -158,7 +165,7 @@ class Informer {
   observe(obj: KubeObject, deleted = false): void {
     const k = objKey(obj.metadata.namespace, obj.metadata.name);
     const prev = this.store.get(k);
-    if (deleted) { this.store.delete(k); return; }
+    if (deleted) { this.store.delete(k); this.tombstones.set(k, obj.metadata.uid); return; }
     if (obj.metadata.labels?.[APP_LABEL] === undefined) return;
     if (!prev || isNewer(obj.metadata.resourceVersion, prev.metadata.resourceVersion)) this.store.set(k, obj);
   }

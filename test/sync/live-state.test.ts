@@ -194,3 +194,32 @@ test('dry run of a new app: objects in a namespace the sync creates are not sent
     await t.close();
   }
 });
+
+test('a pruned object does not come back into the cache from its late "being deleted" watch event', async () => {
+  const t = await startTestCluster({ rollout: { readyDelayMs: 5 } });
+  try {
+    const full = [ns('shop'), cm('settings', 'shop'), cm('old', 'shop'), sa('api', 'shop')];
+    const without = src(full.filter((o) => o.metadata.name !== 'old'));
+    await syncApp({ cluster: t.cluster, app: 'shop', namespace: 'shop', desired: src(full), prune: true, dryRun: false, timeoutMs: 10_000 });
+    const cache = t.cluster.cacheFor('shop');
+    const nextEvent = (name: string) => new Promise<void>((resolve) => { const off = cache.on((_, o) => { if (o.metadata.name === name) { off(); resolve(); } }); });
+    // A finalizer keeps it terminating, so the "deletionTimestamp set" event is all that arrives.
+    const live = t.emu.getObject('v1', 'ConfigMap', 'shop', 'old')!;
+    const held = nextEvent('old');
+    t.emu.putObject({ ...live, metadata: { ...live.metadata, finalizers: ['example.com/hold'] } });
+    await held;
+    const r = await syncApp({ cluster: t.cluster, app: 'shop', namespace: 'shop', desired: without, prune: true, dryRun: false, timeoutMs: 10_000 });
+    assert.equal(r.counts.pruned, 1, r.message);
+    assert.ok(t.emu.getObject('v1', 'ConfigMap', 'shop', 'old')?.metadata.deletionTimestamp, 'terminating on the server');
+    // Events of one watch arrive in order: once a later change to another ConfigMap is seen, so was that one.
+    const marker = nextEvent('settings');
+    const s2 = t.emu.getObject('v1', 'ConfigMap', 'shop', 'settings')!;
+    t.emu.putObject({ ...s2, metadata: { ...s2.metadata, annotations: { ...s2.metadata.annotations, touched: 'yes' } } });
+    await marker;
+    assert.equal(cache.get({ group: '', version: 'v1', kind: 'ConfigMap' }, 'shop', 'old'), undefined);
+    const again = await syncApp({ cluster: t.cluster, app: 'shop', namespace: 'shop', desired: without, prune: true, dryRun: false, timeoutMs: 10_000 });
+    assert.equal(again.counts.pruned, 0, 'not pruned twice');
+  } finally {
+    await t.close();
+  }
+});
