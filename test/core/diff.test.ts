@@ -145,9 +145,10 @@ const cases: Case[] = [
     action: 'none',
   },
   {
-    name: 'int vs string (YAML quoting slips) are not drift', fixture: 'deployment',
-    desired: (d) => { d.spec.template.spec.containers[0].ports[0].containerPort = '8080'; d.spec.replicas = '3'; },
-    action: 'none',
+    name: 'a quoted number in an int field is drift (the API server rejects it; nothing coerces)', fixture: 'deployment',
+    desired: (d) => { d.spec.replicas = '3'; },
+    action: 'update',
+    patch: [{ op: 'replace', path: '/spec/replicas', value: '3' }],
   },
   {
     name: 'ConfigMap with every key still in Git', fixture: 'configmap',

@@ -101,7 +101,4 @@ export const UPSTREAM_DIFF_CASES: UpstreamDiffCase[] = [
  * Cases where our diff disagrees today; run only by the local upstream-diff-pending.test.ts.
  * Each one is explained in /work/notes/upstream-findings.md. Remove a name here once it passes.
  */
-export const PENDING_DIFF_CASES: ReadonlySet<string> = new Set([
-  'TestThreeWayDiffExample4',
-  'TestNullSecretData',
-]);
+export const PENDING_DIFF_CASES: ReadonlySet<string> = new Set<string>([]);

@@ -1,25 +1,60 @@
-// Atomic lists (no merge keys) are replaced whole on apply, so an extra field inside a live item is
-// drift, except the fields the API server fills in itself. Those are listed here, keyed by the list's
-// field name and the field's path inside an item (field names, list indices dropped).
+// Atomic lists (no merge keys) and atomic maps are replaced whole on apply, so an extra field inside a
+// live item is drift, except the fields the API server fills in itself (SetDefaults_* functions in
+// k8s.io/kubernetes pkg/apis/<group>/<version>/defaults.go, reviewed for the kinds GitOps repos hold).
+// Keyed by the atomic list's (or map's) field name; each entry is the field's path inside an item
+// (field names, list indices dropped). A path ending in `.*` tolerates any field under that prefix.
+//
+// Defaults that land in keyed lists or plain structs (probe timeouts, Service targetPort, webhook
+// clientConfig.service.port, HPA behavior, Deployment strategy, volume defaultMode, ...) need no entry:
+// there, a live-only field is drift only when we owned it, which the defaulter never makes us.
 const DEFAULTED: Record<string, readonly string[]> = {
-  // StatefulSet: the PVC templates come back as full PersistentVolumeClaims.
+  // StatefulSet: the PVC templates come back as full PersistentVolumeClaims
+  // (SetDefaults_PersistentVolumeClaimSpec: volumeMode Filesystem; status.phase Pending).
   volumeClaimTemplates: ['apiVersion', 'kind', 'status', 'metadata.creationTimestamp', 'spec.volumeMode'],
-  // RBAC: apiGroup is defaulted for User/Group subjects.
+  // RBAC SetDefaults_Subject: apiGroup rbac.authorization.k8s.io for User/Group, "" for ServiceAccount.
   subjects: ['apiGroup'],
-  // Admission webhooks (keyed by name in newer servers, atomic in older ones).
+  // Admission webhooks are keyed by name; these are for the v1beta1-era defaults when an item is
+  // compared whole (an atomic copy of the list, e.g. under an ignore rule's manager).
   webhooks: [
     'failurePolicy', 'matchPolicy', 'namespaceSelector', 'objectSelector', 'sideEffects', 'timeoutSeconds',
     'reinvocationPolicy', 'admissionReviewVersions', 'clientConfig.service.port', 'rules.scope',
   ],
+  // admissionregistration SetDefaults_Rule: scope "*" (webhook rules);
+  // batch SetDefaults_Job: podFailurePolicy.rules[].onPodConditions[].status "True".
+  rules: ['scope', 'onPodConditions.status'],
+  // ValidatingAdmissionPolicy(Binding) matchResources: NamedRuleWithOperations scope "*".
+  resourceRules: ['scope'],
+  excludeResourceRules: ['scope'],
   // NetworkPolicy peers' ports get protocol TCP.
   ingress: ['ports.protocol'],
   egress: ['ports.protocol'],
+  // LimitRange SetDefaults_LimitRangeItem (type Container): default ← max, defaultRequest ← default or min.
+  limits: ['default', 'default.*', 'defaultRequest', 'defaultRequest.*'],
   // Projected volume sources: service account tokens default to one hour.
   sources: ['serviceAccountToken.expirationSeconds'],
   // Atomic maps whose fields the server defaults.
   fieldRef: ['apiVersion'],
   resourceFieldRef: ['divisor'],
 };
+
+/** Values the defaulter writes, where only that value is a default (anything else is drift). */
+const DEFAULT_VALUES: Record<string, unknown> = {
+  protocol: 'TCP',
+  scope: '*',
+  'rules.scope': '*',
+  'onPodConditions.status': 'True',
+  'spec.volumeMode': 'Filesystem',
+  'serviceAccountToken.expirationSeconds': 3600,
+};
+
+function tolerates(entries: readonly string[] | undefined, rel: string): boolean {
+  if (!entries) return false;
+  for (const e of entries) {
+    if (e === rel) return true;
+    if (e.endsWith('.*') && rel.startsWith(e.slice(0, -1))) return true;
+  }
+  return false;
+}
 
 /**
  * Whether a live-only field inside an atomic list item or atomic map is a server default.
@@ -31,5 +66,7 @@ export function isServerDefault(container: string, rel: string, key: string, val
   if (key === 'protocol' && value === 'TCP') return true;
   if (rel.endsWith('fieldRef.apiVersion') && value === 'v1') return true;
   if (rel.endsWith('resourceFieldRef.divisor')) return true;
-  return DEFAULTED[container]?.includes(rel) ?? false;
+  if (!tolerates(DEFAULTED[container], rel)) return false;
+  const fixed = DEFAULT_VALUES[rel];
+  return fixed === undefined || fixed === value;
 }

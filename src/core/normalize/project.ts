@@ -11,8 +11,10 @@
 //    the subfields the API server defaults (atomic-defaults.ts); custom resources are not defaulted
 //    by us-known rules, so their atomic items tolerate any live-only field;
 //  - null, {} and [] equal absence; Go zero values of typed (built-in) objects equal absence, since
-//    `omitempty` drops them; scalars compare loosely across int/string/bool (`"80"` == `80`), and
-//    quantity fields by value (`1000m` == `1`).
+//    `omitempty` drops them; in the string/byte maps of built-in objects (Secret data, ConfigMap
+//    data/binaryData, labels, ...) a null value is the empty value "", as Go decodes it;
+//  - scalars compare strictly by JSON type (scalar-equality.ts): `80` and `"80"` differ, as they do to
+//    the API server; only quantity fields compare by value across spellings (`1000m` == `1`, `1` == "1").
 // Values equal under these rules are emitted identically on both sides (the desired spelling), so a
 // JSON patch between the two trees holds only real changes.
 import { keyElement, valueElement } from '../fields/element.ts';
@@ -20,8 +22,8 @@ import type { FieldPath } from '../fields/fieldset.ts';
 import { isAtomicMap } from '../fields/struct-types.ts';
 import { listTypeAt, type ListType } from '../schema/list-keys.ts';
 import { PREFIX } from '../ownership.ts';
-import { quantitiesEqual } from '../quantity.ts';
 import { isServerDefault } from './atomic-defaults.ts';
+import { scalarsEqual } from './scalar-equality.ts';
 import { isEffectivelyEmpty, isEmptyValue, isPlainObject, isZeroScalar, pruneNulls } from './values.ts';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -46,10 +48,6 @@ export interface Projection {
   live: Record<string, unknown>;
   changed: boolean;
 }
-
-/** Parents whose values are resource.Quantity (requests, limits, quota hard, LimitRange bounds, ...). */
-const QUANTITY_PARENTS = new Set(['requests', 'limits', 'hard', 'capacity', 'allocatable', 'overhead', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'used']);
-const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit']);
 
 /** map[string]string fields: an entry with value "" is stored, so it is not a dropped zero value. */
 const STRING_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector']);
@@ -308,11 +306,11 @@ class Walker {
     const dn = d.filter((x) => x !== null && x !== undefined);
     const ln: unknown[] = [];
     for (const x of dn) {
-      if (l.some((y) => scalarsLooselyEqual(x, y))) ln.push(x);
+      if (l.some((y) => scalarsEqual(x, y))) ln.push(x);
       else this.changed = true;
     }
     for (const y of l) {
-      if (dn.some((x) => scalarsLooselyEqual(x, y))) continue;
+      if (dn.some((x) => scalarsEqual(x, y))) continue;
       const el = valueElement(y);
       if (this.ownedPrefix(el) && !this.ignoredPrefix(el)) {
         ln.push(y);
@@ -325,18 +323,18 @@ class Walker {
   private leaf(d: unknown, l: unknown): [unknown, unknown] {
     if (d === l) return [d, d];
     if (l === undefined || l === null) {
-      if (this.o.builtin && isZeroScalar(d) && !STRING_MAPS.has(this.names[this.names.length - 2]!)) return [d, d];
+      if (this.o.builtin && isZeroScalar(d)) {
+        const inStringMap = STRING_MAPS.has(this.names[this.names.length - 2]!);
+        // Struct fields: omitempty drops Go zero values. String/byte map entries: stored even when
+        // empty, and a live `null` value is that empty value (Go decodes null as "" / empty []byte).
+        if (!inStringMap || (l === null && d === '')) return [d, d];
+      }
       this.changed = true;
       return [d, undefined];
     }
-    if (scalarsLooselyEqual(d, l) || (this.isQuantityField() && quantitiesEqual(d, l))) return [d, d];
+    if (scalarsEqual(d, l, this.o.builtin ? this.names : undefined)) return [d, d];
     this.changed = true;
     return [d, l];
-  }
-
-  private isQuantityField(): boolean {
-    const n = this.names;
-    return QUANTITY_FIELDS.has(n[n.length - 1]!) || QUANTITY_PARENTS.has(n[n.length - 2]!);
   }
 
   private owned(): PathSet | undefined {
@@ -399,8 +397,10 @@ class Walker {
 }
 
 /**
- * Identity of a keyed-list item, loose on scalar types (`8080` and `"8080"` name the same port);
- * protocol defaults to TCP as the API server defaults it. undefined for non-object items.
+ * Identity of a keyed-list item. Loose on scalar types on purpose: a desired `containerPort: "8080"`
+ * is matched with the live 8080 item so the diff shows that one value as changed (the API server
+ * would reject the string) instead of a whole item added and another removed. Protocol defaults to
+ * TCP as the API server defaults it. undefined for non-object items.
  */
 function itemKey(item: unknown, keys: readonly string[]): string | undefined {
   if (!isPlainObject(item)) return undefined;
@@ -428,15 +428,4 @@ function itemElement(item: unknown, keys: readonly string[]): string {
     s += `${s.length > 3 ? ',' : ''}${JSON.stringify(k)}:${j}`;
   }
   return `${s}}`;
-}
-
-/** `80` == `"80"`, `true` == `"true"`: YAML typing slips the API server coerces or rejects alike. */
-export function scalarsLooselyEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  const ta = typeof a;
-  const tb = typeof b;
-  if ((ta === 'string' || ta === 'number' || ta === 'boolean') && (tb === 'string' || tb === 'number' || tb === 'boolean')) {
-    return String(a) === String(b);
-  }
-  return false;
 }

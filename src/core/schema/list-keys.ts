@@ -3,7 +3,14 @@
 //  - strategic merge patch: `patchMergeKey` / `patchStrategy` tags in k8s.io/api types.go;
 //  - server-side apply: `x-kubernetes-list-type: map` + `x-kubernetes-list-map-keys` in the OpenAPI.
 // e.g. container ports merge on containerPort for SMP but are keyed by (containerPort, protocol) for SSA.
-// Lists not named here are atomic (replaced whole), as for any list without such markers.
+// A list with a merge key but no x-kubernetes-list-type is keyed by that merge key for SSA too
+// (kube-openapi schemaconv falls back to x-kubernetes-patch-strategy=merge + patch-merge-key).
+// The SMP keys below are the complete set of `patchMergeKey` struct tags compiled into kubectl 1.34
+// (spec and metadata lists; status-only ones other than conditions are left out).
+// Lists not named here are atomic (replaced whole), as for any list without such markers:
+// e.g. Container.resizePolicy (+listType=atomic), readinessGates, tolerations, Ingress rules/tls,
+// NetworkPolicy ingress/egress, RBAC rules/subjects/clusterRoleSelectors, HPA metrics, EndpointSlice
+// endpoints/ports, StatefulSet volumeClaimTemplates, CRD versions.
 
 export interface ListType {
   /** Strategic-merge-patch merge key; absent = SMP replaces the list. */
@@ -30,7 +37,6 @@ const RULES: Rule[] = [
     { suffix: [c, 'env'], type: { smpKey: 'name', ssaKeys: ['name'] } },
     { suffix: [c, 'volumeMounts'], type: { smpKey: 'mountPath', ssaKeys: ['mountPath'] } },
     { suffix: [c, 'volumeDevices'], type: { smpKey: 'devicePath', ssaKeys: ['devicePath'] } },
-    { suffix: [c, 'resizePolicy'], type: { ssaKeys: ['resourceName'] } },
     { suffix: [c, 'resources', 'claims'], type: { ssaKeys: ['name'] } },
     { suffix: ['spec', c], type: { smpKey: 'name', ssaKeys: ['name'] } },
   ]),
@@ -41,6 +47,15 @@ const RULES: Rule[] = [
   { suffix: ['spec', 'resourceClaims'], type: { smpKey: 'name', ssaKeys: ['name'] } },
   { suffix: ['spec', 'schedulingGates'], type: { smpKey: 'name', ssaKeys: ['name'] } },
   { suffix: ['spec', 'ports'], kinds: ['Service'], type: { smpKey: 'port', ssaKeys: ['port', 'protocol'] } },
+  // admissionregistration: webhooks by name (v1beta1 and v1; v1 also +listType=map +listMapKey=name),
+  // their matchConditions, and the CEL policies' matchConditions and variables.
+  { suffix: ['webhooks'], kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['webhooks', 'matchConditions'], kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['spec', 'matchConditions'], kinds: ['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['spec', 'variables'], kinds: ['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['secrets'], kinds: ['ServiceAccount'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['spec', 'drivers'], kinds: ['CSINode'], type: { smpKey: 'name', ssaKeys: ['name'] } },
+  { suffix: ['spec', 'podCIDRs'], kinds: ['Node'], type: { set: true } },
   { suffix: ['status', 'conditions'], type: { smpKey: 'type', ssaKeys: ['type'] } },
   { suffix: ['metadata', 'ownerReferences'], type: { smpKey: 'uid', ssaKeys: ['uid'] } },
   { suffix: ['metadata', 'finalizers'], type: { set: true } },
