@@ -4,6 +4,7 @@
 // requests. For objects not yet ours, reads are kept few: nothing is read in a namespace that does not
 // exist yet (nothing can be there), many objects of one kind in one namespace cost one LIST instead of a
 // GET each, and only the rest cost a GET each.
+import { DriftguardError } from '../core/errors.ts';
 import { keyOf, keyString, type KubeObject } from '../core/model/object.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import type { GVK } from '../kube/discovery.ts';
@@ -45,7 +46,14 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   const cache = cluster.cacheFor(app);
   const watchNs = opts.allowedNamespaces;
   // Round 1: the kinds the app renders, and ConfigMaps (where its inventory lives).
-  await cache.ensure([...gvks, INVENTORY_GVK], watchNs);
+  try {
+    await cache.ensure([...gvks, INVENTORY_GVK], watchNs);
+  } catch (e) {
+    if (kubeStatus(e) !== 403) throw e;
+    const scope = watchNs ? `in namespace(s) ${watchNs.join(', ')}` : 'cluster-wide';
+    throw new DriftguardError('KUBE_API', `not allowed to list/watch the app's objects ${scope}: ${kubeMessage(e)}` +
+      (watchNs ? '' : ' — with namespaced RBAC (a Role per namespace), use --namespaced / allowedNamespaces'), { cause: e, details: (e as DriftguardError).details });
+  }
   const inventory = readInventory(cache.get(INVENTORY_GVK, opts.namespace, inventoryName(app)));
   // Round 2: kinds the app had before (its inventory); with no inventory yet, the common built-in kinds.
   await cache.ensure(inventory ? inventory.kinds : [...PRUNE_SCAN_KINDS], watchNs, { optional: true });
