@@ -3,7 +3,7 @@
 import { startWorkers } from './start.ts';
 
 const w = await startWorkers().catch((e: Error) => {
-  console.error(`driftguard worker: ${e.message}`);
+  console.error(`driftguard worker: ${String(e)}`); // DriftguardError prints file:line: message
   process.exit(1);
 });
 

@@ -12,7 +12,8 @@ export async function runPush(job: PushJob, deps: WorkerDeps): Promise<{ outcome
   const log = deps.log.child({ job: 'push', repo: job.repo, ref: job.ref, sha: job.sha });
   const branch = job.ref.replace(/^refs\/heads\//, '');
   const gh = await deps.github(job.repo, job.installationId);
-  const loaded = await loadRepoConfig(gh, job.defaultBranch);
+  // Always the default branch's config; for a push to it, exactly as of the pushed commit.
+  const loaded = await loadRepoConfig(gh, branch === job.defaultBranch ? job.sha : job.defaultBranch);
   if (!loaded) return { outcome: 'no-config', apps: [], superseded: [] };
   if (!loaded.ok) {
     // Tell the pusher of the default branch; other branches do not use the config directly.

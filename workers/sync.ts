@@ -5,7 +5,7 @@
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import type { AppConfig } from '../src/core/config/types.ts';
-import { errorsToAnnotations, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
+import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
 import type { HealthStatus } from '../src/core/health/types.ts';
 import type { Checkout, CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
 import type { SyncJob } from '../src/queue/jobs.ts';
@@ -13,7 +13,7 @@ import type { SyncResult } from '../src/sync/types.ts';
 import type { Lease } from '../src/store/app-lease.ts';
 import { appScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
-import { loadRepoConfig } from './repo-config.ts';
+import { configAnnotations, loadRepoConfig } from './repo-config.ts';
 import { renderAppAt, toReportError } from './render-app.ts';
 
 export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'synced';
@@ -54,7 +54,12 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     }
     await gh.startCheckRun(run, { title: 'Syncing', summary: `Syncing ${job.app} at ${job.sha.slice(0, 7)}.` });
     const defaultBranch = await gh.defaultBranch();
-    const loaded = await loadRepoConfig(gh, defaultBranch);
+    // The config of the default branch; when that is the pushed branch, exactly as of this commit.
+    const loaded = await loadRepoConfig(gh, job.ref === `refs/heads/${defaultBranch}` ? job.sha : defaultBranch);
+    if (loaded && !loaded.ok) {
+      await complete('failure', { title: 'Invalid .github/driftguard.yml: nothing was applied', summary: loaded.error.toString(), annotations: configAnnotations(loaded.error) });
+      return { outcome: 'failed' };
+    }
     const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === job.app) : undefined;
     if (!app || !app.syncPolicy.automated) {
       await complete('skipped', { title: 'Not synced', summary: `${job.app} is no longer an automated app in ${REPO_CONFIG_PATH} on ${defaultBranch}.` });
@@ -76,7 +81,8 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     const rendered = await renderAppAt(deps, checkout.dir, app);
     if (rendered.ok !== true) {
       const errors = rendered.ok === 'missing' ? [{ message: `${app.path} does not exist at ${job.sha.slice(0, 7)}`, location: { file: REPO_CONFIG_PATH, line: app.line } }] : rendered.errors;
-      await complete('failure', { title: 'Render failed: nothing was applied', summary: errors.map((e) => `- ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message}`).join('\n'), annotations: errorsToAnnotations(errors) });
+      const summary = truncateWithEllipsis(errors.map((e) => `- ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message}`).join('\n'), 60_000);
+      await complete('failure', { title: 'Render failed: nothing was applied', summary, annotations: errorsToAnnotations(errors) });
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Render failed', environment: env });
       return { outcome: 'failed' };
     }
