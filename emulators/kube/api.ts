@@ -15,6 +15,7 @@ import { labelSelectorReqs, matchesFields, matchesLabels, parseFieldSelector, pa
 import { ObjectStore } from './store.ts';
 import { validateName, validateObject } from './validate.ts';
 import { unknownFields } from './known-fields.ts';
+import { crdVersionSchema, walkCustomResource } from './crd-schema.ts';
 
 export type Subresource = '' | 'status' | 'scale';
 
@@ -159,8 +160,7 @@ export class KubeApi {
 
   /** Undeclared fields of built-in kinds: rejected under Strict, else dropped (with a warning under Warn). */
   private checkFields(res: ResourceDef, obj: KubeObject, opts: WriteOptions): void {
-    if (res.crd) return;
-    const unknown = unknownFields(res.group, obj);
+    const unknown = this.undeclared(res, obj, opts.version);
     if (unknown.length === 0) return;
     const mode = opts.fieldValidation ?? 'Warn';
     if (mode === 'Strict') {
@@ -171,6 +171,14 @@ export class KubeApi {
       u.drop();
       if (mode === 'Warn') opts.warnings?.push(`unknown field "${u.path}"`);
     }
+  }
+
+  /** Undeclared fields: built-in kinds from known-fields.ts, custom resources from their CRD schema (which also defaults). */
+  private undeclared(res: ResourceDef, obj: KubeObject, version?: string) {
+    if (!res.crd) return unknownFields(res.group, obj);
+    const crdRes = this.registry.byKind('apiextensions.k8s.io', 'CustomResourceDefinition')!;
+    const crd = this.store.get(crdRes, '', `${res.plural}.${res.group}`) as Record<string, any> | undefined;
+    return walkCustomResource(obj as Record<string, any>, crdVersionSchema(crd, version ?? res.versions[0]!));
   }
 
   create(res: ResourceDef, ns: string, body: KubeObject, opts: WriteOptions): KubeObject {
@@ -202,6 +210,7 @@ export class KubeApi {
     if (res.group === 'batch' && res.kind === 'Job') generateJobSelector(input);
     if (!res.group && res.kind === 'PersistentVolumeClaim') this.admitDefaultStorageClass(input);
     applyDefaults(input, res.group, this.alloc, !!res.crd);
+    if (res.crd) for (const u of this.undeclared(res, input, opts.version)) u.drop(); // schema defaults + pruning
     if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(input);
     const errs = validateObject(res.group, input, undefined);
     if (errs.length) throw invalid(res, meta.name!, errs);
@@ -256,7 +265,7 @@ export class KubeApi {
       this.checkIdentity(res, ns, { ...applied, metadata: applied.metadata ?? {} } as KubeObject, opts.version);
       if (applied.metadata?.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
       if (live && applied.metadata?.resourceVersion && applied.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
-      const undeclared = res.crd ? [] : unknownFields(res.group, { ...applied, kind: res.kind });
+      const undeclared = this.undeclared(res, structuredClone({ ...applied, kind: res.kind }), opts.version);
       if (undeclared.length) {
         // Structured-merge-diff cannot type the config: kube-apiserver 1.34 answers 500 (kubernetes#139253).
         const gvk = `${res.group}/${opts.version ?? res.versions[0]}, Kind=${res.kind}`;
@@ -324,6 +333,7 @@ export class KubeApi {
       }
       if (res.group === 'batch' && res.kind === 'Job' && isObj(next.spec) && !next.spec.selector) next.spec.selector = (live.spec as any)?.selector;
       applyDefaults(next, res.group, this.alloc, !!res.crd);
+      if (res.crd) for (const u of this.undeclared(res, next, opts.version)) u.drop();
       if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(next);
       if (res.kind === 'Namespace' && !res.group && live.metadata.deletionTimestamp) next.status = clone(live.status);
       const errs = validateObject(res.group, next, live);

@@ -195,6 +195,44 @@ test('deleting a namespace terminates it, deletes its contents, then removes it'
   });
 });
 
+test('custom resources are defaulted and pruned by their structural schema', async () => {
+  await withEmulator({ controllers: false }, async (e) => {
+    await createNamespace(e, 'shop');
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            replicas: { type: 'integer', default: 1 },
+            image: { type: 'string' },
+            tuning: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            labels: { type: 'object', additionalProperties: { type: 'string' } },
+            ports: { type: 'array', items: { type: 'object', properties: { port: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' } } } },
+          },
+        },
+        status: { type: 'object', properties: { ready: { type: 'boolean' } } },
+      },
+    };
+    await call(e, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'apps.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'apps', kind: 'App' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
+    });
+    const path = '/apis/example.com/v1/namespaces/shop/apps';
+    const body = { apiVersion: 'example.com/v1', kind: 'App', metadata: { name: 'a' }, spec: { image: 'x', imagee: 'typo', tuning: { anything: 1 }, labels: { a: 'b' }, ports: [{ port: 80, extra: true }] } };
+    const r = await call(e, 'POST', path, body);
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.body.spec, { image: 'x', tuning: { anything: 1 }, labels: { a: 'b' }, ports: [{ port: 80, protocol: 'TCP' }], replicas: 1 });
+    assert.match(String(r.headers.warning), /unknown field \\"spec.imagee\\"/);
+    const strict = await call(e, 'POST', `${path}?fieldValidation=Strict`, { ...body, metadata: { name: 'b' } });
+    assert.equal(strict.status, 400);
+    assert.match(strict.body.message, /strict decoding error: unknown field "spec.imagee", unknown field "spec.ports\[0\].extra"/);
+    const ssa = await call(e, 'PATCH', `${path}/c?fieldManager=driftguard`, { ...body, metadata: { name: 'c' } }, { 'Content-Type': 'application/apply-patch+yaml' });
+    assert.equal(ssa.status, 500);
+    assert.match(ssa.body.message, /\(shop\/c; example.com\/v1, Kind=App\): \.spec\.imagee: field not declared in schema$/);
+  });
+});
+
 test('a CRD serves its kind until it is deleted', async () => {
   await withEmulator({ rollout: { manual: true } }, async (e) => {
     await createNamespace(e, 'shop');
