@@ -1,0 +1,68 @@
+// Workers over the real engine: render → kube adapter → Kubernetes emulator, reported to the GitHub
+// emulator. Drift made out of band shows in the next plan; a merge push syncs and prunes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
+import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
+import { prScope } from '../../src/store/index.ts';
+import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+let kube: KubeEmulator;
+let w: WorkerProcess;
+
+before(async () => {
+  h = await startHarness();
+  kube = await startKubeEmulator();
+  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, 'kubeconfig'));
+  const operatorFile = join(h.redis.dir, 'operator.yml');
+  writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n`);
+  for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
+  // Real cluster, real renderer; only GitHub auth comes from the harness.
+  w = await startWorkers({ DRIFTGUARD_CONFIG: operatorFile, REDIS_URL: h.redis.url, LOG_LEVEL: 'silent', DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' }, { github: h.deps.github, log: h.deps.log, producer: h.producer });
+});
+after(async () => {
+  await w.close();
+  await kube.close();
+  await h.close();
+});
+
+test('merge push syncs to the cluster (check run success), then drift made by hand shows in a PR plan', async () => {
+  const deps = w.deps;
+  const inst = h.gh.installationId('acme');
+  const sha = await h.gh.commit('acme', 'gitops', { branch: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 2) } });
+  const seq = await deps.latest.nextSeq();
+  await h.producer.push({ repo: 'acme/gitops', installationId: inst, ref: 'refs/heads/main', sha, defaultBranch: 'main', deliveryId: 'k1', seq });
+  const run = await until('sync check run', () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
+  assert.equal(run.conclusion, 'success', `${run.output.title}\n${run.output.summary}`);
+  const live = kube.getObject('apps/v1', 'Deployment', 'web', 'web')!;
+  assert.equal((live.spec as { replicas: number }).replicas, 2);
+  assert.equal(live.metadata.labels?.['driftguard.dev/app'], 'web');
+  assert.ok(kube.getObject('v1', 'Service', 'web', 'web'));
+
+  // Someone scales by hand; a PR touching web shows that drift (live vs base) separately.
+  kube.putObject({ ...live, spec: { ...(live.spec as object), replicas: 5 } });
+  await h.gh.commit('acme', 'gitops', { branch: 'img', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 2, 'nginx:1.28') } });
+  const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'img' });
+  const info = await (await h.client()).pull(pr.number);
+  const s2 = await deps.latest.nextSeq();
+  await deps.latest.offer(prScope('acme/gitops', pr.number), s2, info.headSha);
+  await h.producer.plan({ repo: 'acme/gitops', installationId: inst, pr: pr.number, headSha: info.headSha, baseSha: info.baseSha, fork: false, deliveryId: 'k2', seq: s2 });
+  const comment = await until('plan comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->')));
+  assert.match(comment.body, /\| web \| production\/web \| \+0 ~1 −0 \|/);
+  const drift = comment.body.slice(comment.body.indexOf('Drift already in the cluster'));
+  assert.match(drift, /replicas: 5/);
+  assert.match(comment.body, /nginx:1\.28/);
+});
+
+async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
