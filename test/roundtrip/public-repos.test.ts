@@ -4,9 +4,13 @@
 // with the real kubectl 1.34 show as drift on exactly the changed field, and a sync takes them back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderApp } from '../../src/render/index.ts';
 import { keyOf, type KubeObject } from '../../src/core/model/object.ts';
 import { startTestCluster } from '../sync/emulator-cluster.ts';
-import { assertInSync, diffBoth, kubectl, MODES, modified, render, sync, type AppRow } from './support.ts';
+import { assertInSync, diffBoth, FIXTURES, kubectl, MODES, modified, render, sync, type AppRow } from './support.ts';
 
 const IMAGE = '/spec/template/spec/containers/0/image';
 
@@ -22,6 +26,11 @@ const rows: AppRow[] = [
       // A label git does not set is someone else's field: not drift (Argo CD and kubectl diff agree).
       { name: 'kubectl label (new key)', args: ['label', 'deployment/guestbook-ui', 'team=web'], drift: null },
       { name: 'kubectl patch (strategic, port merge key)', args: ['patch', 'service/guestbook-ui', '-p', '{"spec":{"ports":[{"port":8080,"targetPort":81}]}}'], drift: { kind: 'Service', name: 'guestbook-ui', paths: ['/spec/ports/0/targetPort'] } },
+      // Removing a field git sets lets the server default it again (revisionHistoryLimit → 10): drift.
+      { name: 'kubectl patch (JSON patch remove)', args: ['patch', 'deployment/guestbook-ui', '--type=json', '-p', '[{"op":"remove","path":"/spec/revisionHistoryLimit"}]'], drift: { kind: 'Deployment', name: 'guestbook-ui', paths: ['/spec/revisionHistoryLimit'] } },
+      // A restart annotation on the pod template is not in git: not drift, and a sync does not undo it.
+      { name: 'kubectl rollout restart', args: ['rollout', 'restart', 'deployment/guestbook-ui'], drift: null },
+      { name: 'kubectl delete', args: ['delete', 'service/guestbook-ui'], drift: { kind: 'Service', name: 'guestbook-ui', paths: [], action: 'create' } },
     ],
   },
   {
@@ -52,6 +61,9 @@ const rows: AppRow[] = [
         args: ['patch', 'deployment/cache', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"redis","resources":{"limits":{"memory":"256Mi"}}}]}}}}'],
         drift: { kind: 'Deployment', name: 'cache', paths: ['/spec/template/spec/containers/0/resources/limits/memory'] },
       },
+      // The same quantity written differently is not drift; a different one is.
+      { name: 'kubectl set resources (equal quantity)', args: ['set', 'resources', 'deployment/cache', '-c', 'redis', '--limits=cpu=1'], drift: null },
+      { name: 'kubectl set resources', args: ['set', 'resources', 'deployment/cache', '-c', 'redis', '--limits=cpu=1500m'], drift: { kind: 'Deployment', name: 'cache', paths: ['/spec/template/spec/containers/0/resources/limits/cpu'] } },
       { name: 'kubectl patch (merge, ConfigMap data)', args: ['patch', 'configmap/redis-config-bd2fcfgt6k', '--type=merge', '-p', '{"data":{"redis.conf":"maxmemory 128mb\\n"}}'], drift: { kind: 'ConfigMap', name: 'redis-config-bd2fcfgt6k', paths: ['/data/redis.conf'] } },
     ],
   },
@@ -65,6 +77,13 @@ const rows: AppRow[] = [
       { name: 'kubectl annotate --overwrite', args: ['annotate', '--overwrite', 'configmap/dev-the-map', 'note=changed by hand'], drift: { kind: 'ConfigMap', name: 'dev-the-map', paths: ['/metadata/annotations/note'] } },
       { name: 'kubectl scale', args: ['scale', 'deployment/dev-the-deployment', '--replicas=1'], drift: { kind: 'Deployment', name: 'dev-the-deployment', paths: ['/spec/replicas'] } },
       { name: 'kubectl set image', args: ['set', 'image', 'deployment/dev-the-deployment', 'the-container=monopole/hello:2'], drift: { kind: 'Deployment', name: 'dev-the-deployment', paths: [IMAGE] } },
+      // Another manager takes spec.replicas over with server-side apply: we lost ownership, git still says 3.
+      {
+        name: 'kubectl apply --server-side --force-conflicts (other manager)',
+        args: ['apply', '--server-side', '--force-conflicts', '--field-manager=hand', '-f', '-'],
+        stdin: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dev-the-deployment\nspec:\n  replicas: 7\n',
+        drift: { kind: 'Deployment', name: 'dev-the-deployment', paths: ['/spec/replicas'] },
+      },
       { name: 'kubectl patch (strategic, LoadBalancer port)', args: ['patch', 'service/dev-the-service', '-p', '{"spec":{"ports":[{"port":8666,"targetPort":9090}]}}'], drift: { kind: 'Service', name: 'dev-the-service', paths: ['/spec/ports/0/targetPort'] } },
     ],
   },
@@ -126,11 +145,12 @@ for (const row of rows) {
       assert.equal(t.emu.counters.writes(), 0, `second sync wrote: ${JSON.stringify(t.emu.counters.snapshot())}`);
 
       for (const m of row.mutations) {
-        await kubectl(t, ['-n', row.namespace, ...m.args]);
+        await kubectl(t, ['-n', row.namespace, ...m.args], m.stdin);
         diffs = await diffBoth(t, app, row.namespace, desired);
         for (const mode of MODES) {
           assert.deepEqual(diffs[mode].errors, [], `${m.name} (${mode}) errors`);
-          const want = m.drift ? [{ id: `${m.drift.kind}/${m.drift.name}`, paths: m.drift.paths }] : [];
+          const action = m.drift?.action ?? 'update';
+          const want = m.drift ? [{ id: `${m.drift.kind}/${m.drift.name}`, action, paths: action === 'update' ? m.drift.paths : [] }] : [];
           assert.deepEqual(modified(diffs[mode]), want, `${m.name} (${mode}):\n${diffs[mode].resources.map((r) => r.diff).join('\n')}`);
         }
         // A sync takes the drift back (forced apply) and leaves the app in sync again.
@@ -174,5 +194,70 @@ test('public sources a real cluster refuses fail before the first write', async 
     }
   } finally {
     await t.close();
+  }
+});
+
+// Adoption: the same manifests were applied by hand first (client-side `kubectl apply`, last-applied annotation).
+test('adoption of objects applied earlier by kubectl apply: only ownership marks differ, then zero writes', async () => {
+  const row = rows.find((r) => r.repo === 'kubernetes-sigs-kustomize')!;
+  const desired = await render(row);
+  const t = await startTestCluster({ rollout: { readyDelayMs: 10 } });
+  try {
+    await kubectl(t, ['create', 'namespace', row.namespace]);
+    await kubectl(t, ['apply', '-n', row.namespace, '-f', '-'], desired.map((d) => JSON.stringify(d.object)).join('\n'));
+    const marks = ['/metadata/annotations/driftguard.dev~1tracking-id', '/metadata/labels/driftguard.dev~1app'];
+    const before = await diffBoth(t, row.namespace, row.namespace, desired);
+    for (const mode of MODES) {
+      assert.deepEqual(modified(before[mode]).sort((a, b) => a.id.localeCompare(b.id)), row.objects.map((id) => ({ id, action: 'update', paths: marks })), mode);
+    }
+    const r = await sync(t, row.namespace, row.namespace, desired);
+    assert.equal(r.phase, 'Succeeded', r.message);
+    assert.equal(r.counts.applied, desired.length);
+    const after = await diffBoth(t, row.namespace, row.namespace, desired);
+    for (const mode of MODES) assertInSync(after[mode], `after adoption (${mode})`);
+    t.emu.counters.reset();
+    await sync(t, row.namespace, row.namespace, desired);
+    assert.equal(t.emu.counters.writes(), 0, JSON.stringify(t.emu.counters.snapshot()));
+  } finally {
+    await t.close();
+  }
+});
+
+// A configMapGenerator change renames the ConfigMap (content hash): the new one is created before the
+// Deployment that mounts it is updated, and the old one is pruned afterwards. The fixture stays verbatim:
+// the change is made on a copy.
+test('configMapGenerator content change: create the new ConfigMap, update the Deployment, prune the old one', async () => {
+  const row = rows.find((r) => r.path === 'deploy/bases/cache')!;
+  const copy = mkdtempSync(join(tmpdir(), 'dg-roundtrip-'));
+  const t = await startTestCluster({ rollout: { readyDelayMs: 10 } });
+  try {
+    cpSync(join(FIXTURES, row.repo), copy, { recursive: true });
+    const v1 = (await renderApp({ root: copy, path: row.path })).objects;
+    await kubectl(t, ['create', 'namespace', row.namespace]);
+    assert.equal((await sync(t, row.namespace, row.namespace, v1)).phase, 'Succeeded');
+    writeFileSync(join(copy, row.path, 'redis.conf'), 'maxmemory 128mb\nmaxmemory-policy allkeys-lru\nsave ""\nappendonly no\n');
+    const v2 = (await renderApp({ root: copy, path: row.path })).objects;
+    const cmName = (objs: typeof v1) => objs.find((o) => o.object.kind === 'ConfigMap')!.object.metadata.name!;
+    assert.notEqual(cmName(v2), cmName(v1), 'kustomize renames the generated ConfigMap');
+
+    const plan = await diffBoth(t, row.namespace, row.namespace, v2);
+    for (const mode of MODES) {
+      assert.deepEqual(modified(plan[mode]).sort((a, b) => a.id.localeCompare(b.id)), [
+        { id: `ConfigMap/${cmName(v1)}`, action: 'delete', paths: [] },
+        { id: `ConfigMap/${cmName(v2)}`, action: 'create', paths: [] },
+        { id: 'Deployment/cache', action: 'update', paths: ['/spec/template/spec/volumes/1/configMap/name'] },
+      ], mode);
+    }
+    const r = await sync(t, row.namespace, row.namespace, v2);
+    assert.equal(r.phase, 'Succeeded', r.message);
+    assert.deepEqual(r.resources.filter((x) => x.outcome !== 'unchanged').map((x) => `${x.outcome} ${x.kind}/${x.name}`), [
+      `applied ConfigMap/${cmName(v2)}`, 'applied Deployment/cache', `pruned ConfigMap/${cmName(v1)}`,
+    ]);
+    assert.equal(t.emu.getObject('v1', 'ConfigMap', row.namespace, cmName(v1)), undefined);
+    const after = await diffBoth(t, row.namespace, row.namespace, v2);
+    for (const mode of MODES) assertInSync(after[mode], `after rename (${mode})`);
+  } finally {
+    await t.close();
+    rmSync(copy, { recursive: true, force: true });
   }
 });

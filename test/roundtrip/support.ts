@@ -1,8 +1,7 @@
 // Round-trip helpers: render a vendored public GitOps source with the real tools, sync it into a fresh
 // Kubernetes API emulator, and drive out-of-band changes with the real kubectl 1.34 from .tools/bin.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { renderApp, type RenderOptions } from '../../src/render/index.ts';
 import { diffApp, syncApp } from '../../src/sync/index.ts';
@@ -17,7 +16,10 @@ export const KUBECTL = fileURLToPath(new URL('../../.tools/bin/kubectl', import.
 export interface Mutation {
   name: string;
   args: string[];
-  drift: { kind: string; name: string; paths: string[] } | null;
+  /** Manifest piped to kubectl (`-f -`). */
+  stdin?: string;
+  /** `paths`: the JSON pointers of the patch back to git (update); a deleted object is a create. */
+  drift: { kind: string; name: string; paths: string[]; action?: 'update' | 'create' } | null;
 }
 
 export interface AppRow {
@@ -40,14 +42,17 @@ export async function render(row: Pick<AppRow, 'repo' | 'path' | 'namespace' | '
 }
 
 // Async on purpose: the emulator serves from this process, so a synchronous child would deadlock it.
-const run = promisify(execFile);
-export async function kubectl(t: TestCluster, args: string[]): Promise<string> {
-  try {
-    return (await run(KUBECTL, ['--kubeconfig', t.kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 })).stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${err.stderr || err.message}`);
-  }
+export function kubectl(t: TestCluster, args: string[], stdin?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, ['--kubeconfig', t.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${err}`))));
+    child.stdin.end(stdin ?? '');
+  });
 }
 
 export const sync = (t: TestCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<SyncResult> =>
@@ -61,9 +66,11 @@ export async function diffBoth(t: TestCluster, app: string, namespace: string, d
   return { server, local };
 }
 
-/** `Kind/name: paths` of each modified resource, for messages and exact comparison. */
-export function modified(d: DiffAppResult): Array<{ id: string; paths: string[] }> {
-  return d.resources.filter((r) => r.modified).map((r) => ({ id: `${r.kind}/${r.name}`, paths: r.patch.map((p) => p.path).sort() }));
+/** Action, `Kind/name` and patch paths of each modified resource (paths only for updates). */
+export function modified(d: DiffAppResult): Array<{ id: string; action: string; paths: string[] }> {
+  return d.resources.filter((r) => r.modified).map((r) => ({
+    id: `${r.kind}/${r.name}`, action: r.action, paths: r.action === 'update' ? r.patch.map((p) => p.path).sort() : [],
+  }));
 }
 
 export function assertInSync(d: DiffAppResult, label: string): void {
