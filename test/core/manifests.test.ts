@@ -157,3 +157,40 @@ test('duplicates within one file; same name in other kind/namespace/group is fin
   ]);
   assert.equal(ok.length, 5);
 });
+
+test('duplicates: the default namespace, when given, makes "no namespace" and "namespace: default" one object', () => {
+  const twice = [
+    { file: 'base/cm.yaml', text: cm('settings') },
+    { file: 'overlay/cm.yaml', text: cm('settings', '  namespace: default\n') },
+  ];
+  // Without a default namespace the identity is as written: two different keys.
+  assert.equal(parseManifests(twice).length, 2);
+  const e = caught(() => parseManifests(twice, undefined, { defaultNamespace: 'default' }));
+  assert.equal(e.code, 'DUPLICATE_OBJECT');
+  assert.match(e.message, /ConfigMap default\/settings is defined twice: at base\/cm\.yaml:1 and at overlay\/cm\.yaml:1/);
+  // Another default namespace: `namespace: default` is a different object from the unqualified one.
+  assert.equal(parseManifests(twice, undefined, { defaultNamespace: 'shop' }).length, 2);
+  // Discovery says the kind is namespaced or not; a CRD-defined cluster-scoped kind ignores namespaces.
+  const crs = [
+    { file: 'a.yaml', text: 'apiVersion: example.com/v1\nkind: Tenant\nmetadata:\n  name: acme\n' },
+    { file: 'b.yaml', text: 'apiVersion: example.com/v1\nkind: Tenant\nmetadata:\n  name: acme\n  namespace: default\n' },
+  ];
+  assert.equal(parseManifests(crs, undefined, { defaultNamespace: 'shop' }).length, 2);
+  const ce = caught(() => parseManifests(crs, undefined, { defaultNamespace: 'shop', isNamespaced: (g, k) => (g === 'example.com' && k === 'Tenant' ? false : undefined) }));
+  assert.match(ce.message, /Tenant\.example\.com acme is defined twice/);
+});
+
+test('duplicates: cluster-scoped kinds ignore a namespace written on them, whatever the default', () => {
+  const role = (ns: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n${ns}rules: []\n`;
+  const e = caught(() => parseManifests([
+    { file: 'a.yaml', text: role('') },
+    { file: 'b.yaml', text: role('  namespace: monitoring\n') },
+  ]));
+  assert.equal(e.code, 'DUPLICATE_OBJECT');
+  assert.match(e.message, /ClusterRole\.rbac\.authorization\.k8s\.io reader is defined twice/);
+  // Namespaced kinds in different namespaces stay distinct even with a default.
+  assert.equal(parseManifests([
+    { file: 'a.yaml', text: cm('x', '  namespace: a\n') },
+    { file: 'b.yaml', text: cm('x', '  namespace: b\n') },
+  ], undefined, { defaultNamespace: 'a' }).length, 2);
+});
