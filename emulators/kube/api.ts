@@ -16,6 +16,7 @@ import { ObjectStore } from './store.ts';
 import { validateName, validateObject } from './validate.ts';
 import { unknownFields } from './known-fields.ts';
 import { crdVersionSchema, walkCustomResource } from './crd-schema.ts';
+import { fromStorage, toStorage } from './conversion.ts';
 
 export type Subresource = '' | 'status' | 'scale';
 
@@ -106,7 +107,7 @@ export class KubeApi {
   /** The object as a client of `version` sees it. */
   present(res: ResourceDef, o: KubeObject, version?: string): KubeObject {
     const v = version ?? res.versions[0]!;
-    const c = clone(o);
+    const c = fromStorage(res, clone(o), v);
     c.apiVersion = apiVersionOf(res.group, v);
     return c;
   }
@@ -182,10 +183,11 @@ export class KubeApi {
   }
 
   create(res: ResourceDef, ns: string, body: KubeObject, opts: WriteOptions): KubeObject {
-    const input = clone(body);
+    let input = clone(body);
     this.checkIdentity(res, ns, input, opts.version);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
+    input = toStorage(res, input, opts.version);
     const meta = input.metadata;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
     if (!meta.name) throw invalid(res, '', [{ field: 'metadata.name', type: 'Required', detail: 'name or generateName is required' }]);
@@ -245,7 +247,7 @@ export class KubeApi {
     this.checkFields(res, input, opts);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
-    return this.commitUpdate(res, live, input, opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined));
+    return this.commitUpdate(res, live, toStorage(res, input, opts.version), opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined));
   }
 
   patch(res: ResourceDef, ns: string, name: string, type: PatchType, patchBody: unknown, opts: WriteOptions & { force?: boolean }): KubeObject {
@@ -290,13 +292,14 @@ export class KubeApi {
         input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
         input.kind = res.kind;
         if (res.namespaced) input.metadata.namespace = ns;
-        return this.commitCreate(res, input, opts, () => {
+        const stored = toStorage(res, input, opts.version);
+        return this.commitCreate(res, stored, opts, () => {
           const merged = merge(undefined);
           // The merged object must carry what create() prepared (uid, defaults) plus the apply entry.
-          return { ...input, metadata: { ...input.metadata, managedFields: merged.metadata.managedFields } };
+          return { ...stored, metadata: { ...stored.metadata, managedFields: merged.metadata.managedFields } };
         });
       }
-      const merged = merge(live);
+      const merged = toStorage(res, merge(live), opts.version);
       if (res.namespaced) merged.metadata.namespace = ns;
       merged.metadata.name = name;
       return this.commitUpdate(res, live, merged, opts, (o) => o);
@@ -311,6 +314,7 @@ export class KubeApi {
     if (!isObj(next) || !isObj(next.metadata)) throw badRequest('patch removed metadata');
     this.checkFields(res, next, opts);
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
+    next = toStorage(res, next, opts.version);
     return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined));
   }
 

@@ -242,7 +242,7 @@ const DEFAULTERS: Record<string, Defaulter> = {
   'autoscaling/HorizontalPodAutoscaler': (o) => {
     const s = (o.spec ??= {});
     setIfAbsent(s, 'minReplicas', 1);
-    if (o.apiVersion === 'autoscaling/v2' && !s.metrics) {
+    if (!s.metrics || s.metrics.length === 0) {
       s.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
     }
   },

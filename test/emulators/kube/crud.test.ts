@@ -284,3 +284,29 @@ test('putObject simulates a change by hand; raw puts store as-is', async () => {
     assert.ok(Number(raw.metadata.resourceVersion) > Number(edited.metadata.resourceVersion));
   });
 });
+
+test('HorizontalPodAutoscalers convert between autoscaling/v1 and v2', async () => {
+  await withEmulator({ controllers: false }, async (e) => {
+    await createNamespace(e, 'shop');
+    const v1 = '/apis/autoscaling/v1/namespaces/shop/horizontalpodautoscalers';
+    const v2 = '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers';
+    const hpa = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } };
+    const created = await call(e, 'POST', v1, hpa);
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.apiVersion, 'autoscaling/v1');
+    assert.equal(created.body.spec.targetCPUUtilizationPercentage, 50);
+    const asV2 = (await call(e, 'GET', `${v2}/web`)).body;
+    assert.equal(asV2.apiVersion, 'autoscaling/v2');
+    assert.equal(asV2.spec.targetCPUUtilizationPercentage, undefined);
+    assert.deepEqual(asV2.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }]);
+    const patched = await call(e, 'PATCH', `${v1}/web`, { spec: { targetCPUUtilizationPercentage: 70 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(patched.body.spec.targetCPUUtilizationPercentage, 70);
+    assert.equal((await call(e, 'GET', `${v2}/web`)).body.spec.metrics[0].resource.target.averageUtilization, 70);
+    const apply = () => call(e, 'PATCH', `${v1}/web?fieldManager=driftguard&force=true`, JSON.stringify({ ...hpa, spec: { ...hpa.spec, targetCPUUtilizationPercentage: 60 } }), { 'Content-Type': 'application/apply-patch+yaml' });
+    const first = await apply();
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.spec.targetCPUUtilizationPercentage, 60);
+    const second = await apply();
+    assert.equal(second.body.metadata.resourceVersion, first.body.metadata.resourceVersion, 'a repeated v1 apply is a no-op');
+  });
+});
