@@ -37,6 +37,18 @@ export default async function (): Promise<BenchFigure[]> {
     } finally {
       await warm.close();
     }
+    // The connection pool really runs requests in parallel: 20 GETs at 100 ms (serialized: 2000 ms).
+    await emu.latency(100);
+    const probe = new Cluster('probe', loadKubeConfig({ kubeconfig: emu.kubeconfig }));
+    try {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: 20 }, (_, i) => probe.resources.get({ group: '', version: 'v1', kind: 'ConfigMap' }, 'default', `absent-${i}`)));
+      const ms = performance.now() - t0;
+      figures.push({ name: '20 parallel GETs at 100 ms latency (pool check)', value: Math.round(ms), unit: 'ms', goal: '< 400', ok: ms < 400 });
+    } finally {
+      await probe.close();
+    }
+    await emu.clearFaults();
     await emu.latency(LATENCY_MS);
     // A new app with its own namespace, then a new app into an existing namespace ("default").
     for (const [label, app, desired] of [['new namespace', 'bulk', bulkApp('bulk', true)], ['existing namespace', 'bulk2', bulkApp('default', false)]] as const) {
