@@ -37,6 +37,9 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
     metrics,
     appId: Number(env.APP_ID),
   });
+  // Give Redis a moment to connect so the first deliveries are not refused; without it the
+  // server still starts (healthz says 503) and webhooks get 500 until Redis is back.
+  await Promise.race([once(redis, 'ready'), new Promise((r) => setTimeout(r, 3000).unref())]);
   const server = await createWebServer({
     probot, appFn, metrics,
     webhookPath: env.WEBHOOK_PATH || undefined,
