@@ -11,7 +11,7 @@ import { apiVersionOf, ResourceRegistry, resourceFromCrd, type ResourceDef } fro
 import {
   ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, unsupportedMediaType,
 } from './status.ts';
-import { labelSelectorReqs, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
 import { ObjectStore } from './store.ts';
 import { validateName, validateObject } from './validate.ts';
 import { unknownFields } from './known-fields.ts';
@@ -355,7 +355,8 @@ export class KubeApi {
     next.metadata.resourceVersion = String(this.store.nextRv());
     next = orderMetadata(next);
     // Removing the last finalizer of an object being deleted completes the deletion.
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !isNamespaceWaiting(res, next)) {
+    // (Namespaces are finished by the namespace controller once their contents are gone.)
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !isNamespace(res)) {
       this.store.write(res, next, 'MODIFIED', live);
       this.finalDelete(res, next, 'Background');
       return this.present(res, next, opts.version);
@@ -582,7 +583,7 @@ export class KubeApi {
   }
 }
 
-function isNamespaceWaiting(res: ResourceDef, o: KubeObject): boolean {
+function isNamespace(res: ResourceDef): boolean {
   return res.kind === 'Namespace' && !res.group;
 }
 
@@ -676,4 +677,3 @@ function orderMetadata(o: KubeObject): KubeObject {
   return { apiVersion, kind, metadata: m as KubeObject['metadata'], ...rest };
 }
 
-export { labelSelectorReqs };

@@ -163,8 +163,6 @@ const DEFAULTERS: Record<string, Defaulter> = {
     setIfAbsent(s, 'suspend', false);
     if (!s.podFailurePolicy) setIfAbsent(s, 'podReplacementPolicy', 'TerminatingOrFailed');
     else setIfAbsent(s, 'podReplacementPolicy', 'Failed');
-    setIfAbsent(s, 'manualSelector', undefined);
-    if (s.manualSelector === undefined) delete s.manualSelector;
     defaultTemplate(s.template);
   },
   'batch/CronJob': (o) => {

@@ -109,11 +109,13 @@ function resolveRoute(api: KubeApi, segs: string[]): Route | undefined {
   if (!version || rest.length === 0) return undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const res = api.registry.byPlural(group, version, rest[2]!);
-    if (res?.namespaced) return { res, version, namespace: rest[1], name: rest[3], subresource: rest[4] };
+    if (res?.namespaced) return rest.length <= 5 ? { res, version, namespace: rest[1], name: rest[3], subresource: rest[4] } : undefined;
   }
   const res = api.registry.byPlural(group, version, rest[0]!);
   if (!res) return undefined;
-  if (res.namespaced) return { res, version, name: undefined, namespace: undefined, ...(rest.length > 1 ? { name: '\u0000' } : {}) };
+  // A namespaced resource without a namespace can only be listed/watched across namespaces.
+  if (res.namespaced) return rest.length === 1 ? { res, version } : undefined;
+  if (rest.length > 3) return undefined;
   return { res, version, name: rest[1], subresource: rest[2] };
 }
 
@@ -229,7 +231,6 @@ function serveDiscovery(ctx: ServerContext, req: IncomingMessage, res: ServerRes
 async function serveResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: Route, q: URLSearchParams, verb: Verb): Promise<void> {
   const api = ctx.api;
   const r = route.res;
-  if (route.name === '\u0000') throw pageNotFound();
   const ns = route.namespace ?? '';
   const sub = (route.subresource ?? '') as Subresource | 'finalize';
   if (r.review && verb !== 'create') throw methodNotAllowed();

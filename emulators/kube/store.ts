@@ -88,8 +88,4 @@ export class ObjectStore {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
-
-  allObjects(): Array<{ res: ResourceDef; object: KubeObject }> {
-    return [];
-  }
 }
