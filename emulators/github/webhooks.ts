@@ -3,10 +3,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { GitHubEmulator } from '../../emulators/github/index.ts';
-import { pullObject } from '../../emulators/github/handlers/pulls.ts';
-import { repository, simpleUser } from '../../emulators/github/objects.ts';
-import { commitInfo, diffFiles, commitsBetween, resolveCommit } from '../../emulators/github/git.ts';
+import type { GitHubEmulator } from './index.ts';
+import { pullObject } from './handlers/pulls.ts';
+import { repository, simpleUser } from './objects.ts';
+import { commitInfo, diffFiles, commitsBetween, resolveCommit } from './git.ts';
 
 type Json = Record<string, any>;
 interface ExampleGroup {
