@@ -263,3 +263,10 @@ for (const c of emptyValueCases) {
     assert.equal(r.action, c.action, r.diff);
   });
 }
+
+test('normalize defaults: EndpointSlice ports get name "" and protocol TCP; another port name is drift', () => {
+  const desired = 'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: legacy-db-1, namespace: shop, labels: {kubernetes.io/service-name: legacy-db}}\naddressType: IPv4\nports:\n- port: 5432\nendpoints:\n- addresses: [10.20.0.15]\n';
+  const live = (name: string) => `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: legacy-db-1, namespace: shop, uid: e1, generation: 1, labels: {kubernetes.io/service-name: legacy-db}}\naddressType: IPv4\nports:\n- {name: "${name}", port: 5432, protocol: TCP}\nendpoints:\n- addresses: [10.20.0.15]\n`;
+  assert.equal(diffResource(so(desired), obj(live(''))).action, 'none');
+  assert.equal(diffResource(so(desired), obj(live('pg'))).action, 'update');
+});

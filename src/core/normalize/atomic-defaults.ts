@@ -30,6 +30,8 @@ const DEFAULTED: Record<string, readonly string[]> = {
   egress: ['ports.protocol'],
   // LimitRange SetDefaults_LimitRangeItem (type Container): default ← max, defaultRequest ← default or min.
   limits: ['default', 'default.*', 'defaultRequest', 'defaultRequest.*'],
+  // EndpointSlice ports (discovery/v1 SetDefaults_EndpointPort): name "" and protocol TCP.
+  ports: ['name'],
   // Projected volume sources: service account tokens default to one hour.
   sources: ['serviceAccountToken.expirationSeconds'],
   // Atomic maps whose fields the server defaults.
@@ -42,6 +44,7 @@ const DEFAULT_VALUES: Record<string, unknown> = {
   protocol: 'TCP',
   scope: '*',
   'rules.scope': '*',
+  name: '',
   'onPodConditions.status': 'True',
   'spec.volumeMode': 'Filesystem',
   'serviceAccountToken.expirationSeconds': 3600,
