@@ -70,6 +70,49 @@ function validateWorkloadSelector(o: Obj, errs: FieldError[]): void {
   }
 }
 
+/** Pod spec checks the API server makes on every pod template (core/validation ValidatePodSpec, in part). */
+function validatePodSpec(spec: Obj | undefined, path: string, errs: FieldError[]): void {
+  if (!spec) { errs.push({ field: path, type: 'Required', detail: '' }); return; }
+  const containers: Obj[] = Array.isArray(spec.containers) ? spec.containers : [];
+  if (containers.length === 0) errs.push({ field: `${path}.containers`, type: 'Required', detail: '' });
+  const seen = new Set<string>();
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const [i, c] of ((spec[list] ?? []) as Obj[]).entries()) {
+      const p = `${path}.${list}[${i}]`;
+      if (!c.name) errs.push({ field: `${p}.name`, type: 'Required', detail: '' });
+      else if (!DNS1123_LABEL.test(c.name) || c.name.length > 63) errs.push({ field: `${p}.name`, type: 'Invalid', value: c.name, detail: 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\')' });
+      else if (seen.has(c.name)) errs.push({ field: `${p}.name`, type: 'Duplicate', value: c.name, detail: '' });
+      else seen.add(c.name);
+      if (!c.image || String(c.image).trim() === '') errs.push({ field: `${p}.image`, type: 'Required', detail: '' });
+      for (const [j, port] of ((c.ports ?? []) as Obj[]).entries()) {
+        const cp = port.containerPort;
+        if (typeof cp !== 'number' || cp < 1 || cp > 65535) {
+          errs.push(cp === undefined
+            ? { field: `${p}.ports[${j}].containerPort`, type: 'Required', detail: '' }
+            : { field: `${p}.ports[${j}].containerPort`, type: 'Invalid', value: cp, detail: 'must be between 1 and 65535, inclusive' });
+        }
+      }
+    }
+  }
+}
+
+function validateServicePorts(o: Obj, errs: FieldError[]): void {
+  const ports: Obj[] = o.spec?.ports ?? [];
+  const type = o.spec?.type ?? 'ClusterIP';
+  if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(type)) {
+    errs.push({ field: 'spec.type', type: 'Unsupported', value: type, detail: 'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"' });
+  }
+  if (ports.length === 0 && type !== 'ExternalName' && o.spec?.clusterIP !== 'None') errs.push({ field: 'spec.ports', type: 'Required', detail: '' });
+  const names = new Set<string>();
+  for (const [i, p] of ports.entries()) {
+    if (ports.length > 1 && !p.name) errs.push({ field: `spec.ports[${i}].name`, type: 'Required', detail: '' });
+    if (p.name) { if (names.has(p.name)) errs.push({ field: `spec.ports[${i}].name`, type: 'Duplicate', value: p.name, detail: '' }); names.add(p.name); }
+    if (typeof p.port !== 'number') errs.push({ field: `spec.ports[${i}].port`, type: 'Required', detail: '' });
+    else if (p.port < 1 || p.port > 65535) errs.push({ field: `spec.ports[${i}].port`, type: 'Invalid', value: p.port, detail: 'must be between 1 and 65535, inclusive' });
+    if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) errs.push({ field: `spec.ports[${i}].targetPort`, type: 'Invalid', value: p.targetPort, detail: 'must be between 1 and 65535, inclusive' });
+  }
+}
+
 /** Validation of a new or updated object (old undefined on create). */
 export function validateObject(group: string, o: Obj, old: Obj | undefined): FieldError[] {
   const errs: FieldError[] = [];
@@ -81,6 +124,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
     case 'apps/DaemonSet':
     case 'apps/ReplicaSet':
       validateWorkloadSelector(o, errs);
+      validatePodSpec(o.spec?.template?.spec, 'spec.template.spec', errs);
       if (old && !eq(old.spec?.selector, o.spec?.selector)) errs.push(immutable('spec.selector', o.spec?.selector));
       if (gk === 'apps/StatefulSet' && old) {
         const allowed = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds', 'revisionHistoryLimit'];
@@ -90,7 +134,14 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
         }
       }
       break;
+    case 'Pod':
+      validatePodSpec(o.spec, 'spec', errs);
+      break;
+    case 'batch/CronJob':
+      validatePodSpec(o.spec?.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec', errs);
+      break;
     case 'batch/Job': {
+      validatePodSpec(o.spec?.template?.spec, 'spec.template.spec', errs);
       const rp = o.spec?.template?.spec?.restartPolicy;
       if (rp !== 'OnFailure' && rp !== 'Never') {
         errs.push({ field: 'spec.template.spec.restartPolicy', type: 'Unsupported', value: rp, detail: 'supported values: "OnFailure", "Never"' });
@@ -106,9 +157,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
       if (old && old.spec?.clusterIP && old.spec.clusterIP !== o.spec?.clusterIP && old.spec?.type !== 'ExternalName' && o.spec?.type !== 'ExternalName') {
         errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', value: o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP, detail: 'may not change once set' });
       }
-      for (const [i, p] of (o.spec?.ports ?? []).entries()) {
-        if (typeof p.port !== 'number') errs.push({ field: `spec.ports[${i}].port`, type: 'Required', detail: '' });
-      }
+      validateServicePorts(o, errs);
       break;
     case 'ConfigMap':
     case 'Secret':
