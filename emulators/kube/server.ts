@@ -119,14 +119,14 @@ function resolveRoute(api: KubeApi, segs: string[]): Route | undefined {
   return { res, version, name: rest[1], subresource: rest[2] };
 }
 
-function verbOf(method: string, route: Route, q: URLSearchParams): Verb {
+function verbOf(method: string, route: Route, q: URLSearchParams): Verb | undefined {
   switch (method) {
     case 'GET': return route.name ? (q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'get') : (q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list');
     case 'POST': return 'create';
     case 'PUT': return 'update';
     case 'PATCH': return 'patch';
     case 'DELETE': return route.name ? 'delete' : 'deletecollection';
-    default: return 'get';
+    default: return undefined;
   }
 }
 
@@ -164,7 +164,9 @@ export async function handle(ctx: ServerContext, req: IncomingMessage, res: Serv
       sendError(res, pageNotFound());
       return;
     }
-    info = { verb: verbOf(req.method ?? 'GET', route, q), group: route.res.group, resource: route.res.plural, subresource: route.subresource };
+    const verb = verbOf(req.method ?? 'GET', route, q);
+    if (!verb) { sendError(res, methodNotAllowed()); return; }
+    info = { verb, group: route.res.group, resource: route.res.plural, subresource: route.subresource };
   } else {
     info = { verb: 'discovery', group: '', resource: path };
   }
