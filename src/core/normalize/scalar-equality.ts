@@ -10,6 +10,8 @@
 //    (`"8080"` fails IANA_SVC_NAME validation). structured-merge-diff treats it as an untyped scalar
 //    and compares type and value. So targetPort 8080 and "8080" are different values.
 //  - Custom resources are stored as sent (no Go types), so the same holds there.
+// Argo CD agrees: gitops-engine's diff remarshals both sides through the typed struct, and when the
+// Git side does not decode (a string in an int field) it compares the original objects as they are.
 // The one coercion Kubernetes does: resource.Quantity accepts a JSON number or string and the API
 // server re-serializes built-in quantities canonically (`1000m` → `1`, `0.5` → `500m`, `cpu: 1` →
 // `"1"`), so quantity fields of built-in objects compare by value.
