@@ -308,6 +308,7 @@ export class RolloutSimulator {
     const hash = podTemplateHash(d.spec?.template);
     const owned = this.api.store.scan(rsRes, ns).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) as Obj[];
     let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    if (d.spec?.paused) { this.pausedDeployment(res, d, owned); return; }
     const revisions = owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
     const maxRev = Math.max(0, ...revisions);
     let revision = current ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? maxRev) : maxRev + 1;
@@ -324,7 +325,7 @@ export class RolloutSimulator {
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
         },
         spec: {
-          replicas: d.spec?.paused ? 0 : want,
+          replicas: want,
           selector: { ...(d.spec?.selector ?? {}), matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
           template,
           ...(d.spec?.minReadySeconds ? { minReadySeconds: d.spec.minReadySeconds } : {}),
@@ -392,6 +393,23 @@ export class RolloutSimulator {
     for (const k of ['readyReplicas', 'availableReplicas', 'replicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
     const live = this.api.store.get(res, ns, d.metadata.name)!;
     this.api.writeStatus(res, live, status, MANAGER, { 'deployment.kubernetes.io/revision': String(revision) });
+  }
+
+  /** A paused Deployment rolls nothing out; it only reports what it has (Progressing Unknown/DeploymentPaused). */
+  private pausedDeployment(res: ResourceDef, d: Obj, owned: Obj[]): void {
+    const total = owned.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
+    const ready = owned.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0);
+    const prev: Obj[] = d.status?.conditions ?? [];
+    const t = this.iso();
+    const old = prev.find((c) => c.type === 'Progressing');
+    const progressing = { type: 'Progressing', status: 'Unknown', lastUpdateTime: old?.reason === 'DeploymentPaused' ? old.lastUpdateTime : t, lastTransitionTime: old?.status === 'Unknown' ? old.lastTransitionTime : t, reason: 'DeploymentPaused', message: 'Deployment is paused' };
+    const available = prev.find((c) => c.type === 'Available');
+    const status: Obj = {
+      observedGeneration: d.metadata.generation,
+      ...(total ? { replicas: total } : {}), ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      conditions: [...(available ? [available] : []), progressing],
+    };
+    this.api.writeStatus(res, this.api.store.get(res, d.metadata.namespace, d.metadata.name)!, status, MANAGER);
   }
 
   // ---- stateful sets ----

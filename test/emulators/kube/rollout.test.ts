@@ -53,6 +53,16 @@ test('a Deployment rolls out through a ReplicaSet and reports availability', asy
     assert.deepEqual(replicas, { 1: 0, 2: 3 });
     assert.equal(e.listObjects('v1', 'Pod', 'shop').length, 3);
 
+    // Paused: a template change rolls nothing out.
+    await call(e, 'PATCH', `${DEPLOYS}/web`, { spec: { paused: true, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.29' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    await e.settle();
+    e.tick();
+    await e.settle();
+    d = (await call(e, 'GET', `${DEPLOYS}/web`)).body;
+    assert.deepEqual([cond(d, 'Progressing').status, cond(d, 'Progressing').reason], ['Unknown', 'DeploymentPaused']);
+    assert.equal(d.status.observedGeneration, d.metadata.generation);
+    assert.equal(e.listObjects('apps/v1', 'ReplicaSet', 'shop').length, 2, 'no new ReplicaSet while paused');
+
     await call(e, 'DELETE', `${DEPLOYS}/web`, { propagationPolicy: 'Background' });
     await e.settle();
     assert.equal(e.listObjects('apps/v1', 'ReplicaSet', 'shop').length, 0, 'ReplicaSets collected');
