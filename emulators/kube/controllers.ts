@@ -420,10 +420,14 @@ export class RolloutSimulator {
     const revision = `${s.metadata.name}-${podTemplateHash(s.spec?.template)}`;
     const podRes = this.def('', 'Pod');
     const pods = this.podsOwnedBy(s);
+    // RollingUpdate replaces pods at or above the partition; OnDelete waits for someone to delete them.
+    const onDelete = s.spec?.updateStrategy?.type === 'OnDelete';
+    const partition = s.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
     for (const p of pods) {
       const ordinal = Number(p.metadata.name!.slice(s.metadata.name.length + 1));
       if (p.metadata.deletionTimestamp) continue;
-      if (ordinal >= want || p.metadata.labels?.['controller-revision-hash'] !== revision) {
+      const outdated = p.metadata.labels?.['controller-revision-hash'] !== revision;
+      if (ordinal >= want || (outdated && !onDelete && ordinal >= partition)) {
         try { this.api.delete(podRes, ns, p.metadata.name!, {}); } catch { /* gone */ }
       }
     }
@@ -443,10 +447,13 @@ export class RolloutSimulator {
     const now = this.podsOwnedBy(s).filter((p) => !p.metadata.deletionTimestamp);
     const ready = now.filter((p) => this.ready(p)).length;
     const updated = now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+    // currentRevision moves to the update revision once every pod runs it.
+    const currentRevision = updated === want && now.length === want ? revision : (s.status?.currentRevision ?? revision);
+    const current = now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === currentRevision).length;
     const live = this.api.store.get(res, ns, s.metadata.name)!;
     this.api.writeStatus(res, live, {
-      observedGeneration: s.metadata.generation, replicas: now.length, readyReplicas: ready, currentReplicas: updated,
-      updatedReplicas: updated, availableReplicas: ready, currentRevision: revision, updateRevision: revision, collisionCount: 0,
+      observedGeneration: s.metadata.generation, replicas: now.length, readyReplicas: ready, currentReplicas: current,
+      updatedReplicas: updated, availableReplicas: ready, currentRevision, updateRevision: revision, collisionCount: 0,
     });
   }
 

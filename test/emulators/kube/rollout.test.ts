@@ -111,6 +111,22 @@ test('StatefulSets, DaemonSets, Jobs, LoadBalancers, Ingresses, HPAs and claims 
     assert.deepEqual([sts.status.replicas, sts.status.readyReplicas, sts.status.updatedReplicas, sts.status.observedGeneration], [2, 2, 2, 1]);
     assert.equal(sts.status.currentRevision, sts.status.updateRevision);
     assert.deepEqual(e.listObjects('v1', 'Pod', 'shop').map((p) => p.metadata.name).filter((n) => String(n).startsWith('db-')).sort(), ['db-0', 'db-1']);
+    // OnDelete: a template change waits for pods to be deleted by hand.
+    const stsPath = '/apis/apps/v1/namespaces/shop/statefulsets/db';
+    await call(e, 'PATCH', stsPath, { spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null }, template: { spec: { containers: [{ name: 'pg', image: 'postgres:17' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    await e.settle();
+    e.tick();
+    await e.settle();
+    let onDel = await get(stsPath);
+    assert.equal(onDel.status.updatedReplicas, 0);
+    assert.notEqual(onDel.status.currentRevision, onDel.status.updateRevision);
+    for (const n of ['db-0', 'db-1']) await call(e, 'DELETE', `/api/v1/namespaces/shop/pods/${n}`);
+    await e.settle();
+    e.tick();
+    await e.settle();
+    onDel = await get(stsPath);
+    assert.deepEqual([onDel.status.updatedReplicas, onDel.status.readyReplicas], [2, 2]);
+    assert.equal(onDel.status.currentRevision, onDel.status.updateRevision);
     const claim = await get('/api/v1/namespaces/shop/persistentvolumeclaims/data-db-0');
     assert.equal(claim.status.phase, 'Bound');
     const ds = await get('/apis/apps/v1/namespaces/shop/daemonsets/agent');
