@@ -45,6 +45,7 @@ export function apiResourceList(reg: ResourceRegistry, group: string, version: s
       ...(d.categories?.length ? { categories: d.categories } : {}),
       storageVersionHash: storageVersionHash(d),
     });
+    if (d.kind === 'Pod' && !d.group) resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
     for (const s of [...d.subresources].sort()) {
       resources.push(s === 'scale'
         ? { name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUB_VERBS }

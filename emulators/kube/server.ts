@@ -234,8 +234,16 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
   const api = ctx.api;
   const r = route.res;
   const ns = route.namespace ?? '';
-  const sub = (route.subresource ?? '') as Subresource | 'finalize';
+  const sub = (route.subresource ?? '') as Subresource | 'finalize' | 'log';
   if (r.review && verb !== 'create') throw methodNotAllowed();
+  if (sub === 'log' && r.kind === 'Pod' && !r.group && verb === 'get') {
+    // No containers run here: the log says so, which is enough for `kubectl logs` to work.
+    const pod = api.get(r, ns, route.name!);
+    const container = q.get('container') ?? ((pod.spec as any)?.containers?.[0]?.name ?? '');
+    const text = `[driftguard emulator] container "${container}" of pod ${ns}/${route.name} runs no process; there is no log output\n`;
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) }).end(text);
+    return;
+  }
   if (sub && !(r.subresources as string[]).includes(sub) && !(sub === 'finalize' && r.kind === 'Namespace')) throw pageNotFound();
   const dryRun = q.getAll('dryRun').includes('All');
   const version = route.version;

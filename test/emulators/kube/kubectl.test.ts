@@ -161,6 +161,10 @@ test('kubectl patch, create (protobuf), edit and get -o json', async () => {
     const typo = await k(['apply', '-f', 'typo.yaml']);
     assert.equal(typo.code, 1);
     assert.match(typo.stderr, /strict decoding error: unknown field "spec"/);
+    ok(await k(['-n', 'team', 'rollout', 'status', 'deployment/api', '--timeout=20s']), 'rollout status');
+    const logs = await k(['-n', 'team', 'logs', 'deployment/api']);
+    ok(logs, 'logs');
+    assert.match(logs.stdout, /runs no process/);
     const canI = await k(['auth', 'can-i', 'create', 'deployments', '-n', 'team']);
     ok(canI, 'auth can-i');
     assert.equal(canI.stdout.trim(), 'yes');
