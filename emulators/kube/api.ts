@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/core/model/object.ts';
 import { applyDefaults, type Allocators } from './defaults.ts';
 import {
   ApplyConflictError, MergeError, jsonMergePatch, jsonPatch, serverSideApply, strategicMergePatch, trackUpdate,
-} from './patching.ts';
+} from './merge/index.ts';
 import { apiVersionOf, ResourceRegistry, resourceFromCrd, type ResourceDef } from './resources.ts';
 import {
   ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, unsupportedMediaType,
