@@ -13,13 +13,9 @@ const DEFAULTED: Record<string, readonly string[]> = {
   volumeClaimTemplates: ['apiVersion', 'kind', 'status', 'metadata.creationTimestamp', 'spec.volumeMode'],
   // RBAC SetDefaults_Subject: apiGroup rbac.authorization.k8s.io for User/Group, "" for ServiceAccount.
   subjects: ['apiGroup'],
-  // Admission webhooks are keyed by name; these are for the v1beta1-era defaults when an item is
-  // compared whole (an atomic copy of the list, e.g. under an ignore rule's manager).
-  webhooks: [
-    'failurePolicy', 'matchPolicy', 'namespaceSelector', 'objectSelector', 'sideEffects', 'timeoutSeconds',
-    'reinvocationPolicy', 'admissionReviewVersions', 'clientConfig.service.port', 'rules.scope',
-  ],
-  // admissionregistration SetDefaults_Rule: scope "*" (webhook rules);
+  // admissionregistration SetDefaults_Rule: scope "*" (webhook rules; the webhooks themselves are keyed
+  // by name, so their own defaults — failurePolicy, timeoutSeconds, clientConfig.service.port, ... — need
+  // no entry);
   // batch SetDefaults_Job: podFailurePolicy.rules[].onPodConditions[].status "True".
   rules: ['scope', 'onPodConditions.status'],
   // ValidatingAdmissionPolicy(Binding) matchResources: NamedRuleWithOperations scope "*".
@@ -43,7 +39,6 @@ const DEFAULTED: Record<string, readonly string[]> = {
 const DEFAULT_VALUES: Record<string, unknown> = {
   protocol: 'TCP',
   scope: '*',
-  'rules.scope': '*',
   name: '',
   'onPodConditions.status': 'True',
   'spec.volumeMode': 'Filesystem',
