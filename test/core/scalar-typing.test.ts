@@ -61,6 +61,20 @@ spec:
   resources: {requests: {cpu: ${cpu}}}
 `;
 
+const hpa = (averageValue: string, env: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop, annotations: {threshold: ${env}}}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 10
+  metrics:
+  - type: Pods
+    pods:
+      metric: {name: http_requests_per_second}
+      target: {type: AverageValue, averageValue: ${averageValue}}
+`;
+
 const cases: Array<{ name: string; desired: string; live: string; action: 'none' | 'update'; diffIncludes?: string[] }> = [
   { name: 'IntOrString targetPort: same name', desired: svc('http'), live: svcLive('http'), action: 'none' },
   { name: 'IntOrString targetPort: same int', desired: svc('8080'), live: svcLive('8080'), action: 'none' },
@@ -88,6 +102,9 @@ const cases: Array<{ name: string; desired: string; live: string; action: 'none'
   { name: 'ConfigMap data and annotation: "80" both sides', desired: cm('"80"'), live: cm('"80"'), action: 'none' },
   { name: 'ConfigMap data and annotation: unquoted 80 in Git vs "80" live', desired: cm('80'), live: cm('"80"'), action: 'update' },
   { name: 'annotation: unquoted true in Git vs "true" live', desired: cm('true'), live: cm('"true"'), action: 'update' },
+  { name: 'HPA v2 metric target averageValue is a quantity: 0.5 vs 500m', desired: hpa('0.5', '"1k"'), live: hpa('500m', '"1k"'), action: 'none' },
+  { name: 'HPA v2 metric target averageValue changed', desired: hpa('0.5', '"1k"'), live: hpa('600m', '"1k"'), action: 'update' },
+  { name: 'a string that looks like a quantity elsewhere compares as a string', desired: hpa('0.5', '"1k"'), live: hpa('500m', '"1000"'), action: 'update' },
   { name: 'custom resource: 80 vs "80" differ', desired: cr('80', '"1"'), live: cr('"80"', '"1"'), action: 'update' },
   { name: 'custom resource: quantities are stored as sent, 1000m vs 1 differ', desired: cr('80', '1000m'), live: cr('80', '"1"'), action: 'update' },
   { name: 'custom resource: identical values', desired: cr('80', '1000m'), live: cr('80', '1000m'), action: 'none' },
@@ -113,6 +130,10 @@ test('scalarsEqual: strict by JSON type, quantities by value only on quantity pa
     ['0.5Gi', '512Mi', ['spec', 'volumes', 'emptyDir', 'sizeLimit'], true],
     ['1Gi', '1073741824', ['spec', 'data', 'size'], false],
     ['1000m', '1', undefined, false],
+    ['0.5', '500m', ['spec', 'metrics', 'pods', 'target', 'averageValue'], true],
+    ['1k', '1000', ['spec', 'metrics', 'object', 'target', 'value'], true],
+    ['1k', '1000', ['spec', 'template', 'spec', 'containers', 'env', 'value'], false],
+    ['250m', '0.25', ['overhead', 'podFixed', 'cpu'], true],
   ];
   for (const [a, b, path, want] of table) assert.equal(scalarsEqual(a, b, path), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)} at ${path?.join('.')}`);
 });

@@ -18,13 +18,21 @@
 import { quantitiesEqual } from '../quantity.ts';
 
 /** Parents whose values are resource.Quantity (requests, limits, quota hard, LimitRange bounds, ...). */
-const QUANTITY_PARENTS = new Set(['requests', 'limits', 'hard', 'capacity', 'allocatable', 'overhead', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'used']);
-/** Fields that are themselves a resource.Quantity (PVC/ephemeral storage, emptyDir sizeLimit). */
-const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit']);
+const QUANTITY_PARENTS = new Set([
+  'requests', 'limits', 'hard', 'capacity', 'allocatable', 'overhead', 'podFixed', 'max', 'min', 'default',
+  'defaultRequest', 'maxLimitRequestRatio', 'used',
+]);
+/**
+ * Fields that are themselves a resource.Quantity: PVC/PV storage, emptyDir sizeLimit, HPA v2 MetricTarget
+ * averageValue (and `value`, only under `target`), CSIStorageCapacity maximumVolumeSize.
+ */
+const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit', 'averageValue', 'maximumVolumeSize']);
 
 /** Whether the field at `names` (field names from the root, list items dropped) is a resource.Quantity. */
 export function isQuantityField(names: readonly string[]): boolean {
-  return QUANTITY_FIELDS.has(names[names.length - 1]!) || QUANTITY_PARENTS.has(names[names.length - 2]!);
+  const field = names[names.length - 1]!;
+  const parent = names[names.length - 2]!;
+  return QUANTITY_FIELDS.has(field) || QUANTITY_PARENTS.has(parent) || (field === 'value' && parent === 'target');
 }
 
 /**
