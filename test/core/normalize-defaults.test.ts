@@ -270,3 +270,21 @@ test('normalize defaults: EndpointSlice ports get name "" and protocol TCP; anot
   assert.equal(diffResource(so(desired), obj(live(''))).action, 'none');
   assert.equal(diffResource(so(desired), obj(live('pg'))).action, 'update');
 });
+
+test('normalize byte maps: base64 wrapped over lines equals the one-line value the API server stores', () => {
+  const cert = Buffer.from('-----BEGIN CERTIFICATE-----\n' + 'MIIB'.repeat(40) + '\n-----END CERTIFICATE-----\n').toString('base64');
+  const wrapped = cert.match(/.{1,76}/g)!.join('\n');
+  const secret = (v: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: tls, namespace: shop}\ntype: Opaque\ndata:\n  ca.crt: |\n${v.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+  const live = `apiVersion: v1\nkind: Secret\nmetadata: {name: tls, namespace: shop, uid: s1}\ntype: Opaque\ndata:\n  ca.crt: ${cert}\n`;
+  assert.ok(wrapped.includes('\n'));
+  assert.equal(diffResource(so(secret(wrapped)), obj(live)).action, 'none');
+  const other = Buffer.from('something else entirely').toString('base64');
+  const r = diffResource(so(secret(other)), obj(live));
+  assert.equal(r.action, 'update');
+  assert.ok(!r.diff.includes(other) && !r.diff.includes(cert.slice(0, 20)), 'no Secret value in the diff');
+  const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: blobs, namespace: shop}\nbinaryData:\n  ca.der: ${v}\n`;
+  assert.equal(diffResource(so(cm(JSON.stringify(wrapped))), obj(cm(cert))).action, 'none');
+  // ConfigMap `data` is map[string]string: line breaks are content there.
+  const data = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: text, namespace: shop}\ndata:\n  note: ${v}\n`;
+  assert.equal(diffResource(so(data('"a\\nb"')), obj(data('ab'))).action, 'update');
+});

@@ -7,6 +7,7 @@ import { parsePointer, withoutPath } from '../normalize/json-pointer.ts';
 import { fieldsOfManagers, ownedFields } from '../normalize/owned-fields.ts';
 import { LAST_APPLIED, project } from '../normalize/project.ts';
 import { isBuiltinGroup, isClusterScopedBuiltin } from '../normalize/scope.ts';
+import { canonicalByteMaps } from '../normalize/byte-maps.ts';
 import { isSecret, maskSecretValues, mergeStringData } from '../normalize/secret.ts';
 import { deepEqual, isPlainObject, pruneNulls } from '../normalize/values.ts';
 import { toYaml, unifiedDiff } from './render-diff.ts';
@@ -37,7 +38,7 @@ export function diffResource(desired: SourcedObject | undefined, live: KubeObjec
   let ln: Record<string, unknown> | undefined;
   let action: DiffAction;
   if (dObj && live) {
-    const d = secret ? mergeStringData(dObj) : dObj;
+    const d = canonicalByteMaps(secret ? mergeStringData(dObj) : dObj);
     const l = secret ? mergeStringData(live) : live;
     const managers = rules.flatMap((r) => r.managedFieldsManagers ?? []);
     const fm = opts.fieldManager ?? FIELD_MANAGER;
@@ -52,7 +53,7 @@ export function diffResource(desired: SourcedObject | undefined, live: KubeObjec
     if (namespaced) (dn.metadata as Record<string, unknown>).namespace = (ln.metadata as Record<string, unknown>).namespace = namespace;
     action = p.changed ? 'update' : 'none';
   } else if (dObj) {
-    dn = cleanObject(secret ? mergeStringData(dObj) : dObj, namespaced ? namespace : undefined);
+    dn = cleanObject(canonicalByteMaps(secret ? mergeStringData(dObj) : dObj), namespaced ? namespace : undefined);
     action = 'create';
   } else {
     ln = cleanObject(live!, undefined);
