@@ -15,6 +15,8 @@ import { startWeb, type WebProcess } from '../web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { findTool } from '../render/tools.ts';
 import { MARKER } from '../core/report/index.ts';
+import { Queue } from 'bullmq';
+import { QUEUES, QUEUE_PREFIX, queueConnection } from '../queue/index.ts';
 import * as show from './print.ts';
 
 const run = promisify(execFile);
@@ -53,10 +55,10 @@ function readTree(dir: string, base = dir, out: Record<string, string> = {}): Re
   return out;
 }
 
-async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`demo: timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -128,6 +130,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     out(show.step(`Driftguard web   ${hook}`));
     out(show.step('Driftguard worker started (plan, push, sync, command queues)'));
 
+    // "Done" means every queue is drained: a plan updates its check runs before the comment.
+    const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: queueConnection(redisUrl), prefix: QUEUE_PREFIX }));
+    cleanups.push(() => Promise.all(queues.map((q) => q.close())).then(() => undefined));
+    const drained = () =>
+      until('the workers to finish', async () => {
+        const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      });
     const deliver = async (event: string, action: string | undefined, o: Parameters<typeof emulatorPayload>[3]) => {
       const payload = await emulatorPayload(gh, event, action, o);
       const r = await sendWebhook(hook, { event, payload, secret: SECRET });
@@ -164,6 +174,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const head1 = pr1.headSha!;
     await deliver('pull_request', 'opened', { owner: OWNER, repo: REPO, pullNumber: pr1.number });
     for (const r of await completed(head1, 1)) out(show.checkRun(r));
+    await drained();
     const comment = await until('the sticky PR comment', () => gh.comments(OWNER, REPO, pr1.number).find((c) => c.body.startsWith(MARKER)));
     out(show.comment(`PR #${pr1.number} comment by ${comment.user}`, comment.body));
 
@@ -174,6 +185,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     await deliver('pull_request', 'closed', { owner: OWNER, repo: REPO, pullNumber: pr1.number });
     await deliver('push', undefined, { owner: OWNER, repo: REPO, push: { before, after: mergeSha } });
     for (const r of await completed(mergeSha, 1)) out(show.checkRun(r));
+    await drained();
     const synced = await until('the "Synced" comment', () => gh.comments(OWNER, REPO, pr1.number).find((c) => c.body.includes('Synced')));
     out(show.comment(`PR #${pr1.number} comment`, synced.body));
     for (const d of gh.deployments(OWNER, REPO)) out(show.deployment(d));
@@ -189,11 +201,13 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const head2 = pr2.headSha!;
     await deliver('pull_request', 'opened', { owner: OWNER, repo: REPO, pullNumber: pr2.number });
     await completed(head2, 1);
+    await drained();
 
     const replan = async () => {
       const seen = gh.checkRuns(OWNER, REPO, { headSha: head2 }).length;
       await deliver('issue_comment', 'created', { owner: OWNER, repo: REPO, pullNumber: pr2.number, comment: { body: '/driftguard diff', user: 'octocat' } });
       await completed(head2, seen + 1);
+      await drained();
       const c = gh.comments(OWNER, REPO, pr2.number).find((x) => x.body.startsWith(MARKER));
       return c?.body ?? '(no plan comment: the PR changes nothing)';
     };
