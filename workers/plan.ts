@@ -2,9 +2,8 @@
 // changes) and live vs base (drift that merging overwrites), report a check run per app and one
 // sticky comment. Never applies anything; fork PRs get the same plan, marked as plan-only.
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
-import { isUnderAppPath, REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
-import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
-import { posix } from 'node:path';
+import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
+import type { AppConfig } from '../src/core/config/types.ts';
 import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDriftguardError } from '../src/core/errors.ts';
@@ -15,7 +14,10 @@ import type { PlanJob } from '../src/queue/jobs.ts';
 import { prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
+import { appsChangedBy } from './changed-apps.ts';
 import { renderAppAt, toReportError } from './render-app.ts';
+
+export { touchedApps } from './changed-apps.ts';
 
 export type PlanOutcome = 'superseded' | 'no-config' | 'invalid-config' | 'no-apps' | 'planned';
 
@@ -50,7 +52,7 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
       }
     }
   }
-  const apps = touchedApps(loaded.config, changed);
+  const apps = await appsChangedBy(gh, loaded.config, { all: false, files: changed }, job.headSha);
   if (apps.length === 0) {
     // A PR that touched apps earlier and no longer does still has a sticky comment to keep honest.
     await gh.upsertStickyComment(job.pr, renderPrComment({ reports: [], headSha: job.headSha, baseSha: job.baseSha }), (b) => findMarker(b), false);
@@ -86,15 +88,6 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
   }
   log.info({ apps: reports.map((r) => r.app), comment: res }, 'plan reported');
   return { outcome: 'planned', apps: reports.map((r) => r.app) };
-}
-
-/** Apps with a changed file under their path (or a changed helm value file); all apps when the config changed. */
-export function touchedApps(config: RepoConfig, changed: string[]): AppConfig[] {
-  if (changed.includes(REPO_CONFIG_PATH)) return config.apps;
-  return config.apps.filter((a) => {
-    const valueFiles = (a.helm?.valueFiles ?? []).map((f) => posix.normalize(posix.join(a.path, f)));
-    return changed.some((f) => isUnderAppPath(a.path, f) || valueFiles.includes(f));
-  });
 }
 
 async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Checkout, base: Checkout, deps: WorkerDeps): Promise<AppReport> {

@@ -1,26 +1,44 @@
 // Push fan-out: read the config from the DEFAULT branch (never from the pushed branch), pick the
-// automated apps whose target revision is the pushed branch, create a queued check run per app on
-// the pushed commit and enqueue one sync job each. Older pushes lose to newer ones (seq).
+// automated apps whose target revision is the pushed branch AND whose files changed between `before`
+// and `after` (all of them on a first push, a force-push, an unknown `before` or a config change),
+// create a queued check run per app on the pushed commit and enqueue one sync job each. Older pushes
+// lose to newer ones (seq).
 import type { PushJob } from '../src/queue/jobs.ts';
 import { appScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
+import { appsChangedBy, pushChanges } from './changed-apps.ts';
 
 export type PushOutcome = 'no-config' | 'invalid-config' | 'fanned-out';
 
-export async function runPush(job: PushJob, deps: WorkerDeps): Promise<{ outcome: PushOutcome; apps: string[]; superseded: string[] }> {
+export interface PushResult {
+  outcome: PushOutcome;
+  /** Apps queued for sync. */
+  apps: string[];
+  /** Apps a newer push already took over (check run skipped). */
+  superseded: string[];
+  /** Automated apps on this branch that the push did not change (nothing queued, no check run). */
+  unchanged: string[];
+}
+
+export async function runPush(job: PushJob, deps: WorkerDeps): Promise<PushResult> {
   const log = deps.log.child({ job: 'push', repo: job.repo, ref: job.ref, sha: job.sha });
   const branch = job.ref.replace(/^refs\/heads\//, '');
   const gh = await deps.github(job.repo, job.installationId);
   // Always the default branch's config; for a push to it, exactly as of the pushed commit.
   const loaded = await loadRepoConfig(gh, branch === job.defaultBranch ? job.sha : job.defaultBranch);
-  if (!loaded) return { outcome: 'no-config', apps: [], superseded: [] };
+  if (!loaded) return { outcome: 'no-config', apps: [], superseded: [], unchanged: [] };
   if (!loaded.ok) {
     // Tell the pusher of the default branch; other branches do not use the config directly.
     if (branch === job.defaultBranch) await reportConfigError(gh, job.sha, loaded.error, `the default branch (${job.defaultBranch})`);
-    return { outcome: 'invalid-config', apps: [], superseded: [] };
+    return { outcome: 'invalid-config', apps: [], superseded: [], unchanged: [] };
   }
-  const apps = loaded.config.apps.filter((a) => a.syncPolicy.automated && (a.targetRevision ?? job.defaultBranch) === branch);
+  const candidates = loaded.config.apps.filter((a) => a.syncPolicy.automated && (a.targetRevision ?? job.defaultBranch) === branch);
+  if (candidates.length === 0) return { outcome: 'fanned-out', apps: [], superseded: [], unchanged: [] };
+  const changes = await pushChanges(gh, job);
+  const apps = await appsChangedBy(gh, loaded.config, changes, job.sha, candidates);
+  const unchanged = candidates.filter((a) => !apps.includes(a)).map((a) => a.name);
+  log.info({ changes: changes.all ? `all apps: ${changes.reason}` : `${changes.files.length} file(s)`, apps: apps.map((a) => a.name), unchanged }, 'push changes');
   const queued: string[] = [];
   const superseded: string[] = [];
   for (const app of apps) {
@@ -47,5 +65,5 @@ export async function runPush(job: PushJob, deps: WorkerDeps): Promise<{ outcome
     queued.push(app.name);
   }
   log.info({ apps: queued, superseded }, 'push fanned out');
-  return { outcome: 'fanned-out', apps: queued, superseded };
+  return { outcome: 'fanned-out', apps: queued, superseded, unchanged };
 }

@@ -4,7 +4,7 @@
 // Every path ends the check run; nothing is applied when rendering fails.
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
-import type { AppConfig } from '../src/core/config/types.ts';
+import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
 import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
 import type { HealthStatus } from '../src/core/health/types.ts';
 import type { Checkout, CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
@@ -15,6 +15,7 @@ import { appScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { configAnnotations, loadRepoConfig } from './repo-config.ts';
 import { renderAppAt, toReportError } from './render-app.ts';
+import { appsChangedBy } from './changed-apps.ts';
 
 export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'synced';
 
@@ -60,8 +61,9 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       await complete('failure', { title: 'Invalid .github/driftguard.yml: nothing was applied', summary: loaded.error.toString(), annotations: configAnnotations(loaded.error) });
       return { outcome: 'failed' };
     }
-    const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === job.app) : undefined;
-    if (!app || !app.syncPolicy.automated) {
+    const config = loaded?.ok ? loaded.config : undefined;
+    const app = config?.apps.find((a) => a.name === job.app);
+    if (!config || !app || !app.syncPolicy.automated) {
       await complete('skipped', { title: 'Not synced', summary: `${job.app} is no longer an automated app in ${REPO_CONFIG_PATH} on ${defaultBranch}.` });
       return { outcome: 'skipped' };
     }
@@ -104,11 +106,19 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);
-    const line = renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health });
-    for (const pr of await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[])) {
-      await gh.comment(pr, `${line}\n\n<sub>Driftguard · app **${app.name}**</sub>`);
+    // The merged PR hears about this app only when it changed the app and the sync did something
+    // (or failed): the check run on the commit reports every sync, the PR is for what the PR did.
+    const eventful = counts.created + counts.updated + counts.pruned + counts.failed > 0 || result.phase === 'Failed';
+    const commented: number[] = [];
+    if (eventful) {
+      const line = renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health });
+      for (const pr of await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[])) {
+        if (!(await prChangesApp(gh, pr, config, app, job.sha).catch(() => false))) continue;
+        await gh.comment(pr, `${line}\n\n<sub>Driftguard · app **${app.name}**</sub>`);
+        commented.push(pr);
+      }
     }
-    log.info({ phase: result.phase, health, counts }, 'synced');
+    log.info({ phase: result.phase, health, counts, commented }, 'synced');
     return { outcome: out.conclusion === 'failure' ? 'failed' : 'synced', result };
   } catch (e) {
     if (opts.finalAttempt && !completed) {
@@ -121,6 +131,12 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     await checkout?.cleanup();
     await lease.release().catch(() => {});
   }
+}
+
+/** Did merged PR `pr` change `app` (its files, value files, kustomize bases, or the config)? */
+async function prChangesApp(gh: RepoClient, pr: number, config: RepoConfig, app: AppConfig, sha: string): Promise<boolean> {
+  const files = await gh.pullFiles(pr);
+  return (await appsChangedBy(gh, config, { all: false, files }, sha, [app])).length > 0;
 }
 
 async function ensureCheckRun(gh: RepoClient, job: SyncJob): Promise<number> {

@@ -42,6 +42,16 @@ export interface PullInfo {
   author?: string;
 }
 
+/** GitHub's compare API lists at most this many files. */
+export const COMPARE_MAX_FILES = 300;
+
+export interface CompareResult {
+  status: 'diverged' | 'ahead' | 'behind' | 'identical';
+  files: string[];
+  /** False when GitHub's 300-file cap may have cut the list. */
+  complete: boolean;
+}
+
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface Checkout {
@@ -83,6 +93,42 @@ export class RepoClient {
       return null;
     } catch (e) {
       if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * What a directory at `ref` holds (entry names), 'file' when the path is a file, null when it does
+   * not exist. One contents-API call; used to follow kustomize references without a checkout.
+   */
+  async listDirectory(path: string, ref: string): Promise<string[] | 'file' | null> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ ...this.r, path, ref });
+      return Array.isArray(data) ? data.map((e) => e.name) : 'file';
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Files changed from `base` to `head` (GET /compare/{base}...{head}; both sides of renames), and
+   * how the two relate. GitHub lists at most 300 files, so `complete` is false at that size.
+   * null when either commit is unknown (e.g. `before` was garbage-collected after a force-push).
+   */
+  async compare(base: string, head: string): Promise<CompareResult | null> {
+    try {
+      // per_page pages the commits only; the file list comes whole on the first page.
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...this.r, basehead: `${base}...${head}`, per_page: 1 });
+      const files = new Set<string>();
+      for (const f of data.files ?? []) {
+        files.add(f.filename);
+        if (f.previous_filename) files.add(f.previous_filename);
+      }
+      return { status: data.status, files: [...files], complete: (data.files?.length ?? 0) < COMPARE_MAX_FILES };
+    } catch (e) {
+      const s = statusOf(e);
+      if (s === 404 || s === 422) return null;
       throw e;
     }
   }

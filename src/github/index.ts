@@ -1,3 +1,3 @@
 export { probotOctokitFactory, type OctokitFactory, type InstallationOctokit } from './octokit.ts';
-export { RepoClient, canRunCommands, statusOf, ANNOTATIONS_PER_REQUEST, type Annotation, type CheckOutput, type CheckConclusion, type CheckStatus, type Checkout, type Permission, type PullInfo } from './client.ts';
+export { RepoClient, canRunCommands, statusOf, ANNOTATIONS_PER_REQUEST, COMPARE_MAX_FILES, type CompareResult, type Annotation, type CheckOutput, type CheckConclusion, type CheckStatus, type Checkout, type Permission, type PullInfo } from './client.ts';
 export { extractTarball, MAX_TARBALL_BYTES } from './tarball.ts';

@@ -25,6 +25,10 @@ export interface PushJob extends RepoRef {
   /** `refs/heads/main` */
   ref: string;
   sha: string;
+  /** The branch head before the push (all zeros for a new branch); absent in jobs queued by older versions. */
+  before?: string;
+  /** Force-push: `before` may not be an ancestor of `sha`. */
+  forced?: boolean;
   defaultBranch: string;
   deliveryId: string;
   seq: number;

@@ -4,7 +4,7 @@ import type { CommandName } from '../queue/jobs.ts';
 
 export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
-  | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; defaultBranch: string }
+  | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
   | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string }
   | { queue: 'none'; reason: string };
 
@@ -33,7 +33,8 @@ export function routeWebhook(name: string, payload: Json, ownAppId?: number): Ro
       const ref: string = payload.ref ?? '';
       if (!ref.startsWith('refs/heads/')) return { queue: 'none', reason: `push to ${ref || 'unknown ref'} (not a branch)` };
       if (payload.deleted || !payload.after || ZERO_SHA.test(payload.after)) return { queue: 'none', reason: 'branch deleted' };
-      return { queue: 'push', repo, installationId, ref, sha: payload.after, defaultBranch: payload.repository.default_branch ?? payload.repository.master_branch ?? 'main' };
+      const before = typeof payload.before === 'string' ? payload.before : undefined;
+      return { queue: 'push', repo, installationId, ref, sha: payload.after, ...(before ? { before } : {}), forced: payload.forced === true, defaultBranch: payload.repository.default_branch ?? payload.repository.master_branch ?? 'main' };
     }
     case 'issue_comment': {
       if (payload.action !== 'created') return { queue: 'none', reason: `issue_comment.${payload.action} ignored` };

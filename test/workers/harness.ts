@@ -85,7 +85,9 @@ export class FakeCluster {
       const before = this.live.get(k);
       this.live.set(k, obj);
       const gv = obj.apiVersion.split('/');
-      resources.push({ ...keyOf(obj), version: gv[gv.length - 1], action: before ? 'update' : 'create', outcome: 'applied', health: { status: 'Healthy', message: '' } });
+      // Like the real engine: an object that is already as desired is reported unchanged.
+      const same = before !== undefined && JSON.stringify(before) === JSON.stringify(obj);
+      resources.push({ ...keyOf(obj), version: gv[gv.length - 1], action: same ? 'none' : before ? 'update' : 'create', outcome: same ? 'unchanged' : 'applied', health: { status: 'Healthy', message: '' } });
     }
     if (opts.prune) {
       for (const [k, o] of this.live) {
