@@ -90,6 +90,11 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
   return { outcome: 'planned', apps: reports.map((r) => r.app) };
 }
 
+/** The changes section compares the rendered base with the rendered head. */
+const CHANGE_LABELS = { from: 'base', to: 'head' };
+/** The drift section compares the cluster with what the base branch renders (what a merge re-applies). */
+const DRIFT_LABELS = { from: 'live', to: 'base' };
+
 async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Checkout, base: Checkout, deps: WorkerDeps): Promise<AppReport> {
   const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
   const run = await gh.createCheckRun({ name: checkName(app.name), headSha: job.headSha, status: 'in_progress', externalId: `plan:${app.name}` });
@@ -106,13 +111,14 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
       const baseObjects = b.ok === true ? b.objects : [];
       if (h.ok === true) {
         const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
-        report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name });
+        report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }
       try {
         const drift = await deps.diffLive({
           cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: baseObjects, ignore: app.ignoreDifferences,
           // Fork code never reaches the API server, not even as a dry run.
           mode: job.fork ? 'local' : 'server',
+          labels: DRIFT_LABELS,
         });
         report.drift = { resources: drift.resources, summary: drift.summary };
         for (const e of drift.errors) report.errors.push({ message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}`, ...(e.source ? { location: e.source } : {}) });

@@ -39,7 +39,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
   }
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
   const result = diffObjects(desired, state.live, {
-    ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER,
+    ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER, labels: opts.labels,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
   return { ...result, errors };

@@ -78,6 +78,8 @@ export interface DiffAppOptions {
   concurrency?: number;
   /** As SyncOptions.allowedNamespaces. */
   allowedNamespaces?: string[];
+  /** Header names of each resource's unified diff (default `live` / `desired`). */
+  labels?: { from: string; to: string };
 }
 
 export interface DiffAppResult extends DiffResult {

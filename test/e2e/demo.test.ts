@@ -34,6 +34,8 @@ test('the PR plan comment separates what the PR changes from drift merging will 
   const body = pr1[0].body;
   assert.match(body, /\| web \| dev\/web \| \+0 ~3 −0 \|/);
   const [changes, drift] = body.split('Drift already in the cluster');
+  assert.match(changes, /--- base\n\+\+\+ head/);
+  assert.match(drift, /--- live\n\+\+\+ base/);
   assert.match(changes, /\+\s+- image: nginx:1\.27\.3/);
   assert.match(changes, /\+  replicas: 3/);
   assert.match(drift, /-  replicas: 5/, 'the hand-made scale shows as drift');

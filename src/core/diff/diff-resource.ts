@@ -80,7 +80,7 @@ export function diffResource(desired: SourcedObject | undefined, live: KubeObjec
   if (action === 'none') return base; // hot path: no YAML, no patch
   if (secret) maskSecretValues([ln, dn]);
   base.patch = compare(ln ?? {}, dn ?? {});
-  base.diff = unifiedDiff(ln ? toYaml(ln) : '', dn ? toYaml(dn) : '');
+  base.diff = unifiedDiff(ln ? toYaml(ln) : '', dn ? toYaml(dn) : '', opts.labels);
   return base;
 }
 

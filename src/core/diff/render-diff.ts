@@ -2,11 +2,18 @@
 import { structuredPatch } from 'diff';
 export { toYaml } from './to-yaml.ts';
 
+/** Names of the two sides in the `---`/`+++` header lines. */
+export interface DiffLabels {
+  from: string;
+  to: string;
+}
+export const DEFAULT_LABELS: DiffLabels = { from: 'live', to: 'desired' };
+
 /** `--- live` / `+++ desired` unified diff, 3 lines of context; '' when the texts are equal. */
-export function unifiedDiff(live: string, desired: string): string {
+export function unifiedDiff(live: string, desired: string, labels: DiffLabels = DEFAULT_LABELS): string {
   if (live === desired) return '';
-  const p = structuredPatch('live', 'desired', live, desired, undefined, undefined, { context: 3 });
-  const out = ['--- live', '+++ desired'];
+  const p = structuredPatch(labels.from, labels.to, live, desired, undefined, undefined, { context: 3 });
+  const out = [`--- ${labels.from}`, `+++ ${labels.to}`];
   for (const h of p.hunks) {
     // GNU convention (as jsdiff's formatPatch): an empty range starts at the line before it.
     const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;

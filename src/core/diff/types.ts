@@ -57,4 +57,7 @@ export interface DiffOptions {
   fieldManager?: string;
   /** Live objects missing from desired are deletions only when owned by this app (ownership.ts). */
   appName?: string;
+  /** Header names of the unified diff's two sides; default `live` / `desired`. A PR plan compares
+   *  `base` with `head`, and the cluster with `base`, so it names them so. */
+  labels?: { from: string; to: string };
 }
