@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
 import type { SourcedObject } from '../core/model/object.ts';
-import { parseManifests } from '../core/manifests/index.ts';
+import { parseManifests, type IdentityOptions } from '../core/manifests/index.ts';
 import { resolveLimits, type ManifestLimits } from '../core/manifests/limits.ts';
 import { isInside, repoPath } from './paths.ts';
 
@@ -18,6 +18,8 @@ export interface LoadOptions {
   limits?: ManifestLimits;
   /** Skip Chart.yaml, values*.yaml and kustomization files (true for rendering, false for saved live objects). */
   skipToolInputs?: boolean;
+  /** How duplicates are judged (the app's namespace for objects without one). */
+  identity?: IdentityOptions;
 }
 
 /** Manifest files under `abs` (a file or a directory), sorted, as absolute real paths. */
@@ -74,5 +76,5 @@ export function loadManifestPath(rootReal: string, abs: string, opts: LoadOption
     }
     return { file, text: readFileSync(p, 'utf8') };
   });
-  return parseManifests(inputs, opts.limits);
+  return parseManifests(inputs, opts.limits, opts.identity);
 }

@@ -3,7 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
-import { displayKey, keyOf, keyString, type SourcedObject } from '../core/model/object.ts';
+import type { SourcedObject } from '../core/model/object.ts';
+import { assertNoDuplicates } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
 import { renderHelm } from './helm.ts';
 import { kustomizationFile, renderKustomize } from './kustomize.ts';
@@ -66,6 +67,8 @@ export async function renderApp(opts: RenderOptions): Promise<RenderResult> {
     throw new DriftguardError('USAGE', `Helm values were given but ${opts.path} is a ${sourceType} source, not a Helm chart`);
   }
 
+  // Duplicates are judged as the API server will name the objects: in the app's namespace when unset.
+  const identity = opts.namespace ? { defaultNamespace: opts.namespace } : {};
   let objects: SourcedObject[];
   if (sourceType === 'kustomize') {
     objects = await renderKustomize(rootReal, abs, { ...opts.tools, timeoutMs: opts.timeoutMs, limits: opts.limits });
@@ -78,27 +81,10 @@ export async function renderApp(opts: RenderOptions): Promise<RenderResult> {
       limits: opts.limits,
     });
   } else {
-    return { sourceType, objects: loadManifestPath(rootReal, abs, { limits: opts.limits }) }; // checks duplicates itself
+    objects = loadManifestPath(rootReal, abs, { limits: opts.limits, identity });
+    return { sourceType, objects }; // checked for duplicates while parsing
   }
-  assertNoDuplicates(objects);
+  assertNoDuplicates(objects, identity, 'rendered');
   return { sourceType, objects };
 }
 
-/** The same object rendered twice would make apply order decide the result: refuse it. */
-function assertNoDuplicates(objects: SourcedObject[]): void {
-  const seen = new Map<string, SourcedObject>();
-  for (const so of objects) {
-    if (!so.object.metadata?.name) continue;
-    const key = keyOf(so.object);
-    const ks = keyString(key);
-    const first = seen.get(ks);
-    if (first) {
-      const where = (s: SourcedObject) => (s.source ? `${s.source.file}:${s.source.line}` : '<unknown>');
-      throw new DriftguardError('DUPLICATE_OBJECT', `${displayKey(key)} is rendered twice: from ${where(first)} and from ${where(so)}`, {
-        location: so.source,
-        related: first.source ? [first.source] : undefined,
-      });
-    }
-    seen.set(ks, so);
-  }
-}

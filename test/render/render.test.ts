@@ -236,3 +236,22 @@ test('helm runs without credentials, cluster access or network', async (t) => {
   const r = await renderApp({ root: tmp, path: 'chart' });
   assert.equal((r.objects[0]!.object as any).data.nodes, '0');
 });
+
+test('an object without namespace and the same one in the app namespace are one object: duplicate', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'dg-dup-ns-'));
+  try {
+    mkdirSync(join(root, 'app'));
+    const cm = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n${ns}data: {a: "1"}\n`;
+    writeFileSync(join(root, 'app', 'a.yaml'), cm(''));
+    writeFileSync(join(root, 'app', 'b.yaml'), cm('  namespace: web\n'));
+    // Without a destination namespace they are different objects (one lands in the default namespace).
+    assert.equal((await renderApp({ root, path: 'app', namespace: 'other' })).objects.length, 2);
+    await assert.rejects(renderApp({ root, path: 'app', namespace: 'web' }), (e: DriftguardError) => {
+      assert.equal(e.code, 'DUPLICATE_OBJECT');
+      assert.match(e.message, /ConfigMap web\/settings is defined twice: at app\/a\.yaml:1 and at app\/b\.yaml:1/);
+      return true;
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,3 +1,3 @@
 export { parseManifestText } from './parse-manifest-text.ts';
-export { manifestKey, parseManifests, type IdentityOptions } from './parse-manifests.ts';
+export { assertNoDuplicates, manifestKey, parseManifests, type IdentityOptions } from './parse-manifests.ts';
 export { DEFAULT_LIMITS, type ManifestLimits } from './limits.ts';

@@ -39,26 +39,30 @@ export function parseManifests(
   limits?: ManifestLimits,
   identity: IdentityOptions = {},
 ): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const seen = new Map<string, SourcedObject>();
-  for (const f of files) {
-    for (const so of parseManifestText(f.file, f.text, limits)) {
-      if (so.object.metadata.name) {
-        const key = manifestKey(so.object, identity);
-        const ks = keyString(key);
-        const first = seen.get(ks);
-        if (first) {
-          const where = (s: SourcedObject) => (s.source ? `${s.source.file}:${s.source.line}` : '<unknown>');
-          throw new DriftguardError(
-            'DUPLICATE_OBJECT',
-            `${displayKey(key)} is defined twice: at ${where(first)} and at ${where(so)}`,
-            { location: so.source, related: first.source ? [first.source] : undefined },
-          );
-        }
-        seen.set(ks, so);
-      }
-      out.push(so);
-    }
-  }
+  const out = files.flatMap((f) => parseManifestText(f.file, f.text, limits));
+  assertNoDuplicates(out, identity, 'defined');
   return out;
+}
+
+/**
+ * Refuses the same object twice (identity as the API server sees it, see manifestKey): apply order
+ * would decide which one wins. The error names both places.
+ */
+export function assertNoDuplicates(objects: SourcedObject[], identity: IdentityOptions = {}, verb: 'defined' | 'rendered' = 'defined'): void {
+  const seen = new Map<string, SourcedObject>();
+  for (const so of objects) {
+    if (!so.object.metadata?.name) continue;
+    const key = manifestKey(so.object, identity);
+    const ks = keyString(key);
+    const first = seen.get(ks);
+    if (first) {
+      const where = (s: SourcedObject) => (s.source ? `${s.source.file}:${s.source.line}` : '<unknown>');
+      const prep = verb === 'defined' ? 'at' : 'from';
+      throw new DriftguardError('DUPLICATE_OBJECT', `${displayKey(key)} is ${verb} twice: ${prep} ${where(first)} and ${prep} ${where(so)}`, {
+        location: so.source,
+        related: first.source ? [first.source] : undefined,
+      });
+    }
+    seen.set(ks, so);
+  }
 }
