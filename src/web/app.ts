@@ -3,14 +3,13 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import type { JobProducer } from '../queue/producer.ts';
 import type { DeliveryStore } from '../store/delivery-store.ts';
-import { LatestShaRegister, prScope } from '../store/latest-sha.ts';
+import { prScope } from '../store/latest-sha.ts';
 import { routeWebhook, type Route } from './route-webhook.ts';
 import type { WebMetrics } from './metrics.ts';
 
 export interface WebDeps {
   producer: JobProducer;
   deliveries: DeliveryStore;
-  latest: LatestShaRegister;
   metrics?: WebMetrics;
   /** Our GitHub App id, to ignore check_run events of other apps. */
   appId?: number;
@@ -18,48 +17,62 @@ export interface WebDeps {
 
 export const HANDLED_EVENTS = ['pull_request', 'push', 'issue_comment', 'check_run'] as const;
 
+export interface Delivery {
+  id: string;
+  name: string;
+  payload: Record<string, any>;
+}
+
+type Log = { debug(o: object, m: string): void; info(o: object | string, m?: string): void };
+
+/**
+ * Validate, dedupe and enqueue one verified delivery. The Probot app below and the web server's
+ * direct path (src/web/server.ts) both end here.
+ */
+export async function handleDelivery(deps: WebDeps, d: Delivery, log: Log): Promise<'ignored' | 'duplicate' | 'enqueued'> {
+  const route = routeWebhook(d.name, d.payload, deps.appId);
+  if (route.queue === 'none') {
+    log.debug({ event: d.name, delivery: d.id, reason: route.reason }, 'webhook ignored');
+    deps.metrics?.webhooks.inc({ event: d.name, outcome: 'ignored' });
+    return 'ignored';
+  }
+  // One Redis round trip claims the delivery id, numbers it and registers a PR head as the latest.
+  const seq = await deps.deliveries.claimWithSeq(d.id, route.queue === 'plan' ? { scope: prScope(route.repo, route.pr), sha: route.headSha } : undefined);
+  if (seq === null) {
+    log.info({ event: d.name, delivery: d.id }, 'duplicate delivery ignored');
+    deps.metrics?.webhooks.inc({ event: d.name, outcome: 'duplicate' });
+    return 'duplicate';
+  }
+  try {
+    const jobId = await enqueue(deps, route, d.id, seq);
+    log.info({ event: d.name, delivery: d.id, queue: route.queue, jobId, repo: route.repo }, 'job enqueued');
+    deps.metrics?.webhooks.inc({ event: d.name, outcome: 'enqueued' });
+    return 'enqueued';
+  } catch (e) {
+    // Let GitHub's redelivery work: forget the claim, answer 500.
+    await deps.deliveries.release(d.id).catch(() => {});
+    deps.metrics?.webhooks.inc({ event: d.name, outcome: 'error' });
+    throw e;
+  }
+}
+
 export function driftguardApp(deps: WebDeps): ApplicationFunction {
   return (app: Probot) => {
     app.on([...HANDLED_EVENTS], async (context) => {
-      const name = context.name;
-      const payload = context.payload as Record<string, any>;
-      const route = routeWebhook(name, payload, deps.appId);
-      const log = context.log.child({ event: name, action: payload.action, delivery: context.id });
-      if (route.queue === 'none') {
-        log.debug({ reason: route.reason }, 'webhook ignored');
-        deps.metrics?.webhooks.inc({ event: name, outcome: 'ignored' });
-        return;
-      }
-      if (!(await deps.deliveries.claim(context.id))) {
-        log.info('duplicate delivery ignored');
-        deps.metrics?.webhooks.inc({ event: name, outcome: 'duplicate' });
-        return;
-      }
-      try {
-        const jobId = await enqueue(deps, route, context.id);
-        log.info({ queue: route.queue, jobId, repo: route.repo }, 'job enqueued');
-        deps.metrics?.webhooks.inc({ event: name, outcome: 'enqueued' });
-      } catch (e) {
-        // Let GitHub's redelivery work: forget the claim, answer 500.
-        await deps.deliveries.release(context.id).catch(() => {});
-        deps.metrics?.webhooks.inc({ event: name, outcome: 'error' });
-        throw e;
-      }
+      await handleDelivery(deps, { id: context.id, name: context.name, payload: context.payload as Record<string, any> }, context.log);
     });
   };
 }
 
-async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' }>, deliveryId: string): Promise<string> {
+async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' }>, deliveryId: string, seq: number): Promise<string> {
   switch (route.queue) {
     case 'plan': {
       const { queue: _q, ...rest } = route;
-      const seq = await deps.latest.nextSeq();
-      await deps.latest.offer(prScope(route.repo, route.pr), seq, route.headSha);
       return deps.producer.plan({ ...rest, deliveryId, seq });
     }
     case 'push': {
       const { queue: _q, ...rest } = route;
-      return deps.producer.push({ ...rest, deliveryId, seq: await deps.latest.nextSeq() });
+      return deps.producer.push({ ...rest, deliveryId, seq });
     }
     case 'command': {
       const { queue: _q, ...rest } = route;

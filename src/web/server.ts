@@ -1,6 +1,9 @@
 // The HTTP server of the web process: GET /healthz, GET /metrics, POST <webhook path>.
 // Signatures are verified with Probot's own verifier first so a bad signature is a 401 with
-// nothing queued (Probot alone answers 400); then Probot's middleware dispatches to the app.
+// nothing queued (Probot alone answers 400). A verified delivery then goes straight to `deliver`
+// when given (the web process does this: Probot's middleware would verify the HMAC a second time
+// and build an authenticated Octokit per event that the web process never uses — together most of
+// its CPU per webhook); otherwise Probot's middleware dispatches to the app.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import { createNodeMiddleware } from 'probot';
@@ -15,6 +18,8 @@ export interface WebServerOptions {
   /** Readiness probe (e.g. Redis PING); /healthz answers 503 when it throws. */
   ready?: () => Promise<void>;
   maxBodyBytes?: number;
+  /** Direct dispatch of a verified delivery (skips Probot's middleware). */
+  deliver?: (d: { id: string; name: string; payload: Record<string, any> }) => Promise<unknown>;
 }
 
 const MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
@@ -45,6 +50,22 @@ export async function createWebServer(opts: WebServerOptions): Promise<Server> {
         if (typeof signature !== 'string' || !(await opts.probot.webhooks.verify(body, signature).catch(() => false))) {
           opts.metrics.webhooks.inc({ event, outcome: 'rejected' });
           return json(res, 401, { error: 'signature does not match event payload and secret' });
+        }
+        if (opts.deliver) {
+          const id = req.headers['x-github-delivery'];
+          let payload: unknown;
+          try {
+            payload = JSON.parse(body);
+          } catch {
+            payload = undefined;
+          }
+          if (typeof id !== 'string' || !id || event === 'unknown' || !payload || typeof payload !== 'object') {
+            opts.metrics.webhooks.inc({ event, outcome: 'rejected' });
+            return json(res, 400, { error: 'not a GitHub webhook delivery (X-GitHub-Event, X-GitHub-Delivery and a JSON object body are required)' });
+          }
+          await opts.deliver({ id, name: event, payload: payload as Record<string, any> });
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return res.end('ok\n');
         }
         // Probot's middleware reads the raw body from here instead of the (consumed) stream.
         (req as IncomingMessage & { body?: string }).body = body;

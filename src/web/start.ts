@@ -9,8 +9,7 @@ import { probotEnv } from '../github/octokit.ts';
 import { queueConnection } from '../queue/connection.ts';
 import { createRedis } from '../store/redis.ts';
 import { DeliveryStore } from '../store/delivery-store.ts';
-import { LatestShaRegister } from '../store/latest-sha.ts';
-import { driftguardApp } from './app.ts';
+import { driftguardApp, handleDelivery, type WebDeps } from './app.ts';
 import { WebMetrics } from './metrics.ts';
 import { createWebServer } from './server.ts';
 
@@ -30,13 +29,8 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
   const redis = createRedis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, (e) => probot.log.debug({ err: e }, 'redis'));
   const producer = new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => probot.log.debug({ err: e }, 'queue redis'));
   const metrics = new WebMetrics(opts.defaultMetrics ?? true);
-  const appFn = driftguardApp({
-    producer,
-    deliveries: new DeliveryStore(redis),
-    latest: new LatestShaRegister(redis),
-    metrics,
-    appId: Number(env.APP_ID),
-  });
+  const deps: WebDeps = { producer, deliveries: new DeliveryStore(redis), metrics, appId: Number(env.APP_ID) };
+  const appFn = driftguardApp(deps);
   // Give Redis a moment to connect so the first deliveries are not refused; without it the
   // server still starts (healthz says 503) and webhooks get 500 until Redis is back.
   await Promise.race([once(redis, 'ready'), new Promise((r) => setTimeout(r, 3000).unref())]);
@@ -44,6 +38,7 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
     probot, appFn, metrics,
     webhookPath: env.WEBHOOK_PATH || undefined,
     ready: async () => { await redis.ping(); },
+    deliver: (d) => handleDelivery(deps, d, probot.log),
   });
   server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
   await once(server, 'listening');
