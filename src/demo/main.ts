@@ -4,7 +4,7 @@ import { startDemo } from './run-demo.ts';
 import * as show from './print.ts';
 
 const once = process.argv.includes('--once');
-const demo = await startDemo({ once }).catch((e: Error) => {
+const demo = await startDemo().catch((e: Error) => {
   console.error(`driftguard demo: ${e.message}`);
   process.exit(1);
 });

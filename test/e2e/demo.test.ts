@@ -2,18 +2,14 @@
 // (OpenAPI-validated), Probot's web process and a worker, all over real HTTP; real kubectl for drift.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startDemo, type Demo } from '../../src/demo/run-demo.ts';
-import { findTool } from '../../src/render/tools.ts';
 import { MARKER } from '../../src/core/report/index.ts';
 
-const run = promisify(execFile);
 let demo: Demo;
 const lines: string[] = [];
 
 before(async () => {
-  demo = await startDemo({ once: true, out: (l) => lines.push(l) });
+  demo = await startDemo({ out: (l) => lines.push(l) });
 });
 after(async () => {
   await demo?.close();
@@ -64,7 +60,7 @@ test('Secret values never reach GitHub', () => {
 });
 
 test('drift made with real kubectl shows when the open PR is re-planned by comment command', async () => {
-  await run(findTool('kubectl'), ['--kubeconfig', demo.kubeconfig, '-n', 'api', 'set', 'image', 'deployment/api', 'api=ghcr.io/example/api:9.9']);
+  await demo.kubectl('-n', 'api', 'set', 'image', 'deployment/api', 'api=ghcr.io/example/api:9.9');
   const body = await demo.replan();
   const drift = body.slice(body.indexOf('Drift already in the cluster'));
   assert.match(drift, /-\s+- image: ghcr\.io\/example\/api:9\.9|-\s+image: ghcr\.io\/example\/api:9\.9/);
