@@ -17,6 +17,7 @@ import { validateName, validateObject } from './validate.ts';
 import { unknownFields } from './known-fields.ts';
 import { crdVersionSchema, walkCustomResource } from './crd-schema.ts';
 import { fromStorage, toStorage } from './conversion.ts';
+import { dropTypeDependentFields } from './service-type-change.ts';
 
 export type Subresource = '' | 'status' | 'scale';
 
@@ -336,12 +337,14 @@ export class KubeApi {
         if (live.metadata[k] === undefined) delete next.metadata[k]; else (next.metadata as Record<string, unknown>)[k] = live.metadata[k];
       }
       if (res.group === 'batch' && res.kind === 'Job' && isObj(next.spec) && !next.spec.selector) next.spec.selector = (live.spec as any)?.selector;
+      const releasedPorts = !res.group && res.kind === 'Service' ? dropTypeDependentFields(next, live) : [];
       applyDefaults(next, res.group, this.alloc, !!res.crd);
       if (res.crd) for (const u of this.undeclared(res, next, opts.version)) u.drop();
       if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(next);
       if (res.kind === 'Namespace' && !res.group && live.metadata.deletionTimestamp) next.status = clone(live.status);
       const errs = validateObject(res.group, next, live);
       if (errs.length) throw invalid(res, live.metadata.name!, errs);
+      if (!opts.dryRun) for (const p of releasedPorts) this.usedNodePorts.delete(p);
       if (live.metadata.deletionTimestamp) {
         const added = (next.metadata.finalizers ?? []).filter((f) => !(live.metadata.finalizers ?? []).includes(f));
         if (added.length) throw invalid(res, live.metadata.name!, [{ field: 'metadata.finalizers', type: 'Forbidden', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);

@@ -42,15 +42,18 @@ export const gone = (message: string) => new ApiError(410, 'Expired', message);
 
 export const pageNotFound = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
-export interface FieldError { field: string; type: 'Invalid' | 'Required' | 'Forbidden' | 'Unsupported' | 'Duplicate'; value?: unknown; detail: string }
+/** A field error; `goValue` is the bad value as Go's %#v prints it, when it is not a string/number/bool. */
+export interface FieldError { field: string; type: 'Invalid' | 'Required' | 'Forbidden' | 'Unsupported' | 'Duplicate'; value?: unknown; goValue?: string; detail: string }
+
+const quoteValue = (e: FieldError) => e.goValue ?? (typeof e.value === 'string' ? JSON.stringify(e.value) : JSON.stringify(e.value ?? null));
 
 function fieldErrorText(e: FieldError): string {
   switch (e.type) {
     case 'Required': return `Required value${e.detail ? `: ${e.detail}` : ''}`;
     case 'Forbidden': return `Forbidden: ${e.detail}`;
-    case 'Unsupported': return `Unsupported value: ${JSON.stringify(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
-    case 'Duplicate': return `Duplicate value: ${JSON.stringify(e.value)}`;
-    default: return `Invalid value: ${typeof e.value === 'string' ? JSON.stringify(e.value) : JSON.stringify(e.value ?? null)}: ${e.detail}`;
+    case 'Unsupported': return `Unsupported value: ${quoteValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'Duplicate': return `Duplicate value: ${quoteValue(e)}`;
+    default: return `Invalid value: ${quoteValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 
@@ -61,7 +64,8 @@ const CAUSE_REASON: Record<FieldError['type'], string> = {
 
 /** 422 Invalid: `Deployment.apps "web" is invalid: spec.selector: Invalid value: ...: field is immutable`. */
 export function invalid(r: { group: string; kind: string }, name: string, errors: FieldError[]): ApiError {
-  const parts = errors.map((e) => `${e.field}: ${fieldErrorText(e)}`);
+  // ErrorList.ToAggregate drops repeated messages.
+  const parts = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorText(e)}`))];
   const list = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${qualifiedKind(r)} "${name}" is invalid: ${list}`, {
     name, group: r.group || undefined, kind: r.kind,

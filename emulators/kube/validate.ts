@@ -2,6 +2,8 @@
 // fields, and immutable fields on update. Returns field errors; the caller wraps them as 422 Invalid.
 import type { FieldError } from './status.ts';
 import { labelSelectorReqs, matchesLabels } from './selectors.ts';
+import { validatePodSpec } from './validate-pod.ts';
+import { goLabelSelector, goStringMap, isDns1123Label, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum } from './validate-syntax.ts';
 
 type Obj = Record<string, any>;
 
@@ -35,18 +37,19 @@ export function validateName(kind: string, name: string): FieldError[] {
   return [];
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function validateLabels(labels: unknown, field: string): FieldError[] {
-  if (!labels || typeof labels !== 'object') return [];
-  const out: FieldError[] = [];
+function validateLabels(labels: unknown, field: string, errs: FieldError[]): void {
+  if (!labels || typeof labels !== 'object') return;
   for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      out.push({ field: `${field}`, type: 'Invalid', value: v, detail: 'a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyValue\',  or \'my_value\',  or \'12345\', regex used for validation is \'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\')' });
-    }
-    void k;
+    for (const m of isQualifiedName(k)) errs.push({ field, type: 'Invalid', value: k, detail: m });
+    for (const m of typeof v === 'string' ? isValidLabelValue(v) : ['must be a string']) errs.push({ field, type: 'Invalid', value: v, detail: m });
   }
-  return out;
+}
+
+function validateAnnotationKeys(annotations: unknown, field: string, errs: FieldError[]): void {
+  if (!annotations || typeof annotations !== 'object') return;
+  for (const k of Object.keys(annotations as object)) {
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push({ field, type: 'Invalid', value: k, detail: m });
+  }
 }
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -55,68 +58,81 @@ function goValue(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-function immutable(field: string, value: unknown): FieldError {
-  return { field, type: 'Invalid', value: goValue(value), detail: 'field is immutable' };
+function immutable(field: string, value: unknown, go?: string): FieldError {
+  return { field, type: 'Invalid', goValue: go ?? goValue(value), detail: 'field is immutable' };
 }
+
+const EMPTY_SELECTOR: Record<string, string> = {
+  Deployment: 'empty selector is invalid for deployment', ReplicaSet: 'empty selector is invalid for deployment',
+  StatefulSet: 'empty selector is invalid for statefulset', DaemonSet: 'empty selector is invalid for daemonset',
+};
 
 function validateWorkloadSelector(o: Obj, errs: FieldError[]): void {
   const s = o.spec ?? {};
   if (!s.selector) { errs.push({ field: 'spec.selector', type: 'Required', detail: '' }); return; }
   const labels = s.template?.metadata?.labels;
   const reqs = labelSelectorReqs(s.selector);
-  if (reqs.length === 0) errs.push({ field: 'spec.selector', type: 'Invalid', value: goValue(s.selector), detail: 'empty selector is invalid for deployment' });
+  if (reqs.length === 0) errs.push({ field: 'spec.selector', type: 'Invalid', goValue: goLabelSelector(s.selector), detail: EMPTY_SELECTOR[o.kind] ?? EMPTY_SELECTOR.Deployment! });
   else if (!matchesLabels(reqs, labels)) {
-    errs.push({ field: 'spec.template.metadata.labels', type: 'Invalid', value: goValue(labels), detail: '`selector` does not match template `labels`' });
+    errs.push({ field: 'spec.template.metadata.labels', type: 'Invalid', goValue: goStringMap(labels), detail: '`selector` does not match template `labels`' });
   }
 }
 
-/** Pod spec checks the API server makes on every pod template (core/validation ValidatePodSpec, in part). */
-function validatePodSpec(spec: Obj | undefined, path: string, errs: FieldError[]): void {
-  if (!spec) { errs.push({ field: path, type: 'Required', detail: '' }); return; }
-  const containers: Obj[] = Array.isArray(spec.containers) ? spec.containers : [];
-  if (containers.length === 0) errs.push({ field: `${path}.containers`, type: 'Required', detail: '' });
-  const seen = new Set<string>();
-  for (const list of ['initContainers', 'containers'] as const) {
-    for (const [i, c] of ((spec[list] ?? []) as Obj[]).entries()) {
-      const p = `${path}.${list}[${i}]`;
-      if (!c.name) errs.push({ field: `${p}.name`, type: 'Required', detail: '' });
-      else if (!DNS1123_LABEL.test(c.name) || c.name.length > 63) errs.push({ field: `${p}.name`, type: 'Invalid', value: c.name, detail: 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\')' });
-      else if (seen.has(c.name)) errs.push({ field: `${p}.name`, type: 'Duplicate', value: c.name, detail: '' });
-      else seen.add(c.name);
-      if (!c.image || String(c.image).trim() === '') errs.push({ field: `${p}.image`, type: 'Required', detail: '' });
-      for (const [j, port] of ((c.ports ?? []) as Obj[]).entries()) {
-        const cp = port.containerPort;
-        if (typeof cp !== 'number' || cp < 1 || cp > 65535) {
-          errs.push(cp === undefined
-            ? { field: `${p}.ports[${j}].containerPort`, type: 'Required', detail: '' }
-            : { field: `${p}.ports[${j}].containerPort`, type: 'Invalid', value: cp, detail: 'must be between 1 and 65535, inclusive' });
-        }
-      }
-    }
-  }
-}
+const NODE_PORT_RANGE = [30000, 32767] as const;
 
-function validateServicePorts(o: Obj, errs: FieldError[]): void {
-  const ports: Obj[] = o.spec?.ports ?? [];
-  const type = o.spec?.type ?? 'ClusterIP';
+/** ValidateService, in part: type, ports, type-dependent fields. */
+function validateService(o: Obj, errs: FieldError[]): void {
+  const spec = o.spec ?? {};
+  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
+  const type = spec.type ?? 'ClusterIP';
   if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(type)) {
     errs.push({ field: 'spec.type', type: 'Unsupported', value: type, detail: 'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"' });
   }
-  if (ports.length === 0 && type !== 'ExternalName' && o.spec?.clusterIP !== 'None') errs.push({ field: 'spec.ports', type: 'Required', detail: '' });
+  if (type === 'ExternalName') {
+    if (!spec.externalName) errs.push({ field: 'spec.externalName', type: 'Required', detail: '' });
+  } else if (ports.length === 0 && spec.clusterIP !== 'None') errs.push({ field: 'spec.ports', type: 'Required', detail: '' });
+  if (type === 'NodePort' && spec.clusterIP === 'None') errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', value: 'None', detail: 'may not be set to \'None\' for NodePort services' });
+  if (type === 'LoadBalancer' && spec.clusterIP === 'None') errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', value: 'None', detail: 'may not be set to \'None\' for LoadBalancer services' });
   const names = new Set<string>();
+  const keys = new Set<string>();
   for (const [i, p] of ports.entries()) {
-    if (ports.length > 1 && !p.name) errs.push({ field: `spec.ports[${i}].name`, type: 'Required', detail: '' });
-    if (p.name) { if (names.has(p.name)) errs.push({ field: `spec.ports[${i}].name`, type: 'Duplicate', value: p.name, detail: '' }); names.add(p.name); }
-    if (typeof p.port !== 'number') errs.push({ field: `spec.ports[${i}].port`, type: 'Required', detail: '' });
-    else if (p.port < 1 || p.port > 65535) errs.push({ field: `spec.ports[${i}].port`, type: 'Invalid', value: p.port, detail: 'must be between 1 and 65535, inclusive' });
-    if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) errs.push({ field: `spec.ports[${i}].targetPort`, type: 'Invalid', value: p.targetPort, detail: 'must be between 1 and 65535, inclusive' });
+    const pp = `spec.ports[${i}]`;
+    if (ports.length > 1 && !p.name) errs.push({ field: `${pp}.name`, type: 'Required', detail: '' });
+    if (p.name) {
+      for (const m of isDns1123Label(String(p.name))) errs.push({ field: `${pp}.name`, type: 'Invalid', value: p.name, detail: m });
+      if (names.has(p.name)) errs.push({ field: `${pp}.name`, type: 'Duplicate', value: p.name, detail: '' });
+      names.add(p.name);
+    }
+    if (p.port === undefined || p.port === null) errs.push({ field: `${pp}.port`, type: 'Required', detail: '' });
+    else for (const m of isValidPortNum(p.port)) errs.push({ field: `${pp}.port`, type: 'Invalid', value: p.port, detail: m });
+    if (p.protocol !== undefined && !['SCTP', 'TCP', 'UDP'].includes(p.protocol)) errs.push({ field: `${pp}.protocol`, type: 'Unsupported', value: p.protocol, detail: 'supported values: "SCTP", "TCP", "UDP"' });
+    if (typeof p.targetPort === 'number') for (const m of isValidPortNum(p.targetPort)) errs.push({ field: `${pp}.targetPort`, type: 'Invalid', value: p.targetPort, detail: m });
+    else if (typeof p.targetPort === 'string') for (const m of isValidPortName(p.targetPort)) errs.push({ field: `${pp}.targetPort`, type: 'Invalid', value: p.targetPort, detail: m });
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (keys.has(key)) errs.push({ field: pp, type: 'Duplicate', goValue: `core.ServicePort{Name:"", Protocol:${JSON.stringify(p.protocol ?? 'TCP')}, AppProtocol:(*string)(nil), Port:${p.port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`, detail: '' });
+    keys.add(key);
+    if (p.nodePort) {
+      if (type === 'ClusterIP') errs.push({ field: `${pp}.nodePort`, type: 'Forbidden', detail: 'may not be used when `type` is \'ClusterIP\'' });
+      else if (typeof p.nodePort === 'number' && (p.nodePort < NODE_PORT_RANGE[0] || p.nodePort > NODE_PORT_RANGE[1])) {
+        errs.push({ field: `${pp}.nodePort`, type: 'Invalid', value: p.nodePort, detail: `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}` });
+      }
+    }
   }
+  const external = type === 'NodePort' || type === 'LoadBalancer';
+  if (!external && spec.externalTrafficPolicy) errs.push({ field: 'spec.externalTrafficPolicy', type: 'Invalid', value: spec.externalTrafficPolicy, detail: 'may only be set for externally-accessible services' });
+  if (type !== 'LoadBalancer' && spec.allocateLoadBalancerNodePorts != null) errs.push({ field: 'spec.allocateLoadBalancerNodePorts', type: 'Forbidden', detail: 'may only be used when `type` is \'LoadBalancer\'' });
+  if (spec.healthCheckNodePort && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) {
+    errs.push({ field: 'spec.healthCheckNodePort', type: 'Invalid', value: spec.healthCheckNodePort, detail: 'may only be set when `type` is \'LoadBalancer\' and `externalTrafficPolicy` is \'Local\'' });
+  }
+  if (spec.sessionAffinity !== undefined && !['ClientIP', 'None'].includes(spec.sessionAffinity)) errs.push({ field: 'spec.sessionAffinity', type: 'Unsupported', value: spec.sessionAffinity, detail: 'supported values: "ClientIP", "None"' });
+  validateLabels(spec.selector, 'spec.selector', errs);
 }
 
 /** Validation of a new or updated object (old undefined on create). */
 export function validateObject(group: string, o: Obj, old: Obj | undefined): FieldError[] {
   const errs: FieldError[] = [];
-  errs.push(...validateLabels(o.metadata?.labels, 'metadata.labels'));
+  validateLabels(o.metadata?.labels, 'metadata.labels', errs);
+  validateAnnotationKeys(o.metadata?.annotations, 'metadata.annotations', errs);
   const gk = group ? `${group}/${o.kind}` : o.kind;
   switch (gk) {
     case 'apps/Deployment':
@@ -124,8 +140,9 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
     case 'apps/DaemonSet':
     case 'apps/ReplicaSet':
       validateWorkloadSelector(o, errs);
-      validatePodSpec(o.spec?.template?.spec, 'spec.template.spec', errs);
-      if (old && !eq(old.spec?.selector, o.spec?.selector)) errs.push(immutable('spec.selector', o.spec?.selector));
+      validateLabels(o.spec?.template?.metadata?.labels, 'spec.template.metadata.labels', errs);
+      validatePodSpec(o.spec?.template?.spec, 'spec.template.spec', errs, ['Always']);
+      if (old && !eq(old.spec?.selector, o.spec?.selector)) errs.push(immutable('spec.selector', o.spec?.selector, goLabelSelector(o.spec?.selector)));
       if (gk === 'apps/StatefulSet' && old) {
         const allowed = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds', 'revisionHistoryLimit'];
         const strip = (s: Obj | undefined) => Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !allowed.includes(k)).sort());
@@ -138,7 +155,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
       validatePodSpec(o.spec, 'spec', errs);
       break;
     case 'batch/CronJob':
-      validatePodSpec(o.spec?.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec', errs);
+      validatePodSpec(o.spec?.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec', errs, ['OnFailure', 'Never']);
       break;
     case 'batch/Job': {
       validatePodSpec(o.spec?.template?.spec, 'spec.template.spec', errs);
@@ -147,7 +164,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
         errs.push({ field: 'spec.template.spec.restartPolicy', type: 'Unsupported', value: rp, detail: 'supported values: "OnFailure", "Never"' });
       }
       if (old) {
-        if (!eq(old.spec?.selector, o.spec?.selector)) errs.push(immutable('spec.selector', o.spec?.selector));
+        if (!eq(old.spec?.selector, o.spec?.selector)) errs.push(immutable('spec.selector', o.spec?.selector, goLabelSelector(o.spec?.selector)));
         if (!eq(old.spec?.template, o.spec?.template)) errs.push(immutable('spec.template', o.spec?.template));
         if (!eq(old.spec?.completions, o.spec?.completions) && o.spec?.completionMode !== 'Indexed') errs.push(immutable('spec.completions', o.spec?.completions));
       }
@@ -157,7 +174,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
       if (old && old.spec?.clusterIP && old.spec.clusterIP !== o.spec?.clusterIP && old.spec?.type !== 'ExternalName' && o.spec?.type !== 'ExternalName') {
         errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', value: o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP, detail: 'may not change once set' });
       }
-      validateServicePorts(o, errs);
+      validateService(o, errs);
       break;
     case 'ConfigMap':
     case 'Secret':
@@ -190,7 +207,7 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
       break;
     case 'rbac.authorization.k8s.io/RoleBinding':
     case 'rbac.authorization.k8s.io/ClusterRoleBinding':
-      if (old && !eq(old.roleRef, o.roleRef)) errs.push({ field: 'roleRef', type: 'Invalid', value: goValue(o.roleRef), detail: 'cannot change roleRef' });
+      if (old && !eq(old.roleRef, o.roleRef)) errs.push({ field: 'roleRef', type: 'Invalid', goValue: `rbac.RoleRef{APIGroup:${JSON.stringify(o.roleRef?.apiGroup ?? '')}, Kind:${JSON.stringify(o.roleRef?.kind ?? '')}, Name:${JSON.stringify(o.roleRef?.name ?? '')}}`, detail: 'cannot change roleRef' });
       break;
   }
   return errs;
