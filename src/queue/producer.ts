@@ -32,6 +32,11 @@ export class JobProducer {
     return this.add(QUEUES.plan, { kind: 'plan', ...job }, id);
   }
 
+  /** Remove the waiting plan job of this head; false when there is none or it is already running. */
+  async cancelPlan(repo: string, pr: number, headSha: string): Promise<boolean> {
+    return (await this.queue(QUEUES.plan).remove(planJobId(repo, pr, headSha))) === 1;
+  }
+
   async push(job: Omit<PushJob, 'kind'>): Promise<string> {
     return this.add(QUEUES.push, { kind: 'push', ...job }, pushJobId(job.deliveryId));
   }

@@ -29,7 +29,7 @@ type Log = { debug(o: object, m: string): void; info(o: object | string, m?: str
  * Validate, dedupe and enqueue one verified delivery. The Probot app below and the web server's
  * direct path (src/web/server.ts) both end here.
  */
-export async function handleDelivery(deps: WebDeps, d: Delivery, log: Log): Promise<'ignored' | 'duplicate' | 'enqueued'> {
+export async function handleDelivery(deps: WebDeps, d: Delivery, log: Log): Promise<'ignored' | 'duplicate' | 'enqueued' | 'closed'> {
   const route = routeWebhook(d.name, d.payload, deps.appId);
   if (route.queue === 'none') {
     log.debug({ event: d.name, delivery: d.id, reason: route.reason }, 'webhook ignored');
@@ -37,11 +37,21 @@ export async function handleDelivery(deps: WebDeps, d: Delivery, log: Log): Prom
     return 'ignored';
   }
   // One Redis round trip claims the delivery id, numbers it and registers a PR head as the latest.
-  const seq = await deps.deliveries.claimWithSeq(d.id, route.queue === 'plan' ? { scope: prScope(route.repo, route.pr), sha: route.headSha } : undefined);
+  // A closed PR registers a newer sequence with no head: every plan queued or running for it is stale.
+  const offer = route.queue === 'plan' ? { scope: prScope(route.repo, route.pr), sha: route.headSha } : route.queue === 'close' ? { scope: prScope(route.repo, route.pr), sha: CLOSED } : undefined;
+  const seq = await deps.deliveries.claimWithSeq(d.id, offer);
   if (seq === null) {
     log.info({ event: d.name, delivery: d.id }, 'duplicate delivery ignored');
     deps.metrics?.webhooks.inc({ event: d.name, outcome: 'duplicate' });
     return 'duplicate';
+  }
+  if (route.queue === 'close') {
+    // Drop the waiting plan of the last head (best effort: a running one sees the newer sequence and
+    // leaves the comment alone; re-plans by command are superseded the same way).
+    const removed = await deps.producer.cancelPlan(route.repo, route.pr, route.headSha).catch(() => false);
+    log.info({ event: d.name, delivery: d.id, repo: route.repo, pr: route.pr, merged: route.merged, removed }, 'pull request closed: queued plans superseded');
+    deps.metrics?.webhooks.inc({ event: d.name, outcome: 'closed' });
+    return 'closed';
   }
   try {
     const jobId = await enqueue(deps, route, d.id, seq);
@@ -64,7 +74,10 @@ export function driftguardApp(deps: WebDeps): ApplicationFunction {
   };
 }
 
-async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' }>, deliveryId: string, seq: number): Promise<string> {
+/** The "sha" a closed PR's scope holds in the latest register: never equal to a real head. */
+export const CLOSED = 'closed';
+
+async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' | 'close' }>, deliveryId: string, seq: number): Promise<string> {
   switch (route.queue) {
     case 'plan': {
       const { queue: _q, ...rest } = route;

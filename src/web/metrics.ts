@@ -5,7 +5,7 @@ export class WebMetrics {
   readonly registry = new Registry();
   readonly webhooks = new Counter({
     name: 'driftguard_webhooks_total',
-    help: 'Webhook deliveries by event and outcome (enqueued, duplicate, ignored, rejected, error)',
+    help: 'Webhook deliveries by event and outcome (enqueued, duplicate, ignored, closed, rejected, error)',
     labelNames: ['event', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -6,6 +6,7 @@ export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
   | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string }
+  | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
   | { queue: 'none'; reason: string };
 
 type Json = Record<string, any>; // webhook payloads are validated by GitHub's schema upstream; we read defensively.
@@ -22,7 +23,8 @@ export function routeWebhook(name: string, payload: Json, ownAppId?: number): Ro
   switch (name) {
     case 'pull_request': {
       const pr = payload.pull_request;
-      if (payload.action === 'closed') return { queue: 'none', reason: 'pull_request.closed (preview cleanup not enabled)' };
+      // Closed (merged or not): plans still queued for it are superseded. Previews come later.
+      if (payload.action === 'closed') return { queue: 'close', repo, installationId, pr: pr.number, headSha: pr.head.sha, merged: pr.merged === true };
       if (!PLAN_ACTIONS.has(payload.action)) return { queue: 'none', reason: `pull_request.${payload.action} ignored` };
       return {
         queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha,

@@ -88,3 +88,20 @@ test('clients survive a Redis restart', async () => {
   assert.equal(await d.claim('before-restart'), true);
   assert.equal(await d.claim('before-restart'), false);
 });
+
+test('claimWithSeq: one round trip claims, numbers and registers a PR head; duplicates get null', async () => {
+  const d = new DeliveryStore(redis, 60);
+  const latest = new LatestShaRegister(redis);
+  const scope = 'pr:acme/web:12';
+  const s1 = await d.claimWithSeq('dlv-1', { scope, sha: 'a'.repeat(40) });
+  assert.ok(typeof s1 === 'number' && s1 > 0);
+  assert.equal(await d.claimWithSeq('dlv-1', { scope, sha: 'f'.repeat(40) }), null, 'a redelivery is not numbered and changes nothing');
+  assert.deepEqual(await latest.latest(scope), { seq: s1, sha: 'a'.repeat(40) });
+  const s2 = await d.claimWithSeq('dlv-2');
+  assert.ok(s2! > s1!, 'sequence shared with LatestShaRegister.nextSeq');
+  assert.ok((await latest.nextSeq()) > s2!);
+  // An older sequence never overwrites a newer head (same rule as offer()).
+  await latest.offer(scope, 10_000_000, 'b'.repeat(40));
+  await d.claimWithSeq('dlv-3', { scope, sha: 'c'.repeat(40) });
+  assert.equal((await latest.latest(scope))?.sha, 'b'.repeat(40));
+});

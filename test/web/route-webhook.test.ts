@@ -1,43 +1,45 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { routeWebhook, parseCommand } from '../../src/web/route-webhook.ts';
-import { examplePayload } from './signed-webhook.ts';
+import { payloadFor } from '../support/webhooks.ts';
 
 test('routeWebhook: the event table', () => {
-  const rerun = examplePayload('check_run', 'rerequested');
+  const rerun = payloadFor('check_run', 'rerequested');
   const ownApp = rerun.check_run.app.id;
   rerun.check_run.pull_requests = [{ number: 3, head: { sha: 'h'.repeat(40), ref: 'x', repo: { id: 1 } }, base: { sha: 'b'.repeat(40), ref: 'main', repo: { id: 1 } } }];
-  const forkPr = examplePayload('pull_request', 'opened');
+  const forkPr = payloadFor('pull_request', 'opened');
   forkPr.pull_request.head.repo = { ...forkPr.pull_request.head.repo, full_name: 'someone/fork' };
-  const deletedFork = examplePayload('pull_request', 'synchronize');
+  const deletedFork = payloadFor('pull_request', 'synchronize');
   deletedFork.pull_request.head.repo = null;
-  const botComment = examplePayload('issue_comment', 'created');
+  const botComment = payloadFor('issue_comment', 'created');
   botComment.issue.pull_request = { url: 'x' };
   botComment.comment.body = '/driftguard diff';
   botComment.sender.type = 'Bot';
-  const issueComment = examplePayload('issue_comment', 'created');
+  const issueComment = payloadFor('issue_comment', 'created');
   delete issueComment.issue.pull_request;
   issueComment.comment.body = '/driftguard diff';
 
   const cases: Array<[string, Record<string, any>, string, ((r: any) => void)?]> = [
-    ['pull_request', examplePayload('pull_request', 'opened'), 'plan', (r) => assert.equal(r.fork, false)],
-    ['pull_request', examplePayload('pull_request', 'reopened'), 'plan'],
-    ['pull_request', examplePayload('pull_request', 'synchronize'), 'plan'],
+    ['pull_request', payloadFor('pull_request', 'opened'), 'plan', (r) => assert.equal(r.fork, false)],
+    ['pull_request', payloadFor('pull_request', 'reopened'), 'plan'],
+    ['pull_request', payloadFor('pull_request', 'synchronize'), 'plan'],
     ['pull_request', forkPr, 'plan', (r) => assert.equal(r.fork, true)],
     ['pull_request', deletedFork, 'plan', (r) => assert.equal(r.fork, true)],
-    ['pull_request', examplePayload('pull_request', 'closed'), 'none'],
-    ['pull_request', examplePayload('pull_request', 'labeled'), 'none'],
-    ['push', examplePayload('push', undefined), 'push', (r) => assert.equal(r.ref, 'refs/heads/master')],
-    ['push', examplePayload('push', undefined, { ref: 'refs/tags/v1' }), 'none'],
-    ['push', examplePayload('push', undefined, { deleted: true, after: '0'.repeat(40) }), 'none'],
+    ['pull_request', payloadFor('pull_request', 'closed'), 'close', (r) => assert.deepEqual([r.pr, r.merged], [payloadFor('pull_request', 'closed').number, false])],
+    ['pull_request', payloadFor('pull_request', 'closed', { pull_request: { merged: true } }), 'close', (r) => assert.equal(r.merged, true)],
+    ['pull_request', payloadFor('pull_request', 'labeled'), 'none'],
+    ['push', payloadFor('push', undefined, { ref: 'refs/heads/master', deleted: false, after: 'e'.repeat(40) }), 'push', (r) => assert.deepEqual([r.ref, r.before, r.forced], ['refs/heads/master', '6113728f27ae82c7b1a177c8d03f9e96e0adf246', false])],
+    ['push', payloadFor('push', undefined, { ref: 'refs/heads/master', deleted: false, after: 'e'.repeat(40), forced: true }), 'push', (r) => assert.equal(r.forced, true)],
+    ['push', payloadFor('push', undefined), 'none'], // the example with an installation deletes a tag
+    ['push', payloadFor('push', undefined, { ref: 'refs/heads/gone', deleted: true, after: '0'.repeat(40) }), 'none'],
     ['check_run', rerun, 'plan', (r) => assert.equal(r.pr, 3)],
     ['check_run', { ...rerun, check_run: { ...rerun.check_run, app: { id: ownApp + 1 } } }, 'none'],
-    ['check_run', examplePayload('check_run', 'requested_action'), 'none'],
+    ['check_run', payloadFor('check_run', 'requested_action'), 'none'],
     ['issue_comment', botComment, 'none'],
     ['issue_comment', issueComment, 'none'],
     ['issue_comment', { ...botComment, sender: { login: 'octocat', type: 'User' } }, 'command', (r) => assert.equal(r.command, 'diff')],
     ['star', { action: 'created', repository: { full_name: 'a/b' }, installation: { id: 1 } }, 'none'],
-    ['pull_request', { ...examplePayload('pull_request', 'opened'), installation: undefined }, 'none'],
+    ['pull_request', { ...payloadFor('pull_request', 'opened'), installation: undefined }, 'none'],
   ];
   for (const [event, payload, queue, check] of cases) {
     const r = routeWebhook(event, payload, ownApp);

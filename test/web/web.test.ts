@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { RedisServer } from '../support/redis.ts';
 import { startWeb, type WebProcess } from '../../src/web/start.ts';
 import { JobProducer, QUEUES, queueConnection, type PlanJob, type PushJob, type CommandJob } from '../../src/queue/index.ts';
-import { examplePayload, postWebhook, testPrivateKey } from './signed-webhook.ts';
+import { payloadFor, sendWebhook } from '../support/webhooks.ts';
+import { generateAppPrivateKey } from '../../emulators/github/jwt.ts';
+import { LatestShaRegister, createRedis, prScope } from '../../src/store/index.ts';
 
 const SECRET = 'It\'s a Secret to Everybody';
 let redis: RedisServer;
@@ -15,7 +17,7 @@ let hook: string;
 before(async () => {
   redis = await RedisServer.start();
   web = await startWeb({
-    APP_ID: '123', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url,
+    APP_ID: '123', PRIVATE_KEY: generateAppPrivateKey(), WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url,
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal',
   }, { defaultMetrics: false });
   hook = `${web.url}/api/github/webhooks`;
@@ -30,11 +32,11 @@ after(async () => {
 const jobsIn = async (q: keyof typeof QUEUES) => queues.queue(QUEUES[q]).getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
 
 test('pull_request.opened → one plan job; the same delivery again → still one job', async () => {
-  const payload = examplePayload('pull_request', 'opened');
+  const payload = payloadFor('pull_request', 'opened');
   const deliveryId = randomUUID();
-  const r1 = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
+  const r1 = await sendWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
   assert.equal(r1.status, 200);
-  const r2 = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
+  const r2 = await sendWebhook(hook, { event: 'pull_request', payload, secret: SECRET, deliveryId });
   assert.equal(r2.status, 200);
   const jobs = await jobsIn('plan');
   assert.equal(jobs.length, 1);
@@ -51,31 +53,30 @@ test('pull_request.opened → one plan job; the same delivery again → still on
 
 test('bad signature → 401 and nothing queued', async () => {
   const before = (await jobsIn('plan')).length;
-  const payload = examplePayload('pull_request', 'synchronize');
+  const payload = payloadFor('pull_request', 'synchronize');
   for (const signature of ['sha256=' + '0'.repeat(64), 'garbage']) {
-    const r = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET, signature });
+    const r = await sendWebhook(hook, { event: 'pull_request', payload, secret: SECRET, signature });
     assert.equal(r.status, 401);
   }
-  const wrongSecret = await postWebhook(hook, { event: 'pull_request', payload, secret: 'not the secret' });
+  const wrongSecret = await sendWebhook(hook, { event: 'pull_request', payload, secret: 'not the secret' });
   assert.equal(wrongSecret.status, 401);
   assert.equal((await jobsIn('plan')).length, before);
 });
 
 test('events are routed to the right queue or ignored quietly', async () => {
   const cases: Array<{ event: string; payload: Record<string, any>; queue?: keyof typeof QUEUES }> = [
-    { event: 'push', payload: examplePayload('push', undefined), queue: 'push' },
-    { event: 'push', payload: examplePayload('push', undefined, { ref: 'refs/tags/v1.0.0' }) },
-    { event: 'push', payload: examplePayload('push', undefined, { ref: 'refs/heads/gone', deleted: true, after: '0'.repeat(40) }) },
+    { event: 'push', payload: payloadFor('push', undefined, { ref: 'refs/heads/master', deleted: false, after: 'e'.repeat(40) }), queue: 'push' },
+    { event: 'push', payload: payloadFor('push', undefined, { ref: 'refs/tags/v1.0.0' }) },
+    { event: 'push', payload: payloadFor('push', undefined, { ref: 'refs/heads/gone', deleted: true, after: '0'.repeat(40) }) },
     { event: 'star', payload: { action: 'created', repository: { full_name: 'acme/web' }, installation: { id: 1 } } },
-    { event: 'pull_request', payload: examplePayload('pull_request', 'labeled') },
-    { event: 'pull_request', payload: examplePayload('pull_request', 'closed') },
+    { event: 'pull_request', payload: payloadFor('pull_request', 'labeled') },
     { event: 'issue_comment', payload: commentPayload('LGTM') },
     { event: 'issue_comment', payload: commentPayload('/driftguard diff'), queue: 'command' },
   ];
   for (const c of cases) {
     const counts = { plan: 0, push: 0, sync: 0, command: 0 };
     for (const q of Object.keys(counts) as Array<keyof typeof QUEUES>) counts[q] = (await jobsIn(q)).length;
-    const r = await postWebhook(hook, { event: c.event, payload: c.payload, secret: SECRET });
+    const r = await sendWebhook(hook, { event: c.event, payload: c.payload, secret: SECRET });
     assert.equal(r.status, 200, `${c.event}.${c.payload.action}`);
     for (const q of Object.keys(counts) as Array<keyof typeof QUEUES>) {
       assert.equal((await jobsIn(q)).length, counts[q] + (q === c.queue ? 1 : 0), `${c.event} ${c.payload.ref ?? c.payload.action} → ${q}`);
@@ -99,22 +100,56 @@ test('health and metrics endpoints', async () => {
   assert.match(m, /driftguard_webhooks_total\{event="pull_request",outcome="rejected"\} 3/);
 });
 
+test('pull_request.closed → the queued plan of that PR is removed and any plan still running is superseded', async () => {
+  const redisClient = createRedis(redis.url);
+  try {
+    const latest = new LatestShaRegister(redisClient);
+    const opened = payloadFor('pull_request', 'synchronize', { number: 77, pull_request: { number: 77, head: { sha: 'c'.repeat(40) } } });
+    const other = payloadFor('pull_request', 'opened', { number: 78, pull_request: { number: 78, head: { sha: 'd'.repeat(40) } } });
+    for (const p of [opened, other]) assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: p, secret: SECRET })).status, 200);
+    const plans = async () => (await jobsIn('plan')).map((j) => j.data as PlanJob).filter((j) => j.pr === 77 || j.pr === 78).map((j) => j.pr).sort();
+    assert.deepEqual(await plans(), [77, 78]);
+    const queued = (await jobsIn('plan')).map((j) => j.data as PlanJob).find((j) => j.pr === 77)!;
+    assert.equal(await latest.isCurrent(prScope(queued.repo, 77), queued.seq), true);
+
+    const closed = payloadFor('pull_request', 'closed', { number: 77, pull_request: { number: 77, head: { sha: 'c'.repeat(40) }, merged: false } });
+    assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: closed, secret: SECRET })).status, 200);
+    assert.deepEqual(await plans(), [78], 'the closed PR\'s plan is gone, the other PR\'s stays');
+    assert.equal(await latest.isCurrent(prScope(queued.repo, 77), queued.seq), false, 'a plan that already started sees it is superseded');
+    for (const q of ['push', 'sync', 'command'] as const) assert.equal((await jobsIn(q)).filter((j) => (j.data as { pr?: number }).pr === 77).length, 0);
+  } finally {
+    redisClient.disconnect();
+  }
+});
+
+test('a verified delivery without event/delivery headers or a JSON object body → 400, nothing queued', async () => {
+  const before = (await jobsIn('plan')).length;
+  const body = 'not json';
+  const { signWebhook } = await import('../support/webhooks.ts');
+  const r = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'x1', 'x-hub-signature-256': signWebhook(SECRET, body) }, body });
+  assert.equal(r.status, 400);
+  const noId = JSON.stringify(payloadFor('pull_request', 'opened'));
+  const r2 = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-hub-signature-256': signWebhook(SECRET, noId) }, body: noId });
+  assert.equal(r2.status, 400);
+  assert.equal((await jobsIn('plan')).length, before);
+});
+
 test('Redis down → /healthz 503 and webhooks 500 (GitHub may redeliver); recovers after restart', async () => {
   await redis.stop();
   const h = await fetch(`${web.url}/healthz`);
   assert.equal(h.status, 503);
-  const down = await postWebhook(hook, { event: 'pull_request', payload: examplePayload('pull_request', 'reopened'), secret: SECRET });
+  const down = await sendWebhook(hook, { event: 'pull_request', payload: payloadFor('pull_request', 'reopened'), secret: SECRET });
   assert.equal(down.status, 500);
   await redis.startProcess();
   await waitFor(async () => (await fetch(`${web.url}/healthz`)).status === 200);
-  const payload = examplePayload('pull_request', 'reopened');
-  const r = await postWebhook(hook, { event: 'pull_request', payload, secret: SECRET });
+  const payload = payloadFor('pull_request', 'reopened');
+  const r = await sendWebhook(hook, { event: 'pull_request', payload, secret: SECRET });
   assert.equal(r.status, 200);
   assert.equal((await jobsIn('plan')).length, 1, 'the restarted Redis is empty; the new job is there');
 });
 
 function commentPayload(body: string) {
-  const p = examplePayload('issue_comment', 'created');
+  const p = payloadFor('issue_comment', 'created');
   p.issue.pull_request = { url: `https://api.github.com/repos/${p.repository.full_name}/pulls/${p.issue.number}` };
   p.comment.body = body;
   p.sender.type = 'User';

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWeb, type WebProcess } from '../../src/web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
-import { examplePayload, postWebhook } from '../web/signed-webhook.ts';
+import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
 import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
 
 const SECRET = 'process-test-secret';
@@ -38,22 +38,15 @@ async function until<T>(what: string, f: () => T | undefined | false): Promise<T
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function repoPayload(p: Record<string, any>) {
-  p.repository = { ...p.repository, name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { ...p.repository.owner, login: 'acme' } };
-  p.installation = { id: h.gh.installationId('acme'), node_id: 'x' };
-  return p;
-}
-
 test('PR opened → plan check run + sticky comment; merge pushed → sync check run success and PR comment', async () => {
   const hook = `${web.url}/api/github/webhooks`;
   await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
   const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
   const info = await (await h.client()).pull(pr.number);
+  const mainBefore = info.baseSha;
 
-  const opened = repoPayload(examplePayload('pull_request', 'opened'));
-  opened.number = pr.number;
-  opened.pull_request = { ...opened.pull_request, number: pr.number, head: { ...opened.pull_request.head, sha: info.headSha, repo: { ...opened.pull_request.head.repo, full_name: 'acme/gitops' } }, base: { ...opened.pull_request.base, sha: info.baseSha, repo: { ...opened.pull_request.base.repo, full_name: 'acme/gitops' } } };
-  assert.equal((await postWebhook(hook, { event: 'pull_request', payload: opened, secret: SECRET })).status, 200);
+  const opened = await emulatorPayload(h.gh, 'pull_request', 'opened', { owner: 'acme', repo: 'gitops', pullNumber: pr.number });
+  assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: opened, secret: SECRET })).status, 200);
 
   const plan = await until('plan check run', () => h.gh.checkRuns('acme', 'gitops', { headSha: info.headSha, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
   assert.equal(plan.conclusion, 'success');
@@ -61,9 +54,10 @@ test('PR opened → plan check run + sticky comment; merge pushed → sync check
   assert.match(comment.body, /\+0 ~1 −0/);
 
   const sha = await h.gh.mergePullRequest('acme', 'gitops', pr.number);
-  const push = repoPayload(examplePayload('push', undefined));
-  Object.assign(push, { ref: 'refs/heads/main', after: sha, deleted: false });
-  assert.equal((await postWebhook(hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
+  const closed = await emulatorPayload(h.gh, 'pull_request', 'closed', { owner: 'acme', repo: 'gitops', pullNumber: pr.number });
+  assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: closed, secret: SECRET })).status, 200);
+  const push = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: mainBefore, after: sha } });
+  assert.equal((await sendWebhook(hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
 
   const synced = await until('sync check run', () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
   assert.equal(synced.conclusion, 'success');
