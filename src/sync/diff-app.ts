@@ -6,6 +6,7 @@
 import { diffObjects } from '../core/diff/index.ts';
 import { keyOf, keyString, type SourcedObject } from '../core/model/object.ts';
 import { FIELD_MANAGER } from '../core/ownership.ts';
+import { redactSecretValues } from '../core/redact-secrets.ts';
 
 import { loadLive } from './live.ts';
 import { mapLimit } from './pool.ts';
@@ -32,7 +33,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
         const merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
         return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
       } catch (e) {
-        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${explainApplyError(e)}`, source: d.source });
+        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${redactSecretValues(explainApplyError(e), d.object)}`, source: d.source });
         return d;
       }
     });

@@ -15,6 +15,7 @@ import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
+import { redactSecretValues } from '../core/redact-secrets.ts';
 import { sleep } from '../kube/http.ts';
 import { inventoryName, inventoryObject, inventoryOf, sameInventory } from './inventory.ts';
 import { loadLive, type LiveState } from './live.ts';
@@ -100,7 +101,8 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
     return taskResult(t, 'applied', t.warning);
   } catch (e) {
-    return taskResult(t, 'failed', explainApplyError(e));
+    // The server may quote the submitted object (admission webhooks, typed SSA errors): no Secret values.
+    return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object));
   }
 }
 
