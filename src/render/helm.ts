@@ -4,8 +4,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import { DriftguardError } from '../core/errors.ts';
+import { redactValues, secretForms } from '../core/redact-secrets.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
 import { parseManifestText } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
@@ -160,13 +161,22 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
     }
     for (const s of opts.set ?? []) args.push('--set', s);
 
-    const { stdout } = await runTool(helm, args, {
-      cwd: chartDir,
-      timeoutMs: opts.timeoutMs,
-      label: 'helm template',
-      locate: (stderr) =>
-        locationFromToolError(stderr, (p) => helmPathToRepo(rootReal, chartDir, chart, p)) ?? { file: chart.file, line: 1 },
-    });
+    let stdout: string;
+    try {
+      ({ stdout } = await runTool(helm, args, {
+        cwd: chartDir,
+        timeoutMs: opts.timeoutMs,
+        label: 'helm template',
+        locate: (stderr) =>
+          locationFromToolError(stderr, (p) => helmPathToRepo(rootReal, chartDir, chart, p)) ?? { file: chart.file, line: 1 },
+      }));
+    } catch (e) {
+      // Template errors can print values (`{{ fail .Values.password }}`): scrub secret-looking ones.
+      if (!(e instanceof DriftguardError)) throw e;
+      const message = redactValues(e.message, secretLookingValues(chartDir, rootReal, opts));
+      if (message === e.message) throw e;
+      throw new DriftguardError(e.code, message, { location: e.location, related: e.related, details: e.details });
+    }
     return mapHelmOutput(rootReal, chartDir, chart, stdout, opts.limits);
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -206,3 +216,46 @@ function mapHelmOutput(rootReal: string, chartDir: string, chart: ChartInfo, std
   });
 }
 
+
+/** Keys whose values are credentials by convention (password, apiToken, tls.key, clientSecret, dsn...). */
+export const SECRET_KEY = /pass|secret|token|key|cred|auth|cert|private|dsn|salt|signature|connection/i;
+
+/**
+ * String values at secret-looking keys (or anywhere under one) in the chart's values, its unpacked
+ * subcharts' values, the app's values files, inline values and --set expressions.
+ */
+export function secretLookingValues(chartDir: string, rootReal: string, opts: HelmOptions): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, secretish: boolean) => {
+    if (typeof v === 'string' || typeof v === 'number') {
+      if (secretish) out.push(...secretForms(String(v)));
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, secretish);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, secretish || SECRET_KEY.test(k));
+    }
+  };
+  const files = [join(chartDir, 'values.yaml')];
+  const charts = join(chartDir, 'charts');
+  if (existsSync(charts)) for (const d of readdirSync(charts)) files.push(join(charts, d, 'values.yaml'));
+  for (const vf of opts.valueFiles ?? []) {
+    const abs = resolve(chartDir, vf);
+    if (isInside(rootReal, abs)) files.push(abs);
+  }
+  for (const f of files) {
+    try {
+      if (!existsSync(f) || !statSync(f).isFile()) continue;
+      for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) walk(doc.toJS({ maxAliasCount: 100 }), false);
+    } catch {
+      // unreadable values: helm's own error says so
+    }
+  }
+  walk(opts.values ?? {}, false);
+  for (const s of opts.set ?? []) {
+    for (const part of s.split(/(?<!\\),/)) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && SECRET_KEY.test(part.slice(0, eq))) out.push(...secretForms(part.slice(eq + 1)));
+    }
+  }
+  return out;
+}
