@@ -79,8 +79,11 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     });
     if (deployment) await gh.deploymentStatus(deployment, 'in_progress', { description: 'Syncing', environment: env });
 
+    const t0 = performance.now();
     checkout = await gh.checkout(job.sha, deps.workDir);
+    const t1 = performance.now();
     const rendered = await renderAppAt(deps, checkout.dir, app);
+    const t2 = performance.now();
     if (rendered.ok !== true) {
       const errors = rendered.ok === 'missing' ? [{ message: `${app.path} does not exist at ${job.sha.slice(0, 7)}`, location: { file: REPO_CONFIG_PATH, line: app.line } }] : rendered.errors;
       const summary = truncateWithEllipsis(errors.map((e) => `- ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message}`).join('\n'), 60_000);
@@ -98,6 +101,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
       prune: app.syncPolicy.prune, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
     });
+    const t3 = performance.now();
     const results = toReportResults(result);
     const health: HealthStatus = result.health ?? 'Unknown';
     const error = result.phase === 'Failed' ? result.message : undefined;
@@ -118,7 +122,9 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
         commented.push(pr);
       }
     }
-    log.info({ phase: result.phase, health, counts, commented }, 'synced');
+    // Where the time went (ms), for profiling a slow sync from the logs.
+    const ms = { checkout: Math.round(t1 - t0), render: Math.round(t2 - t1), sync: Math.round(t3 - t2), report: Math.round(performance.now() - t3) };
+    log.info({ phase: result.phase, health, counts, commented, ms }, 'synced');
     return { outcome: out.conclusion === 'failure' ? 'failed' : 'synced', result };
   } catch (e) {
     if (opts.finalAttempt && !completed) {
