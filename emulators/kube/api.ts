@@ -9,7 +9,7 @@ import {
 } from './merge/index.ts';
 import { apiVersionOf, ResourceRegistry, resourceFromCrd, type ResourceDef } from './resources.ts';
 import {
-  ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, unsupportedMediaType,
+  ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, patchTypeUnsupported, unsupportedMediaType,
 } from './status.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
 import { ObjectStore } from './store.ts';
@@ -253,6 +253,8 @@ export class KubeApi {
 
   patch(res: ResourceDef, ns: string, name: string, type: PatchType, patchBody: unknown, opts: WriteOptions & { force?: boolean }): KubeObject {
     const sub = opts.subresource ?? '';
+    // The custom resource handler takes JSON, merge and apply patches only.
+    if (type === 'strategic' && res.crd) throw patchTypeUnsupported(true);
     const live = this.store.get(res, res.namespaced ? ns : '', name);
     if (sub === 'scale') {
       if (!live) throw notFound(res, name);

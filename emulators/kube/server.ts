@@ -10,7 +10,7 @@ import { decodeProtobufBody } from './protobuf-bridge.ts';
 import { openapiV3Document, openapiV3Root } from './openapi.ts';
 import { apiVersionOf, type ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { ApiError, badRequest, gone, methodNotAllowed, pageNotFound, unsupportedMediaType } from './status.ts';
+import { ApiError, badRequest, gone, methodNotAllowed, pageNotFound, patchTypeUnsupported } from './status.ts';
 import { toTable } from './table.ts';
 import type { StoreEvent } from './store.ts';
 
@@ -311,7 +311,7 @@ async function serveResource(ctx: ServerContext, req: IncomingMessage, res: Serv
     case 'patch': {
       const ct = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const type = PATCH_TYPES[ct];
-      if (!type) throw unsupportedMediaType(ct);
+      if (!type || (type === 'strategic' && r.crd)) throw patchTypeUnsupported(!!r.crd);
       const body = parseBody(await readBody(req), ct);
       const force = q.get('force') === 'true';
       const manager = type === 'apply' ? (q.get('fieldManager') ?? '') : managerOf(q, req);

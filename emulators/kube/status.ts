@@ -38,6 +38,10 @@ export const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the
 
 export const unsupportedMediaType = (ct: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${ct})`);
 
+/** PATCH with a media type the resource does not take; custom resources take no strategic merge patch. */
+export const patchTypeUnsupported = (customResource: boolean) => new ApiError(415, 'UnsupportedMediaType',
+  `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${customResource ? '' : ', application/strategic-merge-patch+json'}`);
+
 export const gone = (message: string) => new ApiError(410, 'Expired', message);
 
 export const pageNotFound = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});

@@ -52,3 +52,13 @@ test('F2 kubectl patch Service type LoadBalancer → ClusterIP drops type-depend
   }
 });
 
+// F3: kubectl autoscale (1.34 and 1.32) sends the HPA as protobuf; a real server accepts it.
+test('F3 kubectl autoscale creates an HPA (protobuf body)', async () => {
+  const { t } = await synced();
+  try {
+    await kubectl(t, ['-n', 'hello', 'autoscale', 'deployment/dev-the-deployment', '--min=2', '--max=4', '--cpu=80%']);
+    assert.ok(t.emu.getObject('autoscaling/v2', 'HorizontalPodAutoscaler', 'hello', 'dev-the-deployment'));
+  } finally {
+    await t.close();
+  }
+});

@@ -151,7 +151,35 @@ const networking: Record<string, MessageTable> = {
   HTTPIngressPath: { 1: 'path', 2: 'backend:IngressBackend', 3: 'pathType:*string' },
 };
 
-export const MESSAGES: Record<string, MessageTable> = { ...meta, ...core, ...apps, ...batch, ...rbac, ...policy, ...scheduling, ...networking };
+// autoscaling/v1 and v2 share message names with different fields: v1's get a V1 suffix here.
+const autoscaling: Record<string, MessageTable> = {
+  HorizontalPodAutoscalerV1: { 1: 'metadata:ObjectMeta', 2: 'spec:HorizontalPodAutoscalerSpecV1' },
+  HorizontalPodAutoscalerSpecV1: {
+    1: 'scaleTargetRef:CrossVersionObjectReference', 2: 'minReplicas:*int', 3: 'maxReplicas:int', 4: 'targetCPUUtilizationPercentage:*int',
+  },
+  CrossVersionObjectReference: { 1: 'kind', 2: 'name', 3: 'apiVersion' },
+  HorizontalPodAutoscaler: { 1: 'metadata:ObjectMeta', 2: 'spec:HorizontalPodAutoscalerSpec' },
+  HorizontalPodAutoscalerSpec: {
+    1: 'scaleTargetRef:CrossVersionObjectReference', 2: 'minReplicas:*int', 3: 'maxReplicas:int', 4: 'metrics:[]MetricSpec',
+    5: 'behavior:*HorizontalPodAutoscalerBehavior',
+  },
+  MetricSpec: {
+    1: 'type', 2: 'object:*ObjectMetricSource', 3: 'pods:*PodsMetricSource', 4: 'resource:*ResourceMetricSource',
+    5: 'external:*ExternalMetricSource', 7: 'containerResource:*ContainerResourceMetricSource',
+  },
+  MetricTarget: { 1: 'type', 2: 'value:*Quantity', 3: 'averageValue:*Quantity', 4: 'averageUtilization:*int' },
+  MetricIdentifier: { 1: 'name', 2: 'selector:*LabelSelector' },
+  ResourceMetricSource: { 1: 'name', 2: 'target:MetricTarget' },
+  ContainerResourceMetricSource: { 1: 'name', 2: 'target:MetricTarget', 3: 'container' },
+  PodsMetricSource: { 1: 'metric:MetricIdentifier', 2: 'target:MetricTarget' },
+  ObjectMetricSource: { 1: 'describedObject:CrossVersionObjectReference', 2: 'target:MetricTarget', 3: 'metric:MetricIdentifier' },
+  ExternalMetricSource: { 1: 'metric:MetricIdentifier', 2: 'target:MetricTarget' },
+  HorizontalPodAutoscalerBehavior: { 1: 'scaleUp:*HPAScalingRules', 2: 'scaleDown:*HPAScalingRules' },
+  HPAScalingRules: { 1: 'selectPolicy:*string', 2: 'policies:[]HPAScalingPolicy', 3: 'stabilizationWindowSeconds:*int', 4: 'tolerance:*Quantity' },
+  HPAScalingPolicy: { 1: 'type', 2: 'value:int', 3: 'periodSeconds:int' },
+};
+
+export const MESSAGES: Record<string, MessageTable> = { ...meta, ...core, ...apps, ...batch, ...rbac, ...policy, ...scheduling, ...networking, ...autoscaling };
 
 /** Top-level message per group/Kind (the envelope's apiVersion + kind). */
 export const TOP_LEVEL: Record<string, string> = {
@@ -164,6 +192,7 @@ export const TOP_LEVEL: Record<string, string> = {
   'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
   'networking.k8s.io/v1/Ingress': 'Ingress',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1', 'autoscaling/v2/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
 };
 
 export interface FieldSpec {
