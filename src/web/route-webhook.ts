@@ -16,6 +16,17 @@ const PLAN_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 export const COMMAND_PREFIX = '/driftguard';
 
 export function routeWebhook(name: string, payload: Json, ownAppId?: number): Route {
+  // A correctly signed body of an unexpected shape (a GitHub schema change, a forged delivery with a
+  // leaked secret) is ignored with a reason, not a 500 that GitHub would redeliver forever.
+  try {
+    return routeWellFormed(name, payload, ownAppId);
+  } catch (e) {
+    if (e instanceof TypeError) return { queue: 'none', reason: `malformed ${name} payload: ${e.message}` };
+    throw e;
+  }
+}
+
+function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route {
   const repo: string | undefined = payload?.repository?.full_name;
   const installationId: number | undefined = payload?.installation?.id;
   if (!repo || typeof installationId !== 'number') return { queue: 'none', reason: 'no repository or installation in payload' };
