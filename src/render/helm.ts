@@ -14,6 +14,7 @@ import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, runTool } from './run-tool.ts';
 import { locationFromToolError } from './tool-location.ts';
 import { findTool, type FindToolOptions } from './tools.ts';
+import { normalizeKubeVersion } from './capabilities.ts';
 
 export interface HelmOptions extends FindToolOptions {
   releaseName?: string;
@@ -22,8 +23,18 @@ export interface HelmOptions extends FindToolOptions {
   valueFiles?: string[];
   /** Inline values, applied after the values files. */
   values?: Record<string, unknown>;
-  /** Helm `--set` expressions (`a.b=1,c[0]=x`), applied last, with helm's own parsing. */
+  /** Helm `--set` expressions (`a.b=1,c[0]=x`), applied after the values files, with helm's own parsing. */
   set?: string[];
+  /** Helm `--set-string` expressions: like `set`, but every value stays a string (`tag=1.10`, `on=true`). */
+  setString?: string[];
+  /** `.Capabilities.KubeVersion` (`--kube-version`), e.g. `v1.34.5`; default: helm's built-in version. */
+  kubeVersion?: string;
+  /** `.Capabilities.APIVersions` additions (`--api-versions`): `group/version` and `group/version/Kind`. */
+  apiVersions?: string[];
+  /** Leave out `crds/` (default false: `--include-crds`, as Argo CD and Flux install them). */
+  skipCrds?: boolean;
+  /** Do not validate values against values.schema.json (`--skip-schema-validation`). */
+  skipSchemaValidation?: boolean;
   timeoutMs?: number;
   limits?: ManifestLimits;
 }
@@ -138,8 +149,10 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
   assertNoEscapingSymlinks(rootReal, chartDir);
   const helm = findTool('helm', opts);
   const release = opts.releaseName ?? chart.name;
-  const args = ['template', release, chartDir, '--namespace', opts.namespace ?? 'default', '--include-crds'];
+  const args = ['template', release, chartDir, '--namespace', opts.namespace ?? 'default'];
+  if (opts.kubeVersion) args.push('--kube-version', normalizeKubeVersion(opts.kubeVersion));
 
+  const valueFileList: string[] = [];
   for (const vf of opts.valueFiles ?? []) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(vf)) {
       throw new DriftguardError('RENDER_FAILED', `values file ${vf} is remote: Driftguard renders without network access`);
@@ -150,6 +163,7 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
     }
     if (!existsSync(abs)) throw new DriftguardError('NOT_FOUND', `values file ${repoPath(rootReal, abs)} does not exist`);
     args.push('--values', abs);
+    valueFileList.push(abs);
   }
   let tmp: string | undefined;
   try {
@@ -160,6 +174,16 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
       args.push('--values', f);
     }
     for (const s of opts.set ?? []) args.push('--set', s);
+    for (const s of opts.setString ?? []) args.push('--set-string', s);
+    for (const v of opts.apiVersions ?? []) {
+      // helm splits the flag's value on commas; a Kind or group/version never contains one.
+      if (!/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+){0,2}$/.test(v)) {
+        throw new DriftguardError('USAGE', `api version "${v}" is not a group/version or group/version/Kind`);
+      }
+      args.push('--api-versions', v);
+    }
+    if (!opts.skipCrds) args.push('--include-crds');
+    if (opts.skipSchemaValidation) args.push('--skip-schema-validation');
 
     let stdout: string;
     try {
@@ -168,6 +192,7 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
         timeoutMs: opts.timeoutMs,
         label: 'helm template',
         locate: (stderr) =>
+          locateSchemaError(rootReal, chartDir, stderr, valueFileList) ??
           locationFromToolError(stderr, (p) => helmPathToRepo(rootReal, chartDir, chart, p)) ?? { file: chart.file, line: 1 },
       }));
     } catch (e) {
@@ -181,6 +206,53 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A values.schema.json failure (`- at '/replicaCount': got string, want integer`) located where the
+ * offending value is set: the last values file that sets it (later files win), else the chart's
+ * values.yaml, else values.schema.json itself.
+ */
+function locateSchemaError(rootReal: string, chartDir: string, stderr: string, valueFiles: string[]): SourceLocation | undefined {
+  if (!/meet the specifications of the schema/.test(stderr)) return undefined;
+  const m = /at '(\/[^']*)'/.exec(stderr);
+  const pointer = m ? m[1]!.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  // Subchart failures name the subchart (`redis:` line before the `- at`); its values live under its name.
+  const sub = /^([\w.-]+):\s*$/m.exec(stderr.split(/- at '/)[0]!.split('\n').slice(1).join('\n'));
+  for (const f of [...valueFiles].reverse().concat(join(chartDir, 'values.yaml'))) {
+    const line = pointer.length ? lineOfPath(f, pointer) ?? (sub ? lineOfPath(f, [sub[1]!, ...pointer]) : undefined) : undefined;
+    if (line) return { file: repoPath(rootReal, f), line };
+  }
+  const schema = join(chartDir, 'values.schema.json');
+  return existsSync(schema) ? { file: repoPath(rootReal, schema), line: 1 } : undefined;
+}
+
+/** 1-based line of the node at `path` in a YAML file, or undefined. */
+function lineOfPath(file: string, path: string[]): number | undefined {
+  try {
+    if (!existsSync(file)) return undefined;
+    const lc = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc });
+    const pair = path.length ? doc.getIn(path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) : undefined;
+    const r = (pair as { range?: [number, number, number] } | undefined)?.range;
+    if (!r) return undefined;
+    // The value node's line; for a block map/seq value that is the key's line + 1, so step back to the key.
+    const line = lc.linePos(r[0]).line;
+    const keyLine = findKeyLine(doc, path, lc);
+    return keyLine ?? line;
+  } catch {
+    return undefined;
+  }
+}
+
+function findKeyLine(doc: ReturnType<typeof parseDocument>, path: string[], lc: LineCounter): number | undefined {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  if (!isMap(parent)) return undefined;
+  const last = path[path.length - 1]!;
+  for (const item of parent.items) {
+    if (isScalar(item.key) && String(item.key.value) === last && item.key.range) return lc.linePos(item.key.range[0]).line;
+  }
+  return undefined;
 }
 
 function mapHelmOutput(rootReal: string, chartDir: string, chart: ChartInfo, stdout: string, limits?: ManifestLimits): SourcedObject[] {

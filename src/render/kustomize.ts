@@ -10,7 +10,8 @@ import { parseManifestText } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
 import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
 import { runTool, DEFAULT_MAX_OUTPUT_BYTES } from './run-tool.ts';
-import { findKustomize, type FindToolOptions } from './tools.ts';
+import { findKustomize, findTool, type FindToolOptions } from './tools.ts';
+import { normalizeKubeVersion } from './capabilities.ts';
 import { locationFromToolError } from './tool-location.ts';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -145,9 +146,17 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
         if (name) index.generated.push({ kind, name, source: at(nameNode) });
       }
     }
+    const helmGlobals = root.get('helmGlobals', true);
+    if (isMap(helmGlobals)) {
+      checkRef(helmGlobals.get('chartHome', true), 'helmGlobals.chartHome');
+      checkRef(helmGlobals.get('configHome', true), 'helmGlobals.configHome');
+    }
     const helmCharts = seqItems('helmCharts');
     for (const item of helmCharts) {
       if (!isMap(item)) continue;
+      checkRef(item.get('valuesFile', true), 'helmCharts valuesFile');
+      const extra = item.get('additionalValuesFiles', true);
+      if (isSeq(extra)) for (const f of extra.items) checkRef(f, 'helmCharts additionalValuesFiles entry');
       const repo = item.get('repo', true);
       if (isScalar(repo) && typeof repo.value === 'string' && repo.value) {
         throw new DriftguardError(
@@ -207,6 +216,43 @@ export function locateKustomized(obj: KubeObject, index: KustomizeIndex): Source
 export interface KustomizeOptions extends FindToolOptions {
   timeoutMs?: number;
   limits?: ManifestLimits;
+  /** Allow-listed `kustomize build` flags (see buildOptionArgs). */
+  buildOptions?: string[];
+  /** Capabilities for helmCharts when `--enable-helm` is on (`--helm-kube-version`, `--helm-api-versions`). */
+  kubeVersion?: string;
+  apiVersions?: string[];
+}
+
+/**
+ * The `kustomize build` options an app may ask for, as Argo CD's `kustomize.buildOptions` does, but
+ * allow-listed: `--load-restrictor LoadRestrictionsNone` (files outside the kustomization's own
+ * directory, still inside the repository) and `--enable-helm` (helmCharts from a chart vendored in the
+ * repository; a `repo:` is refused, the network is closed). Never `--enable-alpha-plugins`,
+ * `--enable-exec`, `--mount`, `--network` or `--helm-command`: they run code or reach outside.
+ */
+export function buildOptionArgs(options: string[]): { args: string[]; enableHelm: boolean } {
+  const args: string[] = [];
+  let enableHelm = false;
+  const tokens = options.flatMap((o) => o.trim().split(/\s+/)).filter(Boolean);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === '--enable-helm' || t === '--enable-helm=true') {
+      if (!enableHelm) args.push('--enable-helm');
+      enableHelm = true;
+    } else if (t === '--load-restrictor' || t.startsWith('--load-restrictor=')) {
+      const v = t.includes('=') ? t.slice(t.indexOf('=') + 1) : tokens[++i];
+      if (v !== 'LoadRestrictionsNone' && v !== 'LoadRestrictionsRootOnly') {
+        throw new DriftguardError('USAGE', `kustomize --load-restrictor must be LoadRestrictionsNone or LoadRestrictionsRootOnly (got ${v ?? 'nothing'})`);
+      }
+      args.push('--load-restrictor', v);
+    } else {
+      throw new DriftguardError(
+        'USAGE',
+        `kustomize build option "${t}" is not allowed: only --enable-helm and --load-restrictor LoadRestrictionsNone are (plugins and functions would run code)`,
+      );
+    }
+  }
+  return { args, enableHelm };
 }
 
 /** Renders the kustomization in `dir` (absolute, inside `rootReal`). */
@@ -215,7 +261,15 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
   assertNoEscapingSymlinks(rootReal, dir);
   const tool = findKustomize(opts);
   const label = tool.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build';
-  const { stdout } = await runTool(tool.bin, [...tool.args, dir], {
+  const build = buildOptionArgs(opts.buildOptions ?? []);
+  const args = [...tool.args, dir, ...build.args];
+  if (build.enableHelm) {
+    // Our helm (the sandbox PATH may have none or another), with the cluster's capabilities.
+    args.push('--helm-command', findTool('helm', opts));
+    if (opts.kubeVersion) args.push('--helm-kube-version', normalizeKubeVersion(opts.kubeVersion));
+    if (opts.apiVersions?.length) args.push(`--helm-api-versions=${opts.apiVersions.join(',')}`);
+  }
+  const { stdout } = await runTool(tool.bin, args, {
     cwd: dir,
     timeoutMs: opts.timeoutMs,
     label,

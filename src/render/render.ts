@@ -3,11 +3,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
-import type { SourcedObject } from '../core/model/object.ts';
+import type { KubeObject, SourcedObject } from '../core/model/object.ts';
 import { assertNoDuplicates } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
 import { renderHelm } from './helm.ts';
-import { kustomizationFile, renderKustomize } from './kustomize.ts';
+import { buildOptionArgs, kustomizationFile, renderKustomize } from './kustomize.ts';
+import type { HelmCapabilities } from './capabilities.ts';
 import { loadManifestPath } from './load-directory.ts';
 import { realRoot, repoPath, resolveInRoot } from './paths.ts';
 import type { FindToolOptions } from './tools.ts';
@@ -29,7 +30,32 @@ export interface RenderOptions {
     values?: Record<string, unknown>;
     /** Helm `--set` expressions, applied after valueFiles and values. */
     set?: string[];
+    /** Helm `--set-string` expressions (values stay strings), applied after `set`. */
+    setString?: string[];
+    /** `.Capabilities.KubeVersion`; overrides `capabilities`. */
+    kubeVersion?: string;
+    /** `.Capabilities.APIVersions` (`group/version`, `group/version/Kind`); overrides `capabilities`. */
+    apiVersions?: string[];
+    /** Leave out the chart's crds/ (default: included, like Argo CD and Flux). */
+    skipCrds?: boolean;
+    skipSchemaValidation?: boolean;
   };
+  kustomize?: {
+    /** Allow-listed: `--enable-helm`, `--load-restrictor LoadRestrictionsNone`. */
+    buildOptions?: string[];
+  };
+  /**
+   * The destination cluster's capabilities for Helm (`--kube-version`, `--api-versions`), or a
+   * function that discovers them: called only when a chart is rendered (a Helm source, or a
+   * Kustomization built with `--enable-helm`), so plain and Kustomize apps cost no discovery.
+   */
+  capabilities?: HelmCapabilities | (() => Promise<HelmCapabilities | undefined>);
+  /**
+   * Keep Helm hooks (`helm.sh/hook` objects) among `objects`. Default false: they are returned in
+   * `hooks` and not applied, diffed or pruned — Argo CD runs them as sync hooks (tests never) and
+   * Flux's helm-controller runs them around install/upgrade, neither keeps them as resources.
+   */
+  includeHooks?: boolean;
   timeoutMs?: number;
   limits?: ManifestLimits;
   /** Tool lookup overrides (env for DRIFTGUARD_HELM etc.); defaults to process.env. */
@@ -38,7 +64,22 @@ export interface RenderOptions {
 
 export interface RenderResult {
   sourceType: SourceType;
+  /** The desired objects, in the tool's order. */
   objects: SourcedObject[];
+  /** Helm hooks set aside (see RenderOptions.includeHooks), in the tool's order. */
+  hooks: SourcedObject[];
+}
+
+/**
+ * A Helm hook in Argo CD's sense: a `helm.sh/hook` annotation other than Helm 2's `crd-install`
+ * (which Argo CD and Helm 3 treat as a plain resource). An `argocd.argoproj.io/hook` annotation is
+ * Argo CD's own hook mechanism and is left to the sync engine.
+ */
+export function isHelmHook(obj: KubeObject): boolean {
+  const v = obj.metadata?.annotations?.['helm.sh/hook'];
+  if (typeof v !== 'string') return false;
+  const events = v.split(',').map((e) => e.trim()).filter(Boolean);
+  return events.length > 0 && !events.every((e) => e === 'crd-install');
 }
 
 export function detectSourceType(dir: string): SourceType {
@@ -63,28 +104,45 @@ export async function renderApp(opts: RenderOptions): Promise<RenderResult> {
     throw new DriftguardError('NOT_FOUND', `${repoPath(rootReal, abs)} has no Chart.yaml`);
   }
   const h = opts.helm ?? {};
-  if (sourceType !== 'helm' && (h.valueFiles?.length || h.set?.length || (h.values && Object.keys(h.values).length))) {
+  if (sourceType !== 'kustomize' && opts.kustomize?.buildOptions?.length) {
+    throw new DriftguardError('USAGE', `kustomize build options were given but ${opts.path} is a ${sourceType} source, not a Kustomization`);
+  }
+  if (sourceType !== 'helm' && (h.valueFiles?.length || h.set?.length || h.setString?.length || (h.values && Object.keys(h.values).length))) {
     throw new DriftguardError('USAGE', `Helm values were given but ${opts.path} is a ${sourceType} source, not a Helm chart`);
   }
 
   // Duplicates are judged as the API server will name the objects: in the app's namespace when unset.
   const identity = opts.namespace ? { defaultNamespace: opts.namespace } : {};
+  const caps = async (): Promise<HelmCapabilities> => {
+    const c = typeof opts.capabilities === 'function' ? await opts.capabilities() : opts.capabilities;
+    return { kubeVersion: h.kubeVersion ?? c?.kubeVersion, apiVersions: h.apiVersions ?? c?.apiVersions };
+  };
   let objects: SourcedObject[];
   if (sourceType === 'kustomize') {
-    objects = await renderKustomize(rootReal, abs, { ...opts.tools, timeoutMs: opts.timeoutMs, limits: opts.limits });
+    const buildOptions = opts.kustomize?.buildOptions ?? [];
+    const withHelm = buildOptionArgs(buildOptions).enableHelm; // validates the options before anything runs
+    objects = await renderKustomize(rootReal, abs, {
+      ...opts.tools,
+      timeoutMs: opts.timeoutMs,
+      limits: opts.limits,
+      buildOptions,
+      ...(withHelm ? await caps() : {}),
+    });
   } else if (sourceType === 'helm') {
     objects = await renderHelm(rootReal, abs, {
       ...opts.tools,
       ...h,
+      ...(await caps()),
       namespace: opts.namespace,
       timeoutMs: opts.timeoutMs,
       limits: opts.limits,
     });
   } else {
     objects = loadManifestPath(rootReal, abs, { limits: opts.limits, identity });
-    return { sourceType, objects }; // checked for duplicates while parsing
   }
-  assertNoDuplicates(objects, identity, 'rendered');
-  return { sourceType, objects };
+  const hooks = opts.includeHooks ? [] : objects.filter((so) => isHelmHook(so.object));
+  if (hooks.length) objects = objects.filter((so) => !isHelmHook(so.object));
+  // Plain objects were checked for duplicates while parsing; hooks may repeat a name (one per event).
+  if (sourceType !== 'plain') assertNoDuplicates(objects, identity, 'rendered');
+  return { sourceType, objects, hooks };
 }
-
