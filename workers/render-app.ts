@@ -6,10 +6,15 @@ import { isDriftguardError } from '../src/core/errors.ts';
 import type { SourcedObject } from '../src/core/model/object.ts';
 import type { ReportError } from '../src/core/report/types.ts';
 import type { WorkerDeps } from './deps.ts';
+import { clusterCapabilities, type HelmCapabilities } from '../src/render/capabilities.ts';
 
 export type Rendered = { ok: true; objects: SourcedObject[] } | { ok: false; errors: ReportError[] } | { ok: 'missing' };
 
-export async function renderAppAt(deps: Pick<WorkerDeps, 'render' | 'renderTimeoutMs'>, root: string, app: AppConfig): Promise<Rendered> {
+export async function renderAppAt(
+  deps: Pick<WorkerDeps, 'render' | 'renderTimeoutMs'> & Partial<Pick<WorkerDeps, 'cluster'>>,
+  root: string,
+  app: AppConfig,
+): Promise<Rendered> {
   if (!existsSync(join(root, app.path))) return { ok: 'missing' };
   try {
     const r = await deps.render({
@@ -18,11 +23,23 @@ export async function renderAppAt(deps: Pick<WorkerDeps, 'render' | 'renderTimeo
       type: app.type ?? 'auto',
       namespace: app.namespace,
       ...(app.helm ? { helm: { releaseName: app.helm.releaseName ?? app.name, valueFiles: app.helm.valueFiles, values: app.helm.values } } : { helm: { releaseName: app.name } }),
+      ...(app.kustomize?.buildOptions ? { kustomize: { buildOptions: app.kustomize.buildOptions } } : {}),
+      // Helm's .Capabilities from the destination cluster, as Argo CD does; discovered only when a chart renders.
+      ...(deps.cluster ? { capabilities: () => destinationCapabilities(deps.cluster!, app.cluster) } : {}),
       timeoutMs: deps.renderTimeoutMs ?? 120_000,
     });
     return { ok: true, objects: r.objects };
   } catch (e) {
     return { ok: false, errors: [toReportError(e)] };
+  }
+}
+
+/** Cached per cluster; an unreachable cluster renders with helm's defaults (the live diff reports the cluster error). */
+async function destinationCapabilities(cluster: WorkerDeps['cluster'], name: string): Promise<HelmCapabilities | undefined> {
+  try {
+    return await clusterCapabilities.get(cluster(name).http);
+  } catch {
+    return undefined;
   }
 }
 

@@ -83,22 +83,22 @@ export async function discoverCapabilities(http: DiscoveryHttp): Promise<HelmCap
   return { kubeVersion: kubeVersionOf(version ?? {}), apiVersions: [...out].sort() };
 }
 
-/** Per-cluster cache of discovered capabilities; concurrent callers share one discovery. */
+/** Per-cluster cache (keyed by the cluster's connection object); concurrent callers share one discovery. */
 export class CapabilitiesCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<HelmCapabilities> }>();
+  private readonly entries = new WeakMap<DiscoveryHttp, { at: number; value: Promise<HelmCapabilities> }>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(key: string, http: DiscoveryHttp): Promise<HelmCapabilities> {
-    const hit = this.entries.get(key);
+  get(http: DiscoveryHttp): Promise<HelmCapabilities> {
+    const hit = this.entries.get(http);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
     const value = discoverCapabilities(http);
-    this.entries.set(key, { at: this.now(), value });
+    this.entries.set(http, { at: this.now(), value });
     value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key); // do not cache failures
+      if (this.entries.get(http)?.value === value) this.entries.delete(http); // do not cache failures
     });
     return value;
   }

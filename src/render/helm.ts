@@ -193,6 +193,7 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
         label: 'helm template',
         locate: (stderr) =>
           locateSchemaError(rootReal, chartDir, stderr, valueFileList) ??
+          (/chart requires kubeVersion/.test(stderr) ? { file: chart.file, line: lineOfPath(join(chartDir, 'Chart.yaml'), ['kubeVersion']) ?? 1 } : undefined) ??
           locationFromToolError(stderr, (p) => helmPathToRepo(rootReal, chartDir, chart, p)) ?? { file: chart.file, line: 1 },
       }));
     } catch (e) {

@@ -4,6 +4,7 @@ import { renderApp } from '../../render/index.ts';
 import { appNameFor, connectCluster, EXIT_UNHEALTHY, formatSyncResult, parseDuration, syncExitCode } from '../../sync/cli-support.ts';
 import { syncApp } from '../../sync/index.ts';
 import { locateApp } from '../locate-app.ts';
+import { capabilitiesOfContext } from '../render-args.ts';
 import { stringOpt, type Command } from '../command.ts';
 
 export const syncCommand: Command = {
@@ -37,7 +38,8 @@ export const syncCommand: Command = {
     const conc = stringOpt(values, 'concurrency');
     if (conc !== undefined && !/^[1-9]\d{0,3}$/.test(conc)) throw new DriftguardError('USAGE', `--concurrency must be a positive integer (got "${conc}")`);
     const namespace = stringOpt(values, 'namespace');
-    const rendered = await renderApp({ root: loc.root, path: loc.path, namespace });
+    const context = { context: stringOpt(values, 'context'), kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env };
+    const rendered = await renderApp({ root: loc.root, path: loc.path, namespace, capabilities: () => capabilitiesOfContext(context) });
     const cluster = connectCluster({ context: stringOpt(values, 'context'), kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env });
     try {
       const result = await syncApp({

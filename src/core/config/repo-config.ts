@@ -2,7 +2,7 @@
 // (unique names, paths inside the repo), and normalize defaults.
 import { posix } from 'node:path';
 import type { IgnoreRule } from '../diff/types.ts';
-import type { AppConfig, HelmOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
+import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
 import { validateRepoConfig } from './schema.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 
@@ -18,6 +18,7 @@ interface RawApp {
   syncPolicy?: Partial<SyncPolicy>;
   ignoreDifferences?: IgnoreRule[];
   helm?: HelmOptions;
+  kustomize?: KustomizeOptions;
 }
 
 /** Parse and validate a repo config. Throws DriftguardError('CONFIG_INVALID') located at the offending node. */
@@ -60,6 +61,7 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
     if (a.targetRevision !== undefined) app.targetRevision = a.targetRevision;
     if (a.type !== undefined) app.type = a.type;
     if (a.helm !== undefined) app.helm = a.helm;
+    if (a.kustomize !== undefined) app.kustomize = a.kustomize;
     return app;
   });
   if (problems.length > 0) throw configError(file, problems);

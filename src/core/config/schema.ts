@@ -63,6 +63,18 @@ export const repoConfigSchema = {
               values: { type: 'object' },
             },
           },
+          // Argo CD's kustomize.buildOptions, allow-listed: plugins/functions (--enable-alpha-plugins,
+          // --enable-exec, --mount, --network) would run code from the repository.
+          kustomize: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              buildOptions: {
+                type: 'array',
+                items: { enum: ['--enable-helm', '--load-restrictor LoadRestrictionsNone', '--load-restrictor=LoadRestrictionsNone'] },
+              },
+            },
+          },
         },
       },
     },

@@ -21,6 +21,11 @@ export interface HelmOptions {
   values?: Record<string, unknown>;
 }
 
+export interface KustomizeOptions {
+  /** Allow-listed `kustomize build` flags: `--enable-helm`, `--load-restrictor LoadRestrictionsNone`. */
+  buildOptions?: string[];
+}
+
 export interface AppConfig {
   name: string;
   /** Repo-relative, normalized, no leading './' or trailing '/'; '.' for the repo root. */
@@ -34,6 +39,7 @@ export interface AppConfig {
   syncPolicy: SyncPolicy;
   ignoreDifferences: IgnoreRule[];
   helm?: HelmOptions;
+  kustomize?: KustomizeOptions;
   /** 1-based line of the app's entry in the config file, for annotations. */
   line: number;
 }
