@@ -1,7 +1,9 @@
-// HorizontalPodAutoscaler health, after Argo CD (gitops-engine health_hpa.go).
+// HorizontalPodAutoscaler health, after Argo CD (resource_customizations/autoscaling/
+// HorizontalPodAutoscaler/health.lua, which replaced gitops-engine health_hpa.go).
 // autoscaling/v2* carry status.conditions; autoscaling/v1 carries them as JSON in the
-// `autoscaling.alpha.kubernetes.io/conditions` annotation. Known failure reasons are Degraded
-// anywhere in the list; otherwise AbleToScale=True or ScalingLimited=True is Healthy (ScalingActive
+// `autoscaling.alpha.kubernetes.io/conditions` annotation. A known failure reason anywhere in the
+// list is Degraded (a failing custom/external metric sits behind AbleToScale=True); otherwise the
+// first AbleToScale=True or ScalingLimited=True condition is Healthy, with its message (ScalingActive
 // False with ScalingDisabled, i.e. a target scaled to 0, is therefore not an error).
 import type { KubeObject } from '../model/object.ts';
 import type { HealthResult } from './types.ts';
@@ -13,6 +15,10 @@ const DEGRADED: ReadonlyArray<readonly [string, string]> = [
   ['AbleToScale', 'FailedGetScale'],
   ['AbleToScale', 'FailedUpdateScale'],
   ['ScalingActive', 'FailedGetResourceMetric'],
+  ['ScalingActive', 'FailedGetObjectMetric'],
+  ['ScalingActive', 'FailedGetPodsMetric'],
+  ['ScalingActive', 'FailedGetExternalMetric'],
+  ['ScalingActive', 'FailedComputeMetricsReplicas'],
   ['ScalingActive', 'InvalidSelector'],
 ];
 const HEALTHY_TYPES = ['AbleToScale', 'ScalingLimited'];
@@ -42,7 +48,7 @@ export function hpaHealth(obj: KubeObject): HealthResult {
   }
   const degraded = conds.find((c) => DEGRADED.some(([t, r]) => c.type === t && c.reason === r));
   if (degraded) return { status: 'Degraded', message: degraded.message.trim() };
-  const healthy = conds.filter((c) => HEALTHY_TYPES.includes(c.type) && c.status === 'True');
-  if (healthy.length > 0) return { status: 'Healthy', message: healthy.map((c) => c.message).join(', ') };
+  const healthy = conds.find((c) => HEALTHY_TYPES.includes(c.type) && c.status === 'True');
+  if (healthy) return { status: 'Healthy', message: healthy.message };
   return WAITING;
 }

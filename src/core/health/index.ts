@@ -15,6 +15,7 @@ import { ingressHealth } from './ingress.ts';
 import { hpaHealth } from './hpa.ts';
 import { apiServiceHealth } from './apiservice.ts';
 import { pdbHealth } from './pdb.ts';
+import { crdHealth } from './crd.ts';
 import { genericConditionsHealth } from './generic-conditions.ts';
 
 export type { HealthResult, HealthStatus, ObjectHealth } from './types.ts';
@@ -41,6 +42,7 @@ const CHECKS: Record<string, Check> = {
   'autoscaling/HorizontalPodAutoscaler': hpaHealth,
   'apiregistration.k8s.io/APIService': apiServiceHealth,
   'policy/PodDisruptionBudget': pdbHealth,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
 };
 
 /** Kinds with a dedicated rule, as `group/Kind` ('' group for core). */

@@ -32,7 +32,7 @@ export function statefulSetHealth(obj: KubeObject): HealthResult {
   }
   if (type === 'OnDelete') {
     // With OnDelete the controller never replaces pods itself: updated < replicas is the user's choice.
-    return { status: 'Healthy', message: `statefulset has ${ready} ready pods (${updated} updated)` };
+    return { status: 'Healthy', message: `statefulset has ${ready} ready pods` };
   }
   const updateRevision = str(st.updateRevision);
   const currentRevision = str(st.currentRevision);
