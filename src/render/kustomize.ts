@@ -264,8 +264,8 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
   const build = buildOptionArgs(opts.buildOptions ?? []);
   const args = [...tool.args, dir, ...build.args];
   if (build.enableHelm) {
-    // Our helm (the sandbox PATH may have none or another), with the cluster's capabilities.
-    args.push('--helm-command', findTool('helm', opts));
+    // An explicit helm (the sandbox PATH may have none or another), with the cluster's capabilities.
+    args.push('--helm-command', await helmForKustomize(opts));
     if (opts.kubeVersion) args.push('--helm-kube-version', normalizeKubeVersion(opts.kubeVersion));
     if (opts.apiVersions?.length) args.push(`--helm-api-versions=${opts.apiVersions.join(',')}`);
   }
@@ -286,6 +286,34 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
     maxFileBytes: Math.max(opts.limits?.maxFileBytes ?? 0, DEFAULT_MAX_OUTPUT_BYTES),
   });
   return objects.map((so) => ({ object: so.object, source: locateKustomized(so.object, index) }));
+}
+
+const helmVersions = new Map<string, Promise<string>>();
+
+/**
+ * The helm kustomize's helmCharts inflator runs. kustomize 5.x (kubectl 1.34 bundles 5.7) accepts
+ * only helm 3 (`helm version -c --short` must say v3), so DRIFTGUARD_KUSTOMIZE_HELM may name a
+ * helm 3 binary next to the helm 4 Driftguard uses for charts; a helm 4 here is a clear error
+ * rather than kustomize's own.
+ */
+async function helmForKustomize(opts: KustomizeOptions): Promise<string> {
+  const env = opts.env ?? process.env;
+  const bin = env.DRIFTGUARD_KUSTOMIZE_HELM || findTool('helm', opts);
+  let v = helmVersions.get(bin);
+  if (!v) {
+    v = runTool(bin, ['version', '--short'], { cwd: '/', timeoutMs: 30_000, label: 'helm version' }).then((r) => r.stdout.trim());
+    helmVersions.set(bin, v);
+    v.catch(() => helmVersions.delete(bin));
+  }
+  const version = await v;
+  if (!/^v3\./.test(version)) {
+    throw new DriftguardError(
+      'TOOL_MISSING',
+      `kustomize --enable-helm needs helm 3: kustomize refuses helm ${version || 'of unknown version'} (${bin}); ` +
+        'install helm 3.x and set DRIFTGUARD_KUSTOMIZE_HELM to it, or point the app at the chart directory to render it with helm directly',
+    );
+  }
+  return bin;
 }
 
 /** A path kustomize printed (absolute, or relative to the kustomization dir) as a repo path. */
