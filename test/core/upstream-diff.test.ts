@@ -23,6 +23,9 @@ for (const c of cases) {
     const r = diffResource({ object: config }, live, c.opts);
     assert.equal(r.modified, c.expectModified, `argo says ${c.argoModified}${c.why ? ` (${c.why})` : ''}; our diff:\n${r.diff}`);
     assert.equal(r.action, c.expectModified ? 'update' : 'none');
+    const paths = r.patch.map((op) => op.path);
+    for (const p of c.patchHas ?? []) assert.ok(paths.some((x) => x === p || x.startsWith(`${p}/`)), `patch lacks ${p}: ${JSON.stringify(r.patch)}`);
+    for (const p of c.patchLacks ?? []) assert.ok(!paths.some((x) => x === p || x.startsWith(`${p}/`)), `patch has ${p}: ${JSON.stringify(r.patch)}`);
     if (c.expectModified) {
       assert.ok(r.patch.length > 0, 'a modified resource carries a patch');
       assert.ok(r.diff.startsWith('--- live'), 'a modified resource carries a unified diff');
