@@ -16,8 +16,25 @@ import { resolveLimits, type ManifestLimits } from './limits.ts';
 
 const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
 
+// go-yaml v2 resolves ints with Go's strconv.ParseInt(s, 0, 64) after dropping `_`, so Go's base
+// prefixes count too: `0o17`/`0O17` (octal), `0X1F`, `0B101`, signed or not. The yaml package's
+// YAML 1.1 tags know only `0x`/`0b` and leading-zero octal; this adds the rest.
+const GO_PREFIXED_INT = {
+  identify: () => false, // parsing only; never chosen when writing YAML
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  test: /^[-+]?0(?:[oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)$/,
+  resolve(src: string): number {
+    const s = src.replace(/_/g, '');
+    const digits = s.replace(/^[-+]/, '');
+    const radix = ({ o: 8, x: 16, b: 2 } as Record<string, number>)[digits[1]!.toLowerCase()]!;
+    const n = parseInt(digits.slice(2), radix);
+    return s.startsWith('-') ? -n : n;
+  },
+};
+
 function goYamlV2Tags(tags: Tags): Tags {
-  return tags.filter((t) => {
+  return [GO_PREFIXED_INT as unknown as Tags[number], ...tags].filter((t) => {
     const tag = t as { tag?: string; format?: string };
     return tag.tag !== TIMESTAMP_TAG && tag.format !== 'TIME';
   });
