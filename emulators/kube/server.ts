@@ -8,6 +8,7 @@ import { AGGREGATED_V2, aggregatedDiscovery, apiGroup, apiGroupList, apiResource
 import type { Counters, Faults, RequestInfo, Verb } from './faults.ts';
 import { decodeProtobufBody } from './protobuf-bridge.ts';
 import { openapiV3Document, openapiV3Root } from './openapi.ts';
+import { crdVersionSchema } from './crd-schema.ts';
 import { apiVersionOf, type ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { ApiError, badRequest, gone, methodNotAllowed, pageNotFound, patchTypeUnsupported } from './status.ts';
@@ -222,9 +223,13 @@ function serveDiscovery(ctx: ServerContext, req: IncomingMessage, res: ServerRes
     const list = apiResourceList(reg, segs[1]!, segs[2]!);
     if (list) { send(res, 200, list); return; }
   }
-  if (path === '/openapi/v3') { send(res, 200, openapiV3Root(reg)); return; }
+  const crdSchema = (group: string, plural: string, version: string) => {
+    const crdRes = reg.byKind('apiextensions.k8s.io', 'CustomResourceDefinition')!;
+    return crdVersionSchema(ctx.api.store.get(crdRes, '', `${plural}.${group}`) as Record<string, any> | undefined, version);
+  };
+  if (path === '/openapi/v3') { send(res, 200, openapiV3Root(reg, crdSchema)); return; }
   if (segs[0] === 'openapi' && segs[1] === 'v3' && segs.length >= 3) {
-    const doc = openapiV3Document(reg, segs.slice(2));
+    const doc = openapiV3Document(reg, segs.slice(2), crdSchema);
     if (doc) { send(res, 200, doc); return; }
   }
   res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');

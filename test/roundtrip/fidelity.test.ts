@@ -62,3 +62,15 @@ test('F3 kubectl autoscale creates an HPA (protobuf body)', async () => {
     await t.close();
   }
 });
+
+// F4: kubectl explain reads components.schemas (with x-kubernetes-group-version-kind) from /openapi/v3.
+test('F4 kubectl explain deployment.spec.strategy', async () => {
+  const t = await startTestCluster();
+  try {
+    const out = await kubectl(t, ['explain', 'deployment.spec.strategy']);
+    assert.match(out, /FIELD: strategy/);
+    assert.match(out, /rollingUpdate/);
+  } finally {
+    await t.close();
+  }
+});
