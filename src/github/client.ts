@@ -1,6 +1,7 @@
 // Thin adapter over an installation octokit for one repository: the calls the workers make, with
 // GitHub's rules applied here (≤ 50 annotations per check-run request, sticky comment by marker,
 // PR comments through the issues API).
+import type { CheckAnnotation } from '../core/report/types.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,17 +14,8 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
 
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
+/** GitHub's check-run annotation shape; the report layer produces them. */
+export type Annotation = CheckAnnotation;
 
 export interface CheckOutput {
   title: string;
