@@ -68,3 +68,18 @@ export function isServerDefault(container: string, rel: string, key: string, val
   const fixed = DEFAULT_VALUES[rel];
   return fixed === undefined || fixed === value;
 }
+
+/**
+ * Whole items an admission plugin appends to an atomic list. The DefaultTolerationSeconds plugin
+ * (enabled by default in kube-apiserver) gives every Pod that does not already tolerate them
+ * NoExecute tolerations for node.kubernetes.io/not-ready and /unreachable, for 300 s; they land
+ * after the tolerations the manifest set. Only Pods get them: pod templates are not admitted.
+ */
+export function isAdmissionAddedItem(kind: string, names: readonly string[], item: unknown): boolean {
+  if (kind !== 'Pod' || names.length !== 2 || names[0] !== 'spec' || names[1] !== 'tolerations') return false;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const t = item as Record<string, unknown>;
+  return (t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable') &&
+    t.operator === 'Exists' && t.effect === 'NoExecute' && t.tolerationSeconds === 300 &&
+    Object.keys(t).length === 4;
+}

@@ -22,7 +22,7 @@ import type { FieldPath } from '../fields/fieldset.ts';
 import { isAtomicMap } from '../fields/struct-types.ts';
 import { listTypeAt, type ListType } from '../schema/list-keys.ts';
 import { PREFIX } from '../ownership.ts';
-import { isServerDefault } from './atomic-defaults.ts';
+import { isAdmissionAddedItem, isServerDefault } from './atomic-defaults.ts';
 import { scalarsEqual } from './scalar-equality.ts';
 import { isEffectivelyEmpty, isEmptyValue, isPlainObject, isZeroScalar, pruneNulls } from './values.ts';
 
@@ -261,9 +261,10 @@ class Walker {
       dn.push(a);
       if (b !== undefined) ln.push(b);
     }
-    if (l.length > d.length) {
+    for (let i = d.length; i < l.length; i++) {
+      if (this.o.builtin && isAdmissionAddedItem(this.o.kind, this.names, l[i])) continue;
       this.changed = true;
-      for (let i = d.length; i < l.length; i++) ln.push(l[i]);
+      ln.push(l[i]);
     }
     this.atomicBase = base;
     return [dn, ln];
