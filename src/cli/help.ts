@@ -4,7 +4,7 @@ import type { Command, OptionSpec } from './command.ts';
 export function programHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'driftguard: GitOps for Kubernetes in pull requests (offline CLI)',
+    'driftguard: GitOps for Kubernetes in pull requests',
     '',
     'Usage: driftguard <command> [options]',
     '',
@@ -16,7 +16,7 @@ export function programHelp(commands: readonly Command[]): string {
     '  -V, --version  print the version',
     '  --debug        print stack traces of errors',
     '',
-    'Exit codes: 0 success, 1 command failed, 2 usage error, 3 differences found (diff/health with --exit-code).',
+    'Exit codes: 0 success, 1 command failed, 2 usage error, 3 differences found (diff/health with --exit-code), 4 synced but not healthy.',
     '',
   ].join('\n');
 }

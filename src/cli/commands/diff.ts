@@ -55,7 +55,7 @@ function scopeFromCrds(objects: KubeObject[]): (group: string, kind: string) => 
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'Diff an app path against saved live objects (kubectl get -o yaml output)',
+  summary: 'Diff an app path against saved live objects (--live) or a cluster (--context)',
   usage: 'diff <desired-path> --live <file-or-dir> [--output text|json] [--namespace ns] [--app name] [--exit-code]',
   options: {
     live: { type: 'string', short: 'l', valueName: 'file-or-dir', description: 'saved live objects: kubectl get -o yaml/json output, files or a directory' },
