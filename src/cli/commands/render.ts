@@ -23,11 +23,22 @@ YAML output is a stream of documents, each preceded by "# Source: <file>:<line>"
 to the repository root). JSON output is an array of {"source": {"file", "line"}, "object": {...}}.
 Secret data/stringData values are printed as <masked>.
 
+Helm hooks (objects annotated helm.sh/hook: pre-install, post-upgrade, test, ...) are not desired
+objects: Argo CD runs them as sync hooks (tests never) and Flux around install/upgrade. They are
+listed on stderr and left out; --include-hooks keeps them. Helm's .Capabilities default to helm's
+built-in ones; --kube-version and --api-versions set them as a cluster would (diff/sync --context
+use the cluster's).
+
 Examples:
   driftguard render deploy/api/overlays/prod
-  driftguard render charts/web -f charts/web/values-prod.yaml --set image.tag=1.2.3 -n web -o json`,
+  driftguard render charts/web -f charts/web/values-prod.yaml --set image.tag=1.2.3 -n web -o json
+  driftguard render charts/web --kube-version 1.34 --api-versions policy/v1/PodDisruptionBudget,monitoring.coreos.com/v1`,
   async run({ values, positionals, io }) {
     const rendered = await renderFromArgs(positionals[0]!, values, io);
+    for (const h of rendered.hooks) {
+      const where = h.source ? ` (${h.source.file}:${h.source.line})` : '';
+      io.stderr.write(`# Helm hook set aside: ${h.object.kind}/${h.object.metadata.name ?? h.object.metadata.generateName} [${h.object.metadata.annotations?.['helm.sh/hook']}]${where}\n`);
+    }
     const items = rendered.objects.map((so) => ({ source: so.source, object: maskSecret(so.object) }));
     if (values.output === 'json') {
       io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
