@@ -95,6 +95,19 @@ export const UPSTREAM_DIFF_CASES: UpstreamDiffCase[] = [
     },
   },
   { argoTest: 'TestNullCreationTimestamp', config: 'sealedsecret-config.json', live: 'sealedsecret-live.json', argoModified: false, expectModified: false },
+  // TestDiffOptionIgnoreAggregateRoles: aggr-clusterrole-config.json is not in the index; the config
+  // is rebuilt from the live object's last-applied annotation (inline/aggr-clusterrole-config.json).
+  {
+    argoTest: 'TestDiffOptionIgnoreAggregateRoles/IgnoreAggregatedRoles(true)', config: 'inline/aggr-clusterrole-config.json', live: 'aggr-clusterrole-live.json', argoModified: false, expectModified: false,
+  },
+  {
+    argoTest: 'TestDiffOptionIgnoreAggregateRoles/IgnoreAggregatedRoles(false)', config: 'inline/aggr-clusterrole-config.json', live: 'aggr-clusterrole-live.json', argoModified: true, expectModified: false,
+    why: 'kept on purpose: with aggregationRule set, clusterrole-aggregation-controller owns rules and overwrites whatever Git says, so a sync could never remove this "drift"; we always behave as Argo CD with ignoreAggregatedRoles: true',
+  },
+  {
+    argoTest: 'TestDiffOptionIgnoreAggregateRoles (label changed: still drift)', config: 'inline/aggr-clusterrole-config.json', live: 'aggr-clusterrole-live.json', argoModified: true, expectModified: true,
+    why: 'control case, not asserted by Argo: only rules are the controller\'s', mutateConfig: (o) => { o.metadata.labels = { 'app.kubernetes.io/instance': 'roles-v2' }; }, patchLacks: ['/rules'],
+  },
   { argoTest: 'TestUnsortedEndpoints', config: 'endpoints-config.json', live: 'endpoints-live.json', argoModified: false, expectModified: false },
   // Inline objects of diff_test.go, stored as files.
   { argoTest: 'TestThreeWayDiffExample1', config: 'inline/demo-sa-config.json', live: 'inline/demo-sa-live.json', argoModified: false, expectModified: false },

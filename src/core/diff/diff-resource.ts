@@ -8,6 +8,7 @@ import { fieldsOfManagers, ownedFields } from '../normalize/owned-fields.ts';
 import { LAST_APPLIED, project } from '../normalize/project.ts';
 import { isBuiltinGroup, isClusterScopedBuiltin } from '../normalize/scope.ts';
 import { canonicalByteMaps } from '../normalize/byte-maps.ts';
+import { withoutAggregatedRules } from '../normalize/aggregated-roles.ts';
 import { isSecret, maskSecretValues, mergeStringData } from '../normalize/secret.ts';
 import { deepEqual, isPlainObject, pruneNulls } from '../normalize/values.ts';
 import { toYaml, unifiedDiff } from './render-diff.ts';
@@ -38,8 +39,8 @@ export function diffResource(desired: SourcedObject | undefined, live: KubeObjec
   let ln: Record<string, unknown> | undefined;
   let action: DiffAction;
   if (dObj && live) {
-    const d = canonicalByteMaps(secret ? mergeStringData(dObj) : dObj);
-    const l = secret ? mergeStringData(live) : live;
+    const d = withoutAggregatedRules(canonicalByteMaps(secret ? mergeStringData(dObj) : dObj), dObj);
+    const l = withoutAggregatedRules(secret ? mergeStringData(live) : live, dObj);
     const managers = rules.flatMap((r) => r.managedFieldsManagers ?? []);
     const fm = opts.fieldManager ?? FIELD_MANAGER;
     const p = project(d, l, {
