@@ -53,8 +53,11 @@ export function redactValues(text: string, forms: Iterable<string>): string {
   return out;
 }
 
-/** `text` without any value of the Secret `obj` (unchanged for other kinds). */
-export function redactSecretValues(text: string, obj: unknown): string {
-  const forms = secretValuesOf(obj);
+/**
+ * `text` without any value of the Secrets among `objs` (other kinds and undefined are ignored). Pass the
+ * desired and the live object: a server may quote either (admission webhooks see both).
+ */
+export function redactSecretValues(text: string, ...objs: unknown[]): string {
+  const forms = objs.flatMap((o) => secretValuesOf(o));
   return forms.length ? redactValues(text, forms) : text;
 }

@@ -33,7 +33,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
         const merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
         return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
       } catch (e) {
-        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${redactSecretValues(explainApplyError(e), d.object)}`, source: d.source });
+        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${redactSecretValues(explainApplyError(e), d.object, liveByKey.get(keyString(keyOf(d.object))))}`, source: d.source });
         return d;
       }
     });

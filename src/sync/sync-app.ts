@@ -101,8 +101,10 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
     return taskResult(t, 'applied', t.warning);
   } catch (e) {
-    // The server may quote the submitted object (admission webhooks, typed SSA errors): no Secret values.
-    return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object));
+    // The server may quote the submitted or the stored object (admission webhooks see both, typed SSA
+    // errors): no Secret values of either. The cache may hold a newer live copy than the plan did.
+    const cached = cache.get(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name);
+    return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object, t.live, cached));
   }
 }
 
@@ -233,7 +235,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
           state.cache.observe(t.object, true);
           return taskResult(t, 'pruned');
         } catch (e) {
-          return taskResult(t, 'failed', explainApplyError(e));
+          return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object)); // t.object is the live object
         }
       });
       pruneResults.push(...rs);
