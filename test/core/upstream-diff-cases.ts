@@ -60,7 +60,8 @@ const withLastApplied = (o: KubeObject) => {
   delete config.metadata.namespace;
   o.metadata.annotations = { ...o.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(config) };
 };
-const ANY_KIND_MANAGERS = (managers: string[]): DiffOptions => ({ ignore: [{ managedFieldsManagers: managers }] });
+/** Argo's tests write these rules with Group "*" and Kind "*". */
+const ANY_KIND_MANAGERS = (managers: string[]): DiffOptions => ({ ignore: [{ group: '*', kind: '*', managedFieldsManagers: managers }] });
 
 const ARGO_MANAGER: DiffOptions = { fieldManager: 'argocd-controller' };
 
@@ -214,7 +215,7 @@ export const UPSTREAM_DIFF_CASES: UpstreamDiffCase[] = [
   },
   {
     argoTest: 'TestStateDiff/will normalize replica field if configured with json pointers', config: `${UTIL}desired_deployment.yaml`, live: `${UTIL}live_deployment_with_managed_replica.yaml`,
-    argoModified: true, expectModified: true, opts: { ignore: [{ jsonPointers: ['/spec/replicas'] }] }, patchHas: ['/spec/revisionHistoryLimit'], patchLacks: ['/spec/replicas'],
+    argoModified: true, expectModified: true, opts: { ignore: [{ group: '*', kind: '*', jsonPointers: ['/spec/replicas'] }] }, patchHas: ['/spec/revisionHistoryLimit'], patchLacks: ['/spec/replicas'],
   },
   {
     argoTest: 'TestNormalize/will normalize successfully inside a list', config: `${UTIL}desired_validating_webhook.yaml`, live: `${UTIL}live_validating_webhook.yaml`,

@@ -12,6 +12,7 @@ import { withoutAggregatedRules } from '../normalize/aggregated-roles.ts';
 import { isSecret, maskSecretValues, mergeStringData } from '../normalize/secret.ts';
 import { deepEqual, isPlainObject, pruneNulls } from '../normalize/values.ts';
 import { toYaml, unifiedDiff } from './render-diff.ts';
+import { globMatch } from './glob-match.ts';
 import type { DiffAction, DiffOptions, IgnoreRule, ResourceDiff } from './types.ts';
 
 const { compare } = fjp;
@@ -102,12 +103,13 @@ function cleanObject(obj: KubeObject, namespace: string | undefined): Record<str
   return out;
 }
 
+/** Rules for this object; group and kind are glob patterns as in Argo CD's ignoreDifferences. */
 function matchingRules(rules: IgnoreRule[] | undefined, group: string, kind: string, namespace: string, name: string): IgnoreRule[] {
   if (!rules?.length) return [];
   return rules.filter(
     (r) =>
-      (r.group === undefined || r.group === group) &&
-      (r.kind === undefined || r.kind === kind) &&
+      (r.group === undefined || globMatch(r.group, group)) &&
+      (r.kind === undefined || globMatch(r.kind, kind)) &&
       (r.name === undefined || r.name === name) &&
       (r.namespace === undefined || r.namespace === namespace),
   );

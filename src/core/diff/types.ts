@@ -37,8 +37,8 @@ export interface DiffResult {
 
 /** Argo CD-style ignore rules, from app config. */
 export interface IgnoreRule {
-  group?: string; // '' = core; undefined = any
-  kind?: string; // undefined = any
+  group?: string; // '' = core; undefined = any; glob (`*`, `?`, `{a,b}`) as in Argo CD
+  kind?: string; // undefined = any; glob as group
   name?: string;
   namespace?: string;
   jsonPointers?: string[];
