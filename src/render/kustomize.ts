@@ -13,6 +13,7 @@ import { runTool, DEFAULT_MAX_OUTPUT_BYTES } from './run-tool.ts';
 import { findKustomize, findTool, type FindToolOptions } from './tools.ts';
 import { normalizeKubeVersion } from './capabilities.ts';
 import { locationFromToolError } from './tool-location.ts';
+import { rethrowRedacted, secretGeneratorValues, type SecretGeneratorInputs } from './redact-tool-error.ts';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -57,11 +58,13 @@ export interface KustomizeIndex {
   generated: Generated[];
   /** Every local path a kustomization names (absolute) → where it is named. */
   refs: Map<string, SourceLocation>;
+  /** What secretGenerators read, to scrub from kustomize's errors. */
+  secretInputs: SecretGeneratorInputs;
 }
 
 /** Walks the kustomization tree at `dir`: refuses remote and out-of-root refs, indexes inputs. */
 export function scanKustomization(rootReal: string, dir: string, limits?: ManifestLimits): KustomizeIndex {
-  const index: KustomizeIndex = { topFile: '', objects: [], generated: [], refs: new Map() };
+  const index: KustomizeIndex = { topFile: '', objects: [], generated: [], refs: new Map(), secretInputs: { literals: [], envFiles: [], files: [] } };
   const visited = new Set<string>();
 
   const visit = (kdir: string, from?: SourceLocation) => {
@@ -136,11 +139,19 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
     for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
       for (const item of seqItems(field)) {
         if (!isMap(item)) continue;
+        const sec = kind === 'Secret' ? index.secretInputs : undefined;
         for (const key of ['files', 'envs']) {
           const v = item.get(key, true);
-          if (isSeq(v)) for (const f of v.items) checkRef(f, `${kind} generator file`);
+          if (!isSeq(v)) continue;
+          for (const f of v.items) {
+            const abs = checkRef(f, `${kind} generator file`);
+            if (abs && sec) (key === 'files' ? sec.files : sec.envFiles).push(abs);
+          }
         }
-        checkRef(item.get('env', true), `${kind} generator file`);
+        const envAbs = checkRef(item.get('env', true), `${kind} generator file`);
+        if (envAbs && sec) sec.envFiles.push(envAbs);
+        const lits = item.get('literals', true);
+        if (sec && isSeq(lits)) for (const l of lits.items) if (isScalar(l) && l.value != null) sec.literals.push(String(l.value));
         const nameNode = item.get('name', true) as Node | undefined;
         const name = isScalar(nameNode) ? String(nameNode.value) : '';
         if (name) index.generated.push({ kind, name, source: at(nameNode) });
@@ -269,6 +280,7 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
     if (opts.kubeVersion) args.push('--helm-kube-version', normalizeKubeVersion(opts.kubeVersion));
     if (opts.apiVersions?.length) args.push(`--helm-api-versions=${opts.apiVersions.join(',')}`);
   }
+  // Kustomize quotes a bad secretGenerator literal or env line as it is: scrub those values.
   const { stdout } = await runTool(tool.bin, args, {
     cwd: dir,
     timeoutMs: opts.timeoutMs,
@@ -280,7 +292,7 @@ export async function renderKustomize(rootReal: string, dir: string, opts: Kusto
       const abs = join(rootReal, loc.file);
       return existsSync(abs) ? loc : (index.refs.get(abs) ?? loc);
     },
-  });
+  }).catch((e: unknown) => rethrowRedacted(e, secretGeneratorValues(index.secretInputs)));
   const objects = parseManifestText(`<${label} ${repoPath(rootReal, dir)}>`, stdout, {
     ...opts.limits,
     maxFileBytes: Math.max(opts.limits?.maxFileBytes ?? 0, DEFAULT_MAX_OUTPUT_BYTES),
