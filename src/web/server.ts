@@ -17,17 +17,25 @@ export interface WebServerOptions {
   webhookPath?: string;
   /** Readiness probe (e.g. Redis PING); /healthz answers 503 when it throws. */
   ready?: () => Promise<void>;
+  /** Largest webhook body accepted (default DEFAULT_MAX_BODY_BYTES; env WEBHOOK_MAX_BYTES in start.ts). */
   maxBodyBytes?: number;
   /** Direct dispatch of a verified delivery (skips Probot's middleware). */
   deliver?: (d: { id: string; name: string; payload: Record<string, any> }) => Promise<unknown>;
 }
 
-const MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
+/**
+ * Bodies are read before the signature can be checked, so this bounds what any client can make us hold.
+ * GitHub caps payloads at 25 MB, but the events we act on are far smaller: pull_request and
+ * issue_comment are a few repository/user objects plus a body of at most 65,536 characters (tens of
+ * KB); push is the largest (up to 2,048 commits with their file lists), a few MB only for huge pushes.
+ * A refused push is visible as a failed delivery in GitHub; WEBHOOK_MAX_BYTES raises the bound.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export async function createWebServer(opts: WebServerOptions): Promise<Server> {
   const path = opts.webhookPath ?? '/api/github/webhooks';
   const middleware = await createNodeMiddleware(opts.appFn, { probot: opts.probot, webhooksPath: path });
-  const maxBody = opts.maxBodyBytes ?? MAX_BODY;
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -41,10 +49,13 @@ export async function createWebServer(opts: WebServerOptions): Promise<Server> {
         const end = opts.metrics.duration.startTimer();
         const event = String(req.headers['x-github-event'] ?? 'unknown');
         res.once('finish', () => end());
-        const body = await readBody(req, maxBody);
+        // A declared length over the bound is refused before reading a byte; a chunked body when it passes it.
+        const declared = Number(req.headers['content-length'] ?? 0);
+        const body = declared > maxBody ? undefined : await readBody(req, maxBody);
         if (body === undefined) {
           opts.metrics.webhooks.inc({ event, outcome: 'rejected' });
-          return json(res, 413, { error: 'payload too large' });
+          opts.probot.log.warn({ event, contentLength: req.headers['content-length'], maxBytes: maxBody }, 'webhook body over the size limit refused (WEBHOOK_MAX_BYTES)');
+          return tooLarge(req, res);
         }
         const signature = req.headers['x-hub-signature-256'];
         if (typeof signature !== 'string' || !(await opts.probot.webhooks.verify(body, signature).catch(() => false))) {
@@ -93,13 +104,34 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max) return undefined;
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** 413, then the connection is closed so the rest of the body is never read. */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => req.destroy());
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ error: 'payload too large' }));
+}
+
+/** The body as text, or undefined (reading paused) as soon as it exceeds `max` bytes. */
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (v: string | undefined) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve(v);
+    };
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= max) return void chunks.push(c);
+      chunks.length = 0;
+      req.pause();
+      done(undefined);
+    };
+    const onEnd = () => done(Buffer.concat(chunks).toString('utf8'));
+    const onError = (e: Error) => {
+      req.off('data', onData).off('end', onEnd);
+      reject(e);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }

@@ -1,6 +1,6 @@
 // Start the web process in-process (used by main.ts, the demo and tests): Probot configured from the
 // environment exactly like `probot run` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
-// GHE_HOST/GHE_PROTOCOL, WEBHOOK_PATH, LOG_LEVEL), plus REDIS_URL, PORT and HOST.
+// GHE_HOST/GHE_PROTOCOL, WEBHOOK_PATH, LOG_LEVEL), plus REDIS_URL, PORT, HOST and WEBHOOK_MAX_BYTES.
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { createProbot, type Probot } from 'probot';
@@ -23,6 +23,10 @@ export interface WebProcess {
 export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { defaultMetrics?: boolean } = {}): Promise<WebProcess> {
   if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET is required: the secret set on the GitHub App, used to verify webhook signatures');
   if (!env.APP_ID) throw new Error('APP_ID is required (the GitHub App id)');
+  const maxBodyBytes = env.WEBHOOK_MAX_BYTES ? Number(env.WEBHOOK_MAX_BYTES) : undefined;
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
+    throw new Error(`WEBHOOK_MAX_BYTES must be a positive number of bytes, got ${JSON.stringify(env.WEBHOOK_MAX_BYTES)}`);
+  }
   const probot = createProbot({ env: probotEnv(env) }); // throws when no private key is found
   // Fail fast while Redis is down: the webhook gets a 500 and GitHub can redeliver it later,
   // instead of the request hanging in ioredis's offline queue.
@@ -37,6 +41,7 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
   const server = await createWebServer({
     probot, appFn, metrics,
     webhookPath: env.WEBHOOK_PATH || undefined,
+    maxBodyBytes,
     ready: async () => { await redis.ping(); },
     deliver: (d) => handleDelivery(deps, d, probot.log),
   });
