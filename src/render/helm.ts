@@ -3,7 +3,7 @@
 // object points back at its template via helm's `# Source: <chart>/templates/x.yaml` comments.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import { DriftguardError } from '../core/errors.ts';
 import { redactValues, secretForms } from '../core/redact-secrets.ts';
@@ -292,20 +292,25 @@ function mapHelmOutput(rootReal: string, chartDir: string, chart: ChartInfo, std
 
 /** Keys whose values are credentials by convention (password, apiToken, tls.key, clientSecret, dsn...). */
 export const SECRET_KEY = /pass|secret|token|key|cred|auth|cert|private|dsn|salt|signature|connection/i;
+/** Values files that hold secrets by name (secrets.yaml, helm-secrets/sops `*.enc.yaml`): every key counts. */
+export const SECRET_VALUES_FILE = /secret|\.enc\.ya?ml$/i;
+/** In such files, shorter strings (ports, "true", region names) stay readable. */
+const MIN_SECRET_FILE_STRING = 8;
 
 /**
  * String values at secret-looking keys (or anywhere under one) in the chart's values, its unpacked
- * subcharts' values, the app's values files, inline values and --set expressions.
+ * subcharts' values, the app's values files, inline values and --set expressions; plus every string of
+ * 8+ characters in values files named like secrets (SECRET_VALUES_FILE), whatever its key.
  */
 export function secretLookingValues(chartDir: string, rootReal: string, opts: HelmOptions): string[] {
   const out: string[] = [];
-  const walk = (v: unknown, secretish: boolean) => {
+  const walk = (v: unknown, secretish: boolean, secretFile = false) => {
     if (typeof v === 'string' || typeof v === 'number') {
-      if (secretish) out.push(...secretForms(String(v)));
+      if (secretish || (secretFile && String(v).length >= MIN_SECRET_FILE_STRING)) out.push(...secretForms(String(v)));
     } else if (Array.isArray(v)) {
-      for (const x of v) walk(x, secretish);
+      for (const x of v) walk(x, secretish, secretFile);
     } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) walk(x, secretish || SECRET_KEY.test(k));
+      for (const [k, x] of Object.entries(v)) walk(x, secretish || SECRET_KEY.test(k), secretFile);
     }
   };
   const files = [join(chartDir, 'values.yaml')];
@@ -318,7 +323,7 @@ export function secretLookingValues(chartDir: string, rootReal: string, opts: He
   for (const f of files) {
     try {
       if (!existsSync(f) || !statSync(f).isFile()) continue;
-      for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) walk(doc.toJS({ maxAliasCount: 100 }), false);
+      for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) walk(doc.toJS({ maxAliasCount: 100 }), false, SECRET_VALUES_FILE.test(basename(f)));
     } catch {
       // unreadable values: helm's own error says so
     }

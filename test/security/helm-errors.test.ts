@@ -39,3 +39,26 @@ test('helm errors that print values are scrubbed of secret-looking values (value
   }
 });
 
+
+test('helm errors are scrubbed of every 8+ character string from secret-named values files, whatever the key', async () => {
+  const root = chart({
+    'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+    'c/values.yaml': 'image: nginx:1.27\ndb:\n  host: db.internal.example\n',
+    'c/secrets.prod.yaml': 'db:\n  url: postgres://app:pw-in-url-1234@db/app\n  port: "5432"\n',
+    'c/values.enc.yaml': 'smtp:\n  relay: relay-login-5678:hidden\n',
+    'c/templates/a.yaml': '{{ if .Values.which }}{{ fail (printf "%s %s %s %s %s" .Values.db.url .Values.smtp.relay .Values.image .Values.db.host .Values.db.port) }}{{ end }}\n',
+  });
+  try {
+    await assert.rejects(
+      renderApp({ root, path: 'c', helm: { valueFiles: ['secrets.prod.yaml', 'values.enc.yaml'], values: { which: true } } }),
+      (e: Error & { location?: { file: string } }) => {
+        assert.deepEqual(findLeaks(e.message, ['postgres://app:pw-in-url-1234@db/app', 'pw-in-url-1234', 'relay-login-5678:hidden']), [], e.message);
+        assert.match(e.message, /nginx:1\.27 db\.internal\.example 5432/, 'values from other files and short strings stay readable');
+        assert.equal(e.location?.file, 'c/templates/a.yaml');
+        return true;
+      },
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
