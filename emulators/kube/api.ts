@@ -16,7 +16,7 @@ import { ObjectStore } from './store.ts';
 import { validateName, validateObject } from './validate.ts';
 import { unknownFields } from './known-fields.ts';
 import { crdVersionSchema, walkCustomResource } from './crd-schema.ts';
-import { fromStorage, toStorage } from './conversion.ts';
+import { fromStorage, needsConversion, toStorage } from './conversion.ts';
 import { dropTypeDependentFields } from './service-type-change.ts';
 
 export type Subresource = '' | 'status' | 'scale';
@@ -31,6 +31,8 @@ export interface WriteOptions {
   fieldValidation?: string;
   /** Filled with warnings for the response's Warning headers. */
   warnings?: string[];
+  /** The caller only serializes the result: return a read-only view of the stored object, not a copy. */
+  view?: boolean;
 }
 
 export type PatchType = 'apply' | 'merge' | 'json' | 'strategic';
@@ -79,7 +81,13 @@ export class KubeApi {
     this.store = new ObjectStore(historyLimit);
   }
 
-  timestamp(): string { return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+  private lastStamp: [number, string] = [NaN, ''];
+  /** RFC 3339 to the second (cached: every write asks for it several times). */
+  timestamp(): string {
+    const sec = Math.floor(this.now().getTime() / 1000);
+    if (sec !== this.lastStamp[0]) this.lastStamp = [sec, new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')];
+    return this.lastStamp[1];
+  }
 
   readonly alloc: Allocators = {
     clusterIP: () => {
@@ -99,10 +107,21 @@ export class KubeApi {
 
   // ---- reads ----
 
-  get(res: ResourceDef, ns: string, name: string, version?: string): KubeObject {
+  get(res: ResourceDef, ns: string, name: string, version?: string, view = false): KubeObject {
     const o = this.store.get(res, res.namespaced ? ns : '', name);
     if (!o) throw notFound(res, name);
-    return this.present(res, o, version);
+    return view ? this.view(res, o, version) : this.present(res, o, version);
+  }
+
+  /**
+   * The stored object as a client of `version` sees it, without a copy: for read-only consumers
+   * (serialization, merges that copy what they keep). Never mutate the result.
+   */
+  view(res: ResourceDef, o: KubeObject, version?: string): KubeObject {
+    const v = version ?? res.versions[0]!;
+    if (needsConversion(res, v)) return this.present(res, o, version);
+    const apiVersion = apiVersionOf(res.group, v);
+    return o.apiVersion === apiVersion ? o : { ...o, apiVersion };
   }
 
   /** The object as a client of `version` sees it. */
@@ -113,7 +132,7 @@ export class KubeApi {
     return c;
   }
 
-  list(res: ResourceDef, ns: string | undefined, opts: ListOptions, version?: string): { items: KubeObject[]; rv: string; continue?: string; remaining?: number } {
+  list(res: ResourceDef, ns: string | undefined, opts: ListOptions, version?: string, view = false): { items: KubeObject[]; rv: string; continue?: string; remaining?: number } {
     const labelReqs = opts.labelSelector ? parseLabelSelector(opts.labelSelector) : [];
     const fieldReqs = opts.fieldSelector ? parseFieldSelector(opts.fieldSelector, res.kind) : [];
     let items = this.store.list(res, res.namespaced ? ns : undefined)
@@ -135,7 +154,7 @@ export class KubeApi {
       const last = items[items.length - 1]!;
       cont = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}`, rv: Number(rv) })).toString('base64');
     }
-    return { items: items.map((o) => this.present(res, o, version)), rv, continue: cont, remaining };
+    return { items: items.map((o) => (view ? this.view(res, o, version) : this.present(res, o, version))), rv, continue: cont, remaining };
   }
 
   // ---- writes ----
@@ -223,7 +242,7 @@ export class KubeApi {
     out = orderMetadata(out);
     this.store.write(res, out, 'ADDED');
     this.afterWrite(res, 'ADDED', out);
-    return this.present(res, out, opts.version);
+    return this.answer(res, out, opts);
   }
 
   /** DefaultStorageClass admission: claims without a class get the default one. */
@@ -248,7 +267,7 @@ export class KubeApi {
     this.checkFields(res, input, opts);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
-    return this.commitUpdate(res, live, toStorage(res, input, opts.version), opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined));
+    return this.commitUpdate(res, live, toStorage(res, input, opts.version), opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined), sub !== 'status');
   }
 
   patch(res: ResourceDef, ns: string, name: string, type: PatchType, patchBody: unknown, opts: WriteOptions & { force?: boolean }): KubeObject {
@@ -270,7 +289,9 @@ export class KubeApi {
       this.checkIdentity(res, ns, { ...applied, metadata: applied.metadata ?? {} } as KubeObject, opts.version);
       if (applied.metadata?.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
       if (live && applied.metadata?.resourceVersion && applied.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
-      const undeclared = this.undeclared(res, structuredClone({ ...applied, kind: res.kind }), opts.version);
+      // Custom resources get schema defaults filled in while walking: walk a copy. Built-ins are only read.
+      const probe = { ...applied, kind: res.kind } as KubeObject;
+      const undeclared = this.undeclared(res, res.crd ? clone(probe) : probe, opts.version);
       if (undeclared.length) {
         // Structured-merge-diff cannot type the config: kube-apiserver 1.34 answers 500 (kubernetes#139253).
         const gvk = `${res.group}/${opts.version ?? res.versions[0]}, Kind=${res.kind}`;
@@ -278,7 +299,7 @@ export class KubeApi {
       }
       const merge = (l: KubeObject | undefined): KubeObject => {
         try {
-          return serverSideApply(l ? this.present(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined });
+          return serverSideApply(l ? this.view(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined });
         } catch (e) {
           if (e instanceof ApplyConflictError) throw applyConflict(res, name, e);
           throw fromMergeError(e);
@@ -305,7 +326,7 @@ export class KubeApi {
       const merged = toStorage(res, merge(live), opts.version);
       if (res.namespaced) merged.metadata.namespace = ns;
       merged.metadata.name = name;
-      return this.commitUpdate(res, live, merged, opts, (o) => o);
+      return this.commitUpdate(res, live, merged, opts, (o) => o, true);
     }
     if (!live) throw notFound(res, name);
     let next: KubeObject;
@@ -318,10 +339,11 @@ export class KubeApi {
     this.checkFields(res, next, opts);
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
     next = toStorage(res, next, opts.version);
-    return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined));
+    return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined), true);
   }
 
-  private commitUpdate(res: ResourceDef, live: KubeObject, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject): KubeObject {
+  /** `owned`: `input` is this call's own copy (no other reference to it or its parts), so it is not copied again. */
+  private commitUpdate(res: ResourceDef, live: KubeObject, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject, owned = false): KubeObject {
     const sub = opts.subresource ?? '';
     let next: KubeObject;
     if (sub === 'status') {
@@ -329,7 +351,7 @@ export class KubeApi {
       next = clone(live);
       if (input.status === undefined) delete next.status; else next.status = clone(input.status);
     } else {
-      next = clone(input);
+      next = owned ? input : clone(input);
       next.metadata = { ...next.metadata };
       if (res.subresources.includes('status') && res.kind !== 'CustomResourceDefinition') {
         if (live.status === undefined) delete next.status; else next.status = clone(live.status);
@@ -355,7 +377,7 @@ export class KubeApi {
     }
     next.metadata.resourceVersion = live.metadata.resourceVersion;
     next = orderMetadata(track(next));
-    if (sameContent({ ...next, apiVersion: live.apiVersion }, live)) return this.present(res, live, opts.version);
+    if (sameContent({ ...next, apiVersion: live.apiVersion }, live)) return this.answer(res, live, opts);
     if (opts.dryRun) return this.present(res, next, opts.version);
     next.metadata.resourceVersion = String(this.store.nextRv());
     next = orderMetadata(next);
@@ -368,7 +390,11 @@ export class KubeApi {
     }
     this.store.write(res, next, 'MODIFIED', live);
     this.afterWrite(res, 'MODIFIED', next, live);
-    return this.present(res, next, opts.version);
+    return this.answer(res, next, opts);
+  }
+
+  private answer(res: ResourceDef, o: KubeObject, opts: WriteOptions): KubeObject {
+    return opts.view ? this.view(res, o, opts.version) : this.present(res, o, opts.version);
   }
 
   scaleOf(res: ResourceDef, o: KubeObject): KubeObject {

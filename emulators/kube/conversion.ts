@@ -8,6 +8,11 @@ type Obj = Record<string, any>;
 
 const isHpa = (res: ResourceDef) => res.group === 'autoscaling' && res.kind === 'HorizontalPodAutoscaler';
 
+/** Whether clients of `version` see the stored object converted (then it must be copied first). */
+export function needsConversion(res: ResourceDef, version: string | undefined): boolean {
+  return isHpa(res) && version === 'v1';
+}
+
 /** The object in its storage version (v2), from a body in `version`. */
 export function toStorage(res: ResourceDef, obj: KubeObject, version: string | undefined): KubeObject {
   if (!isHpa(res) || version !== 'v1') return obj;

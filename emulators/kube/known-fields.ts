@@ -58,30 +58,44 @@ export interface UnknownField {
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const knownSets = new WeakMap<readonly string[], Set<string>>();
+function knownSet(known: readonly string[]): Set<string> {
+  let s = knownSets.get(known);
+  if (!s) knownSets.set(known, (s = new Set(known)));
+  return s;
+}
+
 /** Undeclared fields of a built-in object, in document order. */
 export function unknownFields(group: string, obj: Obj): UnknownField[] {
   const gk = group ? `${group}/${obj.kind}` : String(obj.kind);
   const top = TOP[gk];
   if (!top) return [];
   const out: UnknownField[] = [];
-  const check = (o: unknown, known: readonly string[], path: string, ssa: string) => {
+  // Paths are built lazily (thunks): almost every object has no undeclared field at all.
+  type P = string | (() => string);
+  const str = (p: P) => (typeof p === 'string' ? p : p());
+  const check = (o: unknown, known: readonly string[], path: P, ssa: P) => {
     if (!isObj(o)) return;
+    const set = knownSet(known);
     for (const k of Object.keys(o)) {
-      if (!known.includes(k)) out.push({ path: path ? `${path}.${k}` : k, ssaPath: `${ssa}.${k}`, drop: () => { delete o[k]; } });
+      if (!set.has(k)) {
+        const ps = str(path);
+        out.push({ path: ps ? `${ps}.${k}` : k, ssaPath: `${str(ssa)}.${k}`, drop: () => { delete o[k]; } });
+      }
     }
   };
-  const eachItem = (list: unknown, keyOf: (item: Obj, i: number) => string, fn: (item: Obj, p: string, s: string) => void, path: string, ssa: string) => {
+  const eachItem = (list: unknown, keyOf: (item: Obj, i: number) => string, fn: (item: Obj, p: P, s: P) => void, path: P, ssa: P) => {
     if (!Array.isArray(list)) return;
-    list.forEach((item, i) => { if (isObj(item)) fn(item, `${path}[${i}]`, `${ssa}[${keyOf(item, i)}]`); });
+    list.forEach((item, i) => { if (isObj(item)) fn(item, () => `${str(path)}[${i}]`, () => `${str(ssa)}[${keyOf(item, i)}]`); });
   };
-  const podSpec = (spec: unknown, path: string, ssa: string) => {
+  const podSpec = (spec: unknown, path: P, ssa: P) => {
     if (!isObj(spec)) return;
     check(spec, POD_SPEC, path, ssa);
     for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
       eachItem(spec[list], (c) => `name=${JSON.stringify(c.name)}`, (c, p, s) => {
         check(c, list === 'ephemeralContainers' ? EPHEMERAL : CONTAINER, p, s);
-        eachItem(c.ports, (port) => `containerPort=${port.containerPort},protocol=${JSON.stringify(port.protocol ?? 'TCP')}`, (port, pp, ps) => check(port, CONTAINER_PORT, pp, ps), `${p}.ports`, `${s}.ports`);
-      }, `${path}.${list}`, `${ssa}.${list}`);
+        eachItem(c.ports, (port) => `containerPort=${port.containerPort},protocol=${JSON.stringify(port.protocol ?? 'TCP')}`, (port, pp, ps) => check(port, CONTAINER_PORT, pp, ps), () => `${str(p)}.ports`, () => `${str(s)}.ports`);
+      }, () => `${str(path)}.${list}`, () => `${str(ssa)}.${list}`);
     }
   };
   const template = (t: unknown, path: string, ssa: string) => {
@@ -90,6 +104,7 @@ export function unknownFields(group: string, obj: Obj): UnknownField[] {
     check(t.metadata, META, `${path}.metadata`, `${ssa}.metadata`);
     podSpec(t.spec, `${path}.spec`, `${ssa}.spec`);
   };
+
 
   check(obj, top, '', '');
   check(obj.metadata, META, 'metadata', '.metadata');

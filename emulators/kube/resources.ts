@@ -124,20 +124,29 @@ export function qualifiedKind(r: { group: string; kind: string }): string {
 
 export class ResourceRegistry {
   private defs = new Map<string, ResourceDef>(); // key: group/plural
+  private kinds = new Map<string, ResourceDef>(); // key: group/Kind
 
   constructor(defs: ResourceDef[] = builtinResources()) {
     for (const d of defs) this.add(d);
   }
-  add(d: ResourceDef): void { this.defs.set(`${d.group}/${d.plural}`, d); }
-  remove(group: string, plural: string): void { this.defs.delete(`${group}/${plural}`); }
+  add(d: ResourceDef): void {
+    const prev = this.defs.get(`${d.group}/${d.plural}`);
+    if (prev) this.kinds.delete(`${prev.group}/${prev.kind}`);
+    this.defs.set(`${d.group}/${d.plural}`, d);
+    this.kinds.set(`${d.group}/${d.kind}`, d);
+  }
+  remove(group: string, plural: string): void {
+    const d = this.defs.get(`${group}/${plural}`);
+    this.defs.delete(`${group}/${plural}`);
+    if (d && this.kinds.get(`${group}/${d.kind}`) === d) this.kinds.delete(`${group}/${d.kind}`);
+  }
   all(): ResourceDef[] { return [...this.defs.values()]; }
   byPlural(group: string, version: string, plural: string): ResourceDef | undefined {
     const d = this.defs.get(`${group}/${plural}`);
     return d && d.versions.includes(version) ? d : undefined;
   }
   byKind(group: string, kind: string): ResourceDef | undefined {
-    for (const d of this.defs.values()) if (d.group === group && d.kind === kind) return d;
-    return undefined;
+    return this.kinds.get(`${group}/${kind}`);
   }
   /** Groups with their served versions, core first then sorted by name like the API server. */
   groups(): Array<{ group: string; versions: string[] }> {

@@ -21,9 +21,12 @@ export class ObjectStore {
   private rv = 0;
   private byResource = new Map<string, Map<string, KubeObject>>();
   private history: StoreEvent[] = [];
+  /** Index of the oldest retained event in `history` (evicting by moving it is O(1) per write). */
+  private head = 0;
   /** Highest resourceVersion evicted from the history; watches from before it get 410. */
   compactedRv = 0;
-  private listeners = new Set<(e: StoreEvent) => void>();
+  /** Watch listeners per group/plural: a write notifies only the watchers of its resource. */
+  private listeners = new Map<string, Set<(e: StoreEvent) => void>>();
 
   constructor(private readonly historyLimit = 2000) {}
 
@@ -71,21 +74,30 @@ export class ObjectStore {
 
   private record(e: StoreEvent): void {
     this.history.push(e);
-    if (this.history.length > this.historyLimit) {
-      const evicted = this.history.splice(0, this.history.length - this.historyLimit);
-      this.compactedRv = evicted[evicted.length - 1]!.rv;
+    const over = this.history.length - this.head - this.historyLimit;
+    if (over > 0) {
+      this.head += over;
+      this.compactedRv = this.history[this.head - 1]!.rv;
+      if (this.head > 4096 && this.head * 2 > this.history.length) { this.history = this.history.slice(this.head); this.head = 0; }
     }
-    for (const l of this.listeners) l(e);
+    const ls = this.listeners.get(resKey(e.res));
+    if (ls) for (const l of ls) l(e);
   }
 
   /** Events after `rv`, or undefined when that part of history was compacted away. */
   eventsSince(rv: number): StoreEvent[] | undefined {
     if (rv < this.compactedRv) return undefined;
-    return this.history.filter((e) => e.rv > rv);
+    const out: StoreEvent[] = [];
+    for (let i = this.head; i < this.history.length; i++) if (this.history[i]!.rv > rv) out.push(this.history[i]!);
+    return out;
   }
 
-  subscribe(fn: (e: StoreEvent) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /** Events of one resource (group + plural). */
+  subscribe(res: { group: string; plural: string }, fn: (e: StoreEvent) => void): () => void {
+    const k = resKey(res);
+    let ls = this.listeners.get(k);
+    if (!ls) this.listeners.set(k, (ls = new Set()));
+    ls.add(fn);
+    return () => { ls.delete(fn); if (ls.size === 0 && this.listeners.get(k) === ls) this.listeners.delete(k); };
   }
 }

@@ -9,7 +9,39 @@ export interface ManagerSet {
   apiVersion: string;
   subresource?: string;
   time?: string;
+  /** Treated as immutable: operations build new sets, so decoded sets can be cached and shared. */
   set: FieldSet;
+  /** The fieldsV1 this set was decoded from, reused when the set is written back unchanged. */
+  raw?: unknown;
+}
+
+// Decoded sets per managedFields entry object: stored objects keep their entries, so the next write
+// to an object decodes nothing. Entries are never mutated in place (writes build new ones).
+const decoded = new WeakMap<object, FieldSet>();
+
+function setOf(e: ManagedFieldsEntry): FieldSet {
+  const fv = e.fieldsV1 as object | undefined;
+  const key = fv && typeof fv === 'object' ? fv : undefined;
+  let set = key ? decoded.get(key) : undefined;
+  if (!set) {
+    set = FieldSet.fromFieldsV1(e.fieldsV1);
+    if (key) decoded.set(key, set);
+  }
+  return set;
+}
+
+/** `set` minus the members of `others`; the same object when nothing is removed (sets are immutable here). */
+export function without(set: FieldSet, ...others: FieldSet[]): FieldSet {
+  let hit = false;
+  for (const o of others) {
+    if (o.isEmpty()) continue;
+    // Walk the smaller side: `has` on a trie is cheap, rebuilding a set is not.
+    if (o.size <= set.size ? o.paths().some((p) => set.has(p)) : set.paths().some((p) => o.has(p))) { hit = true; break; }
+  }
+  if (!hit) return set;
+  let out = set;
+  for (const o of others) if (!o.isEmpty()) out = out.difference(o);
+  return out;
 }
 
 export function managerId(m: { manager: string; operation: string; apiVersion: string; subresource?: string }): string {
@@ -25,7 +57,8 @@ export function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | und
       apiVersion: e.apiVersion ?? '',
       ...(e.subresource ? { subresource: e.subresource } : {}),
       ...(e.time ? { time: e.time } : {}),
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
+      set: setOf(e),
+      raw: e.fieldsV1,
     };
     out.set(managerId(m), m);
   }
@@ -47,24 +80,29 @@ export function encodeManagedFields(
     const set = stripServerOwned(m.set);
     if (set.isEmpty()) continue;
     const prev = before.get(id);
-    const unchanged = prev && prev.apiVersion === m.apiVersion && prev.set.equals(set);
-    list.push({ ...m, set, time: unchanged ? prev.time : id === actor ? now : (m.time ?? now) });
+    const unchanged = prev !== undefined && prev.apiVersion === m.apiVersion && (prev.set === set || prev.set.equals(set));
+    list.push({ ...m, set, raw: unchanged ? prev.raw : undefined, time: unchanged ? prev.time : id === actor ? now : (m.time ?? now) });
   }
   list.sort((a, b) =>
     cmp(a.operation, b.operation) || cmp(secs(a.time), secs(b.time)) || cmp(a.manager, b.manager) ||
     cmp(a.apiVersion, b.apiVersion) || cmp(a.subresource ?? '', b.subresource ?? ''));
-  return list.map((m) => ({
-    manager: m.manager,
-    operation: m.operation,
-    apiVersion: m.apiVersion,
-    ...(m.time ? { time: m.time } : {}),
-    fieldsType: 'FieldsV1',
-    fieldsV1: m.set.toFieldsV1(),
-    ...(m.subresource ? { subresource: m.subresource } : {}),
-  }));
+  return list.map((m) => {
+    const fieldsV1 = (m.raw as Record<string, unknown> | undefined) ?? m.set.toFieldsV1();
+    decoded.set(fieldsV1, m.set);
+    return {
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time ? { time: m.time } : {}),
+      fieldsType: 'FieldsV1',
+      fieldsV1,
+      ...(m.subresource ? { subresource: m.subresource } : {}),
+    };
+  });
 }
 
 export function stripServerOwned(set: FieldSet): FieldSet {
+  if (!SERVER_OWNED_PATHS.some((p) => set.hasPrefix(p))) return set;
   const out = set.clone();
   for (const p of SERVER_OWNED_PATHS) out.remove(p);
   return out;

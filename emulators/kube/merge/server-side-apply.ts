@@ -8,7 +8,7 @@ import { pathString } from '../../../src/core/fields/element.ts';
 import { ApplyConflictError, MergeError, type ApplyConflict } from './errors.ts';
 import { compareObjects } from './compare.ts';
 import { mergeApplied } from './merge-applied.ts';
-import { decodeManagedFields, encodeManagedFields, managerId, type ManagerSet } from './managed-fields.ts';
+import { decodeManagedFields, encodeManagedFields, managerId, without, type ManagerSet } from './managed-fields.ts';
 import { removePaths } from './remove-fields.ts';
 import { resetFieldsFor } from './reset-fields.ts';
 
@@ -31,7 +31,8 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   for (const [k, v] of Object.entries(applied)) if (!skip(k)) config[k] = v;
   const configSet = FieldSet.fromObject(config, kind);
 
-  const base: Record<string, unknown> = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind, metadata: {} };
+  // Objects are plain JSON: a JSON round trip is much faster than structuredClone in V8.
+  const base: Record<string, unknown> = live ? JSON.parse(JSON.stringify(live)) : { apiVersion: applied.apiVersion, kind, metadata: {} };
   delete (base.metadata as Record<string, unknown>).managedFields;
   const merged = mergeApplied(kind, base, config) as KubeObject;
   merged.apiVersion = applied.apiVersion;
@@ -50,17 +51,18 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   });
 
   // Fields this manager stopped applying go away unless someone (the manager included) still owns them.
-  let owned = FieldSet.empty();
-  for (const m of managers.values()) owned = owned.union(m.set);
-  const dropped = lastSet.difference(configSet).paths().filter((p) => !owned.hasPrefix(p));
-  removePaths(merged as Record<string, unknown>, dropped);
+  const stopped = lastSet.difference(configSet).paths();
+  if (stopped.length > 0) {
+    const owners = [...managers.values()].map((m) => m.set);
+    removePaths(merged as Record<string, unknown>, stopped.filter((p) => !owners.some((o) => o.hasPrefix(p))));
+  }
 
   const cmp = compareObjects(kind, base, merged, skip);
   const changed = cmp.modified.union(cmp.added);
   const conflicts: ApplyConflict[] = [];
   const lost = new Map<string, FieldSet>();
   for (const [id, m] of managers) {
-    if (id === actorId) continue;
+    if (id === actorId || changed.isEmpty()) continue;
     const clash = m.set.intersection(changed);
     if (clash.isEmpty()) continue;
     lost.set(id, clash);
@@ -71,7 +73,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   if (conflicts.length > 0 && !opts.force) throw new ApplyConflictError(conflicts);
   for (const [id, m] of managers) {
     if (id === actorId) continue;
-    m.set = m.set.difference(lost.get(id) ?? FieldSet.empty()).difference(cmp.removed);
+    m.set = without(m.set, lost.get(id) ?? FieldSet.empty(), cmp.removed);
   }
 
   merged.metadata.managedFields = encodeManagedFields(managers, before, opts.now, actorId);
@@ -96,8 +98,9 @@ function validateApplied(live: KubeObject | undefined, applied: KubeObject, opts
   }
 }
 
+/** A copy of the manager map; sets are shared (they are never mutated, only replaced). */
 export function cloneManagers(src: Map<string, ManagerSet>): Map<string, ManagerSet> {
   const out = new Map<string, ManagerSet>();
-  for (const [id, m] of src) out.set(id, { ...m, set: m.set.clone() });
+  for (const [id, m] of src) out.set(id, { ...m });
   return out;
 }

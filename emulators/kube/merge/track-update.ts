@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../../src/core/model/object.ts';
 import { FieldSet, jsonEqual } from '../../../src/core/fields/fieldset.ts';
 import { compareObjects } from './compare.ts';
-import { decodeManagedFields, encodeManagedFields, managerId } from './managed-fields.ts';
+import { decodeManagedFields, encodeManagedFields, managerId, without } from './managed-fields.ts';
 import { resetFieldsFor } from './reset-fields.ts';
 import { cloneManagers } from './server-side-apply.ts';
 
@@ -18,14 +18,15 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
   const managers = cloneManagers(baseline);
 
   const oldBody = stripManaged(old);
-  const out = structuredClone(next);
+  // Only metadata.managedFields of the result differs from `next`: copy the two levels that change.
+  const out: KubeObject = { ...next, metadata: { ...next.metadata } };
   const nextBody = stripManaged(out);
   const cmp = compareObjects(kind, oldBody, nextBody, skip);
   const changed = cmp.modified.union(cmp.added);
 
   const actorId = managerId({ manager, operation: 'Update', apiVersion: next.apiVersion, subresource });
   for (const [id, m] of managers) {
-    if (id !== actorId) m.set = m.set.difference(changed).difference(cmp.removed);
+    if (id !== actorId) m.set = without(m.set, changed, cmp.removed);
   }
   const prev = managers.get(actorId);
   managers.set(actorId, {
@@ -34,7 +35,7 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
     apiVersion: next.apiVersion,
     ...(subresource ? { subresource } : {}),
     ...(prev?.time ? { time: prev.time } : {}),
-    set: (prev?.set ?? FieldSet.empty()).union(changed).difference(cmp.removed),
+    set: without(changed.isEmpty() ? (prev?.set ?? FieldSet.empty()) : (prev?.set ?? FieldSet.empty()).union(changed), cmp.removed),
   });
 
   const entries = encodeManagedFields(managers, baseline, now, actorId);
