@@ -9,6 +9,9 @@ import type { KubeObject } from '../../src/core/model/object.ts';
 import { randomSuffix, type KubeApi } from './api.ts';
 import type { ResourceDef } from './resources.ts';
 import { NODE_NAME } from './seed.ts';
+import { dropEndpoints, syncEndpoints } from './endpoints-controller.ts';
+import { quotaStatus } from './quota-controller.ts';
+import { disruptionStatus } from './disruption-controller.ts';
 
 export interface RolloutOptions {
   /** Time from pod creation to Ready. Default 100 ms. */
@@ -97,15 +100,39 @@ export class RolloutSimulator {
       this.readyAt.delete(obj.metadata.uid!);
       this.progressSince.delete(obj.metadata.uid!);
       if (gk(res) === 'PersistentVolumeClaim') this.defer(`pv/${obj.metadata.uid}`, () => this.releaseVolume(`pvc-${obj.metadata.uid}`));
+      if (gk(res) === 'Service') this.defer(`ep/${ns}/${name}`, () => dropEndpoints(this.api, ns, name));
     } else if (this.current !== `${gk(res)}/${ns}/${name}`) {
       // A reconcile's own write of its object needs no second pass.
       this.enqueue(res, ns, name);
     }
+    // Pods feed the endpoints of the Services selecting them (old labels too: a pod may leave one).
+    if (gk(res) === 'Pod') {
+      this.enqueueServicesOf(ns, [obj.metadata.labels, _old?.metadata.labels]);
+      const pdbRes = this.api.registry.byKind('policy', 'PodDisruptionBudget');
+      if (pdbRes) for (const b of this.api.store.scan(pdbRes, ns)) this.enqueue(pdbRes, ns, b.metadata.name!);
+    }
+    // Quotas count objects: creations and deletions in a namespace with quotas refresh them.
+    if (type !== 'MODIFIED' || gk(res) === 'Pod') this.enqueueQuotas(res, ns);
     for (const ref of obj.metadata.ownerReferences ?? []) {
       if (!ref.controller) continue;
       const owner = this.api.registry.byKind(String(ref.apiVersion ?? '').split('/').length > 1 ? String(ref.apiVersion).split('/')[0]! : '', String(ref.kind));
       if (owner) this.enqueue(owner, ns, String(ref.name));
     }
+  }
+
+  private enqueueServicesOf(ns: string, labelSets: Array<Record<string, string> | undefined>): void {
+    const svcRes = this.def('', 'Service');
+    for (const s of this.api.store.scan(svcRes, ns) as Obj[]) {
+      const sel = s.spec?.selector;
+      if (!sel || Object.keys(sel).length === 0) continue;
+      if (labelSets.some((l) => l && Object.entries(sel).every(([k, v]) => l[k] === v))) this.enqueue(svcRes, ns, s.metadata.name);
+    }
+  }
+
+  private enqueueQuotas(res: ResourceDef, ns: string): void {
+    if (!ns) return;
+    const quotaRes = this.def('', 'ResourceQuota');
+    for (const q of this.api.store.scan(quotaRes, ns)) this.enqueue(quotaRes, ns, q.metadata.name!);
   }
 
   private enqueue(res: ResourceDef, ns: string, name: string): void {
@@ -175,6 +202,12 @@ export class RolloutSimulator {
       case 'apps/DaemonSet': return this.daemonSet(res, obj);
       case 'batch/Job': return this.job(res, obj);
       case 'Service': return this.service(res, obj);
+      case 'ResourceQuota': return this.quota(res, obj);
+      case 'policy/PodDisruptionBudget': {
+        const status = disruptionStatus(this.api, obj, this.iso());
+        if (JSON.stringify(status) !== JSON.stringify(obj.status ?? null)) this.api.writeStatus(res, obj as KubeObject, status, MANAGER);
+        return;
+      }
       case 'PersistentVolumeClaim': return this.claim(res, obj);
       case 'networking.k8s.io/Ingress': return this.ingress(res, obj);
       case 'autoscaling/HorizontalPodAutoscaler': return this.autoscaler(res, obj);
@@ -514,7 +547,14 @@ export class RolloutSimulator {
 
   // ---- services and claims ----
 
+  private quota(res: ResourceDef, q: Obj): void {
+    const status = quotaStatus(this.api, q);
+    if (JSON.stringify(status) === JSON.stringify(q.status ?? null)) return;
+    this.api.writeStatus(res, this.api.store.get(res, q.metadata.namespace, q.metadata.name)!, status, 'resourcequota-controller');
+  }
+
   private service(res: ResourceDef, s: Obj): void {
+    syncEndpoints(this.api, s);
     if (s.spec?.type !== 'LoadBalancer' || (s.status?.loadBalancer?.ingress ?? []).length) return;
     const n = this.api.store.scan(res).filter((x) => (x.status as Obj)?.loadBalancer?.ingress?.length).length;
     this.api.writeStatus(res, this.api.store.get(res, s.metadata.namespace, s.metadata.name)!, { loadBalancer: { ingress: [{ ip: `172.18.255.${200 + (n % 50)}`, ipMode: 'VIP' }] } }, 'cloud-controller-manager');
@@ -599,7 +639,7 @@ export class RolloutSimulator {
   }
 }
 
-const RECONCILED = new Set(['Namespace', 'Pod', 'apps/ReplicaSet', 'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'Service', 'PersistentVolumeClaim', 'networking.k8s.io/Ingress', 'autoscaling/HorizontalPodAutoscaler']);
+const RECONCILED = new Set(['Namespace', 'Pod', 'ResourceQuota', 'policy/PodDisruptionBudget', 'apps/ReplicaSet', 'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'Service', 'PersistentVolumeClaim', 'networking.k8s.io/Ingress', 'autoscaling/HorizontalPodAutoscaler']);
 const gk = (r: { group: string; kind: string }) => (r.group ? `${r.group}/${r.kind}` : r.kind);
 
 function hash32(s: string): number {

@@ -37,6 +37,35 @@ const names = (spec: Obj | undefined) => containers(spec).map((c) => c.name).joi
 const images = (spec: Obj | undefined) => containers(spec).map((c) => c.image).join(',');
 const none = (s: string) => (s === '' ? '<none>' : s);
 
+/** Up to three entries, then ` + N more...`, as the printers list addresses. */
+function moreList(list: string[]): string {
+  if (list.length === 0) return '<none>';
+  return list.length > 3 ? `${list.slice(0, 3).join(',')} + ${list.length - 3} more...` : list.join(',');
+}
+
+/** rbac.SubjectsStrings: users, groups, service accounts (namespace/name). */
+function subjects(o: Obj): [string, string, string] {
+  const users: string[] = [];
+  const groups: string[] = [];
+  const sas: string[] = [];
+  for (const s of (o.subjects ?? []) as Obj[]) {
+    if (s.kind === 'User') users.push(s.name);
+    else if (s.kind === 'Group') groups.push(s.name);
+    else if (s.kind === 'ServiceAccount') sas.push(`${s.namespace ?? ''}/${s.name}`);
+  }
+  return [users.join(', '), groups.join(', '), sas.join(', ')];
+}
+
+const ROLE: Printer = {
+  columns: [NAME, { ...col('Created At', 'date'), description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' }],
+  cells: (o) => [o.metadata.name, o.metadata.creationTimestamp],
+};
+
+const ROLE_BINDING: Printer = {
+  columns: [NAME, col('Role', 'string', 0, 'Role references the role in this binding.'), AGE, col('Users', 'string', 1, 'Users in the binding.'), col('Groups', 'string', 1, 'Groups in the binding.'), col('ServiceAccounts', 'string', 1, 'ServiceAccounts in the binding.')],
+  cells: (o, now) => [o.metadata.name, `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}`, age(o, now), ...subjects(o)],
+};
+
 function servicePorts(s: Obj): string {
   const ports = (s.spec?.ports ?? []) as Obj[];
   if (ports.length === 0) return '<none>';
@@ -149,6 +178,47 @@ const PRINTERS: Record<string, Printer> = {
   'autoscaling/HorizontalPodAutoscaler': {
     columns: [NAME, col('Reference'), col('Targets'), col('MinPods', 'string'), col('MaxPods', 'integer'), col('Replicas', 'integer'), AGE],
     cells: (o, now) => [o.metadata.name, `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}`, '<unknown>', String(o.spec?.minReplicas ?? 1), o.spec?.maxReplicas ?? 0, o.status?.currentReplicas ?? 0, age(o, now)],
+  },
+  'rbac.authorization.k8s.io/Role': ROLE,
+  'rbac.authorization.k8s.io/ClusterRole': ROLE,
+  'rbac.authorization.k8s.io/RoleBinding': ROLE_BINDING,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': ROLE_BINDING,
+  'ResourceQuota': {
+    columns: [NAME, AGE, col('Request', 'string', 0, 'Request represents a minimum amount of cpu/memory that a container may consume.'), col('Limit', 'string', 0, 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.')],
+    cells: (o, now) => {
+      const request: string[] = [];
+      const limit: string[] = [];
+      for (const r of Object.keys(o.spec?.hard ?? {}).sort()) {
+        const text = `${r}: ${o.status?.used?.[r] ?? '0'}/${o.status?.hard?.[r] ?? '0'}`;
+        (r.split('.').length > 1 && r.split('.')[0] === 'limits' ? limit : request).push(text);
+      }
+      return [o.metadata.name, age(o, now), request.join(', '), limit.join(', ')];
+    },
+  },
+  'policy/PodDisruptionBudget': {
+    columns: [NAME, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), AGE],
+    cells: (o, now) => [o.metadata.name, o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : 'N/A', o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : 'N/A', o.status?.disruptionsAllowed ?? 0, age(o, now)],
+  },
+  'Endpoints': {
+    columns: [NAME, col('Endpoints', 'string', 0, 'Endpoints is the list of endpoints.'), AGE],
+    cells: (o, now) => {
+      const list: string[] = [];
+      for (const ss of (o.subsets ?? []) as Obj[]) {
+        for (const a of (ss.addresses ?? []) as Obj[]) {
+          if ((ss.ports ?? []).length === 0) list.push(a.ip);
+          for (const p of (ss.ports ?? []) as Obj[]) list.push(`${a.ip}:${p.port}`);
+        }
+      }
+      return [o.metadata.name, moreList(list), age(o, now)];
+    },
+  },
+  'discovery.k8s.io/EndpointSlice': {
+    columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE],
+    cells: (o, now) => {
+      const ports = ((o.ports ?? []) as Obj[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port)));
+      const addrs = ((o.endpoints ?? []) as Obj[]).flatMap((e) => (e.addresses ?? []) as string[]);
+      return [o.metadata.name, o.addressType ?? '', ports.length ? ports.join(',') : '<unset>', addrs.length ? moreList(addrs) : '<unset>', age(o, now)];
+    },
   },
   'apiextensions.k8s.io/CustomResourceDefinition': {
     columns: [NAME, col('Created At', 'date')],
