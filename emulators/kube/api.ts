@@ -347,8 +347,9 @@ export class KubeApi {
     const sub = opts.subresource ?? '';
     let next: KubeObject;
     if (sub === 'status') {
-      // Status writes change only status (and managedFields).
-      next = clone(live);
+      // Status writes change only status (and managedFields): the rest is shared with the stored
+      // object, which is never mutated in place (every writer copies what it changes).
+      next = { ...live, metadata: { ...live.metadata } };
       if (input.status === undefined) delete next.status; else next.status = clone(input.status);
     } else {
       next = owned ? input : clone(input);
@@ -591,22 +592,22 @@ export class KubeApi {
     return clone(o);
   }
 
-  /** Controller status write: replaces status without bumping generation; no-op when unchanged. */
+  /** Controller status write: replaces status without bumping generation; no-op when unchanged. Returns a read-only view. */
   writeStatus(res: ResourceDef, live: KubeObject, status: unknown, manager = 'kube-controller-manager', annotations?: Record<string, string>): KubeObject {
     // Status updates carry annotations through (the deployment controller records its revision this way).
     const annChanged = annotations && JSON.stringify({ ...live.metadata.annotations, ...annotations }) !== JSON.stringify(live.metadata.annotations ?? {});
     if (!annChanged && JSON.stringify(status) === JSON.stringify(live.status)) return live;
-    const next = clone(live);
-    next.status = clone(status);
-    return this.commitUpdate(res, live, next, { manager, subresource: 'status' }, (o) => {
+    // commitUpdate copies live and the status for a /status write: no copies needed here.
+    const next = { ...live, status } as KubeObject;
+    return this.commitUpdate(res, live, next, { manager, subresource: 'status', view: true }, (o) => {
       if (annChanged) o.metadata.annotations = { ...(o.metadata.annotations ?? {}), ...annotations };
       return trackUpdate(live, o, manager, this.timestamp(), 'status');
     });
   }
 
-  /** Controller write of the main resource (spec/metadata), e.g. scaling a ReplicaSet. */
+  /** Controller write of the main resource (spec/metadata), e.g. scaling a ReplicaSet. Returns a read-only view. */
   writeObject(res: ResourceDef, live: KubeObject, next: KubeObject, manager = 'kube-controller-manager'): KubeObject {
-    return this.commitUpdate(res, live, next, { manager }, (o) => trackUpdate(live, o, manager, this.timestamp()));
+    return this.commitUpdate(res, live, next, { manager, view: true }, (o) => trackUpdate(live, o, manager, this.timestamp()));
   }
 
   createInternal(res: ResourceDef, obj: KubeObject, manager = 'kube-controller-manager'): KubeObject {

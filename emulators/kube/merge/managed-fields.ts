@@ -102,7 +102,7 @@ export function encodeManagedFields(
 }
 
 export function stripServerOwned(set: FieldSet): FieldSet {
-  if (!SERVER_OWNED_PATHS.some((p) => set.hasPrefix(p))) return set;
+  if (!SERVER_OWNED_PATHS.some((p) => set.has(p))) return set;
   const out = set.clone();
   for (const p of SERVER_OWNED_PATHS) out.remove(p);
   return out;

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../../src/core/model/object.ts';
 import { FieldSet, jsonEqual } from '../../../src/core/fields/fieldset.ts';
 import { compareObjects } from './compare.ts';
-import { decodeManagedFields, encodeManagedFields, managerId, without } from './managed-fields.ts';
+import { decodeManagedFields, encodeManagedFields, managerId, stripServerOwned, without } from './managed-fields.ts';
 import { resetFieldsFor } from './reset-fields.ts';
 import { cloneManagers } from './server-side-apply.ts';
 
@@ -22,7 +22,8 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
   const out: KubeObject = { ...next, metadata: { ...next.metadata } };
   const nextBody = stripManaged(out);
   const cmp = compareObjects(kind, oldBody, nextBody, skip);
-  const changed = cmp.modified.union(cmp.added);
+  // Server-owned metadata (resourceVersion, uid, ...) is never tracked: leave it out here, once.
+  const changed = stripServerOwned(cmp.modified.isEmpty() ? cmp.added : cmp.added.isEmpty() ? cmp.modified : cmp.modified.union(cmp.added));
 
   const actorId = managerId({ manager, operation: 'Update', apiVersion: next.apiVersion, subresource });
   for (const [id, m] of managers) {
@@ -35,13 +36,19 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
     apiVersion: next.apiVersion,
     ...(subresource ? { subresource } : {}),
     ...(prev?.time ? { time: prev.time } : {}),
-    set: without(changed.isEmpty() ? (prev?.set ?? FieldSet.empty()) : (prev?.set ?? FieldSet.empty()).union(changed), cmp.removed),
+    set: without(addAll(prev?.set ?? FieldSet.empty(), changed), cmp.removed),
   });
 
   const entries = encodeManagedFields(managers, baseline, now, actorId);
   if (entries.length > 0) out.metadata.managedFields = entries;
   else delete out.metadata.managedFields;
   return out;
+}
+
+/** `set` plus `more`; the same object when `more` adds nothing (repeated status writes). */
+function addAll(set: FieldSet, more: FieldSet): FieldSet {
+  if (more.isEmpty() || more.paths().every((p) => set.has(p))) return set;
+  return set.union(more);
 }
 
 function stripManaged(obj: KubeObject | undefined): Record<string, unknown> {
