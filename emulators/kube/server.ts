@@ -37,6 +37,8 @@ interface Route {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const docText = new WeakMap<object, string>();
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
@@ -234,7 +236,14 @@ function serveDiscovery(ctx: ServerContext, req: IncomingMessage, res: ServerRes
   if (path === '/openapi/v3') { send(res, 200, openapiV3Root(reg, crdSchema)); return; }
   if (segs[0] === 'openapi' && segs[1] === 'v3' && segs.length >= 3) {
     const doc = openapiV3Document(reg, segs.slice(2), crdSchema);
-    if (doc) { send(res, 200, doc); return; }
+    if (doc) {
+      // Documents are cached objects: serialize each once (hundreds of KiB for core/v1).
+      let text = docText.get(doc);
+      if (!text) docText.set(doc, (text = JSON.stringify(doc)));
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+      res.end(text);
+      return;
+    }
   }
   res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
 }
