@@ -33,7 +33,7 @@ function validateEnv(env: unknown, path: string, errs: FieldError[]): void {
     if (vf.resourceFieldRef) {
       const r = vf.resourceFieldRef;
       if (!r.resource) errs.push({ field: `${vp}.resourceFieldRef.resource`, type: 'Required', detail: '' });
-      else if (!RESOURCE_FIELDS.includes(r.resource)) errs.push({ field: `${vp}.resourceFieldRef.resource`, type: 'Unsupported', value: r.resource, detail: `supported values: ${RESOURCE_FIELDS.map((x) => JSON.stringify(x)).join(', ')}` });
+      else if (!RESOURCE_FIELDS.includes(r.resource) && !/^(limits|requests)\.hugepages-/.test(r.resource)) errs.push({ field: `${vp}.resourceFieldRef.resource`, type: 'Unsupported', value: r.resource, detail: `supported values: ${RESOURCE_FIELDS.map((x) => JSON.stringify(x)).join(', ')}` });
     }
     for (const ref of ['configMapKeyRef', 'secretKeyRef'] as const) {
       if (vf[ref] && !vf[ref].key) errs.push({ field: `${vp}.${ref}.key`, type: 'Required', detail: '' });
