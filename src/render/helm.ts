@@ -16,9 +16,9 @@ import { locationFromToolError } from './tool-location.ts';
 import { findTool, type FindToolOptions } from './tools.ts';
 import { normalizeKubeVersion } from './capabilities.ts';
 
-export interface HelmOptions extends FindToolOptions {
+/** What an app says about its chart: release, values, capabilities, CRDs. */
+export interface HelmChartOptions {
   releaseName?: string;
-  namespace?: string;
   /** Values files, relative to the chart directory (or absolute inside the repository), in order. */
   valueFiles?: string[];
   /** Inline values, applied after the values files. */
@@ -35,6 +35,10 @@ export interface HelmOptions extends FindToolOptions {
   skipCrds?: boolean;
   /** Do not validate values against values.schema.json (`--skip-schema-validation`). */
   skipSchemaValidation?: boolean;
+}
+
+export interface HelmOptions extends FindToolOptions, HelmChartOptions {
+  namespace?: string;
   timeoutMs?: number;
   limits?: ManifestLimits;
 }

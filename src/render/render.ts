@@ -6,7 +6,7 @@ import { DriftguardError } from '../core/errors.ts';
 import type { KubeObject, SourcedObject } from '../core/model/object.ts';
 import { assertNoDuplicates } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
-import { renderHelm } from './helm.ts';
+import { renderHelm, type HelmChartOptions } from './helm.ts';
 import { buildOptionArgs, kustomizationFile, renderKustomize } from './kustomize.ts';
 import type { HelmCapabilities } from './capabilities.ts';
 import { loadManifestPath } from './load-directory.ts';
@@ -23,23 +23,7 @@ export interface RenderOptions {
   type?: 'auto' | SourceType;
   /** Helm's --namespace (objects without a namespace are not changed). */
   namespace?: string;
-  helm?: {
-    releaseName?: string;
-    /** Relative to the chart directory (or absolute inside the root). */
-    valueFiles?: string[];
-    values?: Record<string, unknown>;
-    /** Helm `--set` expressions, applied after valueFiles and values. */
-    set?: string[];
-    /** Helm `--set-string` expressions (values stay strings), applied after `set`. */
-    setString?: string[];
-    /** `.Capabilities.KubeVersion`; overrides `capabilities`. */
-    kubeVersion?: string;
-    /** `.Capabilities.APIVersions` (`group/version`, `group/version/Kind`); overrides `capabilities`. */
-    apiVersions?: string[];
-    /** Leave out the chart's crds/ (default: included, like Argo CD and Flux). */
-    skipCrds?: boolean;
-    skipSchemaValidation?: boolean;
-  };
+  helm?: HelmChartOptions;
   kustomize?: {
     /** Allow-listed: `--enable-helm`, `--load-restrictor LoadRestrictionsNone`. */
     buildOptions?: string[];
