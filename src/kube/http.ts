@@ -6,7 +6,7 @@
 // retries of connection resets, request counting and streaming watches.
 import type { Readable } from 'node:stream';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type BackoffPolicy } from './backoff.ts';
 import { kubeApiError } from './errors.ts';
 
@@ -53,7 +53,14 @@ export class KubeHttp {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`);
     this.server = cluster.server.replace(/\/+$/, '');
+    const u = new URL(this.server);
+    this.origin = u.origin;
+    this.basePath = u.pathname.replace(/\/+$/, '');
   }
+
+  /** scheme://host:port of the server, and the path prefix it may have (a proxy's, e.g. Rancher's /k8s/clusters/<id>). */
+  private readonly origin: string;
+  private readonly basePath: string;
 
   /** Headers + dispatcher from client-node, cached (one connection pool per cluster; tokens refreshed every minute and on 401). */
   private async authFor(force = false): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
@@ -76,9 +83,7 @@ export class KubeHttp {
   }
 
   url(path: string, query?: RequestOptions['query']): string {
-    const u = new URL(this.server + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
-    return u.toString();
+    return this.server + path + queryString(query);
   }
 
   /** One raw attempt; the caller owns the response body. */
@@ -91,15 +96,37 @@ export class KubeHttp {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
     this.stats.requests++;
-    const url = this.url(path, opts.query);
-    this.onRequest?.(method, url.slice(this.server.length));
+    const pathQuery = this.basePath + path + queryString(opts.query);
+    this.onRequest?.(method, pathQuery.slice(this.basePath.length));
     this.stats.byVerb[method] = (this.stats.byVerb[method] ?? 0) + 1;
-    const signals = [opts.signal, opts.timeoutMs !== 0 ? AbortSignal.timeout(opts.timeoutMs ?? this.defaultTimeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
-    const res = await undiciRequest(url, {
-      method: method as Dispatcher.HttpMethod, headers, body, dispatcher: auth.dispatcher,
-      signal: signals.length ? AbortSignal.any(signals) : undefined,
-    });
-    return { status: res.statusCode, headers: res.headers, body: res.body };
+    // The attempt's timeout and the caller's signal, through one controller per attempt, released when the
+    // body closes: AbortSignal.timeout + AbortSignal.any cost a timer that outlives the request and a
+    // dependant registered on the caller's long-lived signal, per request.
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    let signal = opts.signal;
+    let release = () => {};
+    if (timeoutMs !== 0) {
+      const ac = new AbortController();
+      const outer = opts.signal;
+      const onAbort = () => ac.abort(outer!.reason);
+      if (outer?.aborted) ac.abort(outer.reason);
+      else outer?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+      timer.unref?.();
+      release = () => { clearTimeout(timer); outer?.removeEventListener('abort', onAbort); };
+      signal = ac.signal;
+    }
+    try {
+      // The dispatcher's own request(): origin and path given apart, so no URL is parsed per request.
+      const res = await (auth.dispatcher ?? getGlobalDispatcher()).request({
+        origin: this.origin, path: pathQuery, method: method as Dispatcher.HttpMethod, headers, body, signal,
+      });
+      res.body.once('close', release);
+      return { status: res.statusCode, headers: res.headers, body: res.body as RawResponse['body'] };
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   /** JSON request with bounded retries (429 honouring Retry-After, 5xx, connection resets); throws KUBE_API errors. */
@@ -152,6 +179,27 @@ export class KubeHttp {
     this.auth = undefined;
     if (d) await d.close().catch(() => undefined);
   }
+}
+
+/**
+ * `?k=v&...` (empty without values). Plain string building: a WHATWG URL per request costs more than the
+ * rest of our request path. Paths come from resourcePath() with encoded segments.
+ */
+function queryString(query: RequestOptions['query']): string {
+  let q = '';
+  if (query) {
+    for (const k in query) {
+      const v = query[k];
+      if (v === undefined) continue;
+      q += `${q ? '&' : '?'}${formEncode(k)}=${formEncode(String(v))}`;
+    }
+  }
+  return q;
+}
+
+/** application/x-www-form-urlencoded, as URLSearchParams serializes it (space as '+'). */
+function formEncode(s: string): string {
+  return /^[A-Za-z0-9*\-._]*$/.test(s) ? s : new URLSearchParams([['', s]]).toString().slice(1);
 }
 
 export function headerValue(headers: RawResponse['headers'], name: string): string | undefined {

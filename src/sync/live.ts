@@ -45,10 +45,30 @@ export interface LiveState {
 export async function loadLive(cluster: Cluster, app: string, objects: PreparedObject[], gvks: GVK[], opts: LiveOptions): Promise<LiveState> {
   const cache = cluster.cacheFor(app);
   const watchNs = opts.allowedNamespaces;
+  // Reads are issued in as few round trips as their dependencies allow (each round trip is a full API
+  // latency that nothing else fills): round 1 (the app's kinds) runs together with the GETs of target
+  // Namespaces and the discovery of the fallback prune-scan kinds; round 2 (the prune scan) together with
+  // the reads of desired objects the app does not own yet, which only need round 1.
+  const wanted = [...new Set(objects.map((p) => p.object.metadata.namespace).filter((n): n is string => !!n))];
+  // A Namespace the (warm) cache holds is known to exist: no GET. Others are read now, while round 1 runs;
+  // if round 1 then finds one owned, the GET's answer is simply not needed.
+  const nsReads = new Map<string, Promise<NamespaceState | KubeObject>>();
+  if (!watchNs) {
+    for (const ns of wanted) {
+      if (cache.get(NAMESPACE_GVK, '', ns)) continue;
+      nsReads.set(ns, cluster.resources.get(NAMESPACE_GVK, '', ns).then(
+        (o): NamespaceState | KubeObject => (o ? { ...o, apiVersion: 'v1', kind: 'Namespace' } : 'missing'),
+        (e): NamespaceState => (kubeStatus(e) === 403 ? 'unknown' : { error: kubeMessage(e) }),
+      ));
+    }
+  }
+  // Round 2's kinds when the app has no inventory yet: resolve them in discovery meanwhile (cached per cluster).
+  for (const g of PRUNE_SCAN_KINDS) void cluster.discovery.resolve(g).catch(() => undefined);
   // Round 1: the kinds the app renders, and ConfigMaps (where its inventory lives).
   try {
     await cache.ensure([...gvks, INVENTORY_GVK], watchNs);
   } catch (e) {
+    await Promise.all(nsReads.values());
     if (kubeStatus(e) !== 403) throw e;
     const scope = watchNs ? `in namespace(s) ${watchNs.join(', ')}` : 'cluster-wide';
     throw new DriftguardError('KUBE_API', `not allowed to list/watch the app's objects ${scope}: ${kubeMessage(e)}` +
@@ -56,27 +76,23 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   }
   const inventory = readInventory(cache.get(INVENTORY_GVK, opts.namespace, inventoryName(app)));
   // Round 2: kinds the app had before (its inventory); with no inventory yet, the common built-in kinds.
-  await cache.ensure(inventory ? inventory.kinds : [...PRUNE_SCAN_KINDS], watchNs, { optional: true });
+  const round2 = cache.ensure(inventory ? inventory.kinds : [...PRUNE_SCAN_KINDS], watchNs, { optional: true });
+  round2.catch(() => undefined);
 
   const byKey = new Map<string, KubeObject>();
   for (const o of cache.objects()) if (!isInventory(o)) byKey.set(keyString(keyOf(o)), o);
   const readErrors = new Map<string, string>();
 
-  // Namespaces the desired objects go to: owned (cached) ones exist; others cost one GET each.
+  // Namespaces the desired objects go to: owned (cached) ones exist; others cost one GET each (started above).
   const namespaces = new Map<string, NamespaceState>();
   const nsObjects = new Map<string, KubeObject>();
-  const wanted = [...new Set(objects.map((p) => p.object.metadata.namespace).filter((n): n is string => !!n))];
-  await mapLimit(wanted, opts.concurrency, async (ns) => {
-    if (cache.get(NAMESPACE_GVK, '', ns)) return void namespaces.set(ns, 'exists');
-    if (watchNs) return void namespaces.set(ns, 'unknown'); // namespaced RBAC cannot read Namespaces
-    try {
-      const o = await cluster.resources.get(NAMESPACE_GVK, '', ns);
-      namespaces.set(ns, o ? 'exists' : 'missing');
-      if (o) nsObjects.set(ns, { ...o, apiVersion: 'v1', kind: 'Namespace' });
-    } catch (e) {
-      namespaces.set(ns, kubeStatus(e) === 403 ? 'unknown' : { error: kubeMessage(e) });
-    }
-  });
+  for (const ns of wanted) {
+    if (cache.get(NAMESPACE_GVK, '', ns)) { namespaces.set(ns, 'exists'); continue; }
+    if (watchNs) { namespaces.set(ns, 'unknown'); continue; } // namespaced RBAC cannot read Namespaces
+    const st = await nsReads.get(ns)!;
+    if (typeof st === 'object' && 'metadata' in st) { namespaces.set(ns, 'exists'); nsObjects.set(ns, st); }
+    else namespaces.set(ns, st as NamespaceState);
+  }
 
   const missing = objects.filter((p) => {
     if (p.pendingCrd) return false; // its kind does not exist yet, nor can the object
@@ -95,7 +111,9 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   const groups = new Map<string, PreparedObject[]>();
   for (const p of missing) {
     const g = `${p.object.apiVersion}/${p.object.kind}@${p.object.metadata.namespace ?? ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), p]);
+    const list = groups.get(g);
+    if (list) list.push(p);
+    else groups.set(g, [p]);
   }
   const singles: PreparedObject[] = [];
   await Promise.all([...groups.values()].map(async (group) => {
@@ -120,5 +138,12 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
       readErrors.set(keyString(keyOf(p.object)), (e as Error).message);
     }
   });
+  // The prune scan's owned objects join the live state (round 1's are already in).
+  await round2;
+  for (const o of cache.objects()) {
+    if (isInventory(o)) continue;
+    const k = keyString(keyOf(o));
+    if (!byKey.has(k)) byKey.set(k, o);
+  }
   return { cache, live: [...byKey.values()], readErrors, namespaces, inventory };
 }

@@ -242,6 +242,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     }
   }
   results.push(...unchanged, ...pruneResults, ...orphans);
+  // Not overlapped with the health wait below (tried): starting that wait right after the last write made
+  // it settle on a transient Degraded (a Deployment rolled back to an earlier ReplicaSet briefly keeps its
+  // ProgressDeadlineExceeded condition in the emulator). Settling on the first Degraded is the real issue.
   const inventoryWarning = await saveInventory(cluster, app, prep.namespace, prep.objects.map((p) => p.object), state, signal);
 
   // 6. Health of everything desired, waiting (via the watch cache) when asked to.
