@@ -22,11 +22,20 @@ function healthOf(obj: KubeObject | undefined): HealthResult {
 export function waitForHealth(cache: OwnedCache, targets: Array<{ key: ResourceKey; apiVersion: string }>, deadline: number): Promise<HealthWait> {
   const health = new Map<string, HealthResult>();
   const byKey = new Map(targets.map((t) => [keyString(t.key), t]));
+  // A count of unsettled targets, kept as events come in: re-scanning every target on every watch event
+  // would cost O(targets) per event in a big wave of workloads.
+  let unsettled = 0;
+  const set = (k: string, h: HealthResult) => {
+    const before = health.get(k);
+    if (before && UNSETTLED.has(before.status)) unsettled--;
+    if (UNSETTLED.has(h.status)) unsettled++;
+    health.set(k, h);
+  };
   for (const [k, t] of byKey) {
     const g = gvkOf(t.apiVersion, t.key.kind);
-    health.set(k, healthOf(cache.get(g, t.key.namespace, t.key.name)));
+    set(k, healthOf(cache.get(g, t.key.namespace, t.key.name)));
   }
-  const settled = () => [...health.values()].every((h) => !UNSETTLED.has(h.status));
+  const settled = () => unsettled === 0;
   if (settled() || Date.now() >= deadline) return Promise.resolve({ health, timedOut: !settled() });
   return new Promise((resolve) => {
     const finish = (timedOut: boolean) => {
@@ -37,7 +46,7 @@ export function waitForHealth(cache: OwnedCache, targets: Array<{ key: ResourceK
     const off = cache.on((type, obj) => {
       const k = keyString(keyOf(obj));
       if (!byKey.has(k)) return;
-      health.set(k, type === 'DELETED' ? healthOf(undefined) : healthOf(obj));
+      set(k, type === 'DELETED' ? healthOf(undefined) : healthOf(obj));
       if (settled()) finish(false);
     });
     const timer = setTimeout(() => finish(!settled()), Math.max(0, deadline - Date.now()));
