@@ -1,5 +1,5 @@
 // Kubernetes API emulator: a real HTTP server on 127.0.0.1 that speaks enough of the Kubernetes REST
-// protocol for kubectl and @kubernetes/client-node. See /work/notes/readme-kube-emulator.md.
+// protocol for kubectl and @kubernetes/client-node. See docs/emulators.md.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';

@@ -231,6 +231,6 @@ export const UPSTREAM_DIFF_CASES: UpstreamDiffCase[] = [
 
 /**
  * Cases where our diff disagrees today; run only by the local upstream-diff-pending.test.ts.
- * Each one is explained in /work/notes/upstream-findings.md. Remove a name here once it passes.
+ * Each one is explained in docs/upstream.md. Remove a name here once it passes.
  */
 export const PENDING_DIFF_CASES: ReadonlySet<string> = new Set<string>([]);

@@ -13,7 +13,7 @@ for (const bad of ['', '5x', 'm5', '5m junk']) {
 
 for (const [explicit, root, path, want] of [
   [undefined, '/repo', 'apps/shop/overlays/prod', 'prod'],
-  [undefined, '/work/My Repo', '.', 'my-repo'],
+  [undefined, '/srv/My Repo', '.', 'my-repo'],
   ['shop', '/repo', 'x', 'shop'],
 ] as const) {
   test(`appNameFor(${explicit}, ${path}) = ${want}`, () => assert.equal(appNameFor(explicit, root, path), want));
