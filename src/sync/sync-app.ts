@@ -22,7 +22,7 @@ import { loadLive, type LiveState } from './live.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired, type PreparedObject } from './prepare.ts';
 import type { ResourceResult, SyncOptions, SyncOutcome, SyncResult } from './types.ts';
-import { waitForHealth } from './wait-health.ts';
+import { waitForHealth, type HealthTarget } from './wait-health.ts';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const CRD_ESTABLISH_MS = 30_000;
@@ -86,7 +86,7 @@ async function saveInventory(cluster: Cluster, app: string, namespace: string, d
   }
 }
 
-async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>): Promise<ResourceResult> {
+async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>, written: Map<string, { generation?: number }>): Promise<ResourceResult> {
   try {
     if (pendingCrd) {
       // Its CRD was applied in an earlier kind group; wait until discovery serves the kind (Established).
@@ -99,6 +99,9 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
     }
     const applied = await cluster.resources.apply(t.object, { force: true, fieldManager: FIELD_MANAGER, signal });
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
+    // The generation of OUR write: the health wait must not trust status observed for an older one.
+    const generation = applied.metadata?.generation;
+    written.set(keyString(t.key), { generation: typeof generation === 'number' ? generation : undefined });
     return taskResult(t, 'applied', t.warning);
   } catch (e) {
     // The server may quote the submitted or the stored object (admission webhooks see both, typed SSA
@@ -190,6 +193,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
 
   // 4b. Apply, wave by wave.
   let stop: string | undefined;
+  const written = new Map<string, { generation?: number }>();
+  const healthTarget = (key: HealthTarget['key'], apiVersion: string): HealthTarget => ({ key, apiVersion, written: written.get(keyString(key)) });
+  const waitOpts = { degradedSettleMs: opts.degradedSettleMs };
   for (let wi = 0; wi < plan.waves.length; wi++) {
     const wave = plan.waves[wi];
     if (stop) {
@@ -202,7 +208,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         waveResults.push(...group.map((t) => taskResult(t, 'skipped', `not applied: ${stop}`)));
         continue;
       }
-      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache));
+      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache, written));
       waveResults.push(...rs);
       // Later kind groups depend on earlier ones (namespaces, CRDs): stop at the first failure.
       if (rs.some((r) => r.outcome === 'failed')) stop = `an earlier write in wave ${wave.wave} failed`;
@@ -211,8 +217,8 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     if (stop) { stop = `wave ${wave.wave} failed`; continue; }
     // Like Argo CD: the next wave starts only when this one is healthy.
     if (wi < plan.waves.length - 1 && opts.timeoutMs > 0) {
-      const targets = wave.tasks.map((t) => ({ key: t.key, apiVersion: t.object.apiVersion }));
-      const w = await waitForHealth(state.cache, targets, deadline);
+      const targets = wave.tasks.map((t) => healthTarget(t.key, t.object.apiVersion));
+      const w = await waitForHealth(state.cache, targets, deadline, waitOpts);
       const bad = [...w.health.entries()].filter(([, h]) => h.status === 'Degraded' || h.status === 'Progressing' || h.status === 'Missing');
       if (bad.length) {
         stop = w.timedOut ? `wave ${wave.wave} did not become healthy before the timeout` : `wave ${wave.wave} is ${aggregateHealth(bad.map(([, h]) => h.status))}`;
@@ -242,14 +248,11 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     }
   }
   results.push(...unchanged, ...pruneResults, ...orphans);
-  // Not overlapped with the health wait below (tried): starting that wait right after the last write made
-  // it settle on a transient Degraded (a Deployment rolled back to an earlier ReplicaSet briefly keeps its
-  // ProgressDeadlineExceeded condition in the emulator). Settling on the first Degraded is the real issue.
   const inventoryWarning = await saveInventory(cluster, app, prep.namespace, prep.objects.map((p) => p.object), state, signal);
 
   // 6. Health of everything desired, waiting (via the watch cache) when asked to.
-  const targets = prep.objects.map((p) => ({ key: keyOf(p.object), apiVersion: p.object.apiVersion }));
-  const w = await waitForHealth(state.cache, targets, opts.timeoutMs > 0 && !stop ? deadline : 0);
+  const targets = prep.objects.map((p) => healthTarget(keyOf(p.object), p.object.apiVersion));
+  const w = await waitForHealth(state.cache, targets, opts.timeoutMs > 0 && !stop ? deadline : 0, waitOpts);
   const statuses: HealthStatus[] = [];
   for (const r of results) {
     if (r.action === 'prune') continue;

@@ -51,6 +51,12 @@ export interface SyncOptions {
   /** Bound for the whole sync: writes plus waiting for health. 0 = do not wait for health. */
   timeoutMs: number;
   allowMassPrune?: boolean;
+  /**
+   * How long an object this sync wrote must stay Degraded before the health wait takes that as final
+   * (default 5000): a Deployment keeps a stale ProgressDeadlineExceeded condition until its fixed rollout
+   * makes progress. Still bounded by timeoutMs.
+   */
+  degradedSettleMs?: number;
   ignore?: IgnoreRule[];
   /** Writes in flight at once within an apply group (default 10). */
   concurrency?: number;

@@ -165,9 +165,42 @@ test('wait for health: ProgressDeadlineExceeded makes the app Degraded', async (
   const t = await startTestCluster({ rollout: { readyDelayMs: 10, failImagePattern: /broken/ } });
   try {
     const bad = deploy('api', 'shop', 'registry.example/broken:1', 1, { progressDeadlineSeconds: 1 });
-    const r = await syncApp({ cluster: t.cluster, app, desired: src([ns('shop'), bad]), prune: false, dryRun: false, timeoutMs: 15_000 });
+    const r = await syncApp({ cluster: t.cluster, app, desired: src([ns('shop'), bad]), prune: false, dryRun: false, timeoutMs: 15_000, degradedSettleMs: 50 });
     assert.equal(r.health, 'Degraded', r.message);
     assert.match(r.resources.find((x) => x.kind === 'Deployment')?.health?.message ?? '', /deadline/i);
+  } finally {
+    await t.close();
+  }
+});
+
+// A fixed rollout must not be judged by the ProgressDeadlineExceeded condition left by the broken one: the
+// controller keeps it until the new rollout makes progress, so the first Degraded seen after the write is stale.
+test('wait for health: a sync that fixes a rollout past its deadline ends Healthy; a bad image still ends Degraded', { timeout: 60_000 }, async () => {
+  const t = await startTestCluster({ rollout: { readyDelayMs: 10, failImagePattern: /broken/ } });
+  try {
+    const opts = { cluster: t.cluster, app, prune: false, dryRun: false, timeoutMs: 120_000, degradedSettleMs: 1_000 };
+    const withImage = (image: string) => src([ns('shop'), deploy('api', 'shop', image, 1, { progressDeadlineSeconds: 1 })]);
+    const broken = await syncApp({ ...opts, desired: withImage('registry.example/broken:1') });
+    assert.equal(broken.health, 'Degraded', broken.message);
+    assert.equal(broken.healthTimedOut, false);
+    const stale = t.emu.getObject('apps/v1', 'Deployment', 'shop', 'api') as { status?: { conditions?: Array<{ type: string; reason: string }> } };
+    assert.equal(stale.status?.conditions?.find((c) => c.type === 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+
+    // Same kinds as before: no inventory write, so the wait starts right after the Deployment write.
+    const fixed = await syncApp({ ...opts, desired: withImage('nginx:1.27') });
+    assert.equal(fixed.phase, 'Succeeded', fixed.message);
+    assert.equal(fixed.counts.applied, 1, fixed.message);
+    assert.equal(fixed.health, 'Healthy', fixed.message);
+    const d = t.emu.getObject('apps/v1', 'Deployment', 'shop', 'api') as { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: Array<{ type: string; reason: string }> } };
+    assert.equal(d.status?.observedGeneration, d.metadata.generation);
+    assert.equal(d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason, 'NewReplicaSetAvailable');
+
+    // Breaking it again is reported Degraded once the settle window passes, long before the 120 s timeout
+    // (the test's own 60 s limit fails it otherwise).
+    const again = await syncApp({ ...opts, desired: withImage('registry.example/broken:2') });
+    assert.equal(again.health, 'Degraded', again.message);
+    assert.equal(again.healthTimedOut, false);
+    assert.match(again.resources.find((x) => x.kind === 'Deployment')?.health?.message ?? '', /deadline/i);
   } finally {
     await t.close();
   }
