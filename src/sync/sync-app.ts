@@ -6,6 +6,7 @@
 // - a wave is applied kind group by kind group (Namespaces, then ..., then CRs), each group with bounded
 //   concurrency; a failed or unhealthy wave stops the sync: later waves and all prunes are reported 'skipped';
 // - prunes only run after every apply succeeded, in reverse apply order.
+import { setMaxListeners } from 'node:events';
 import { diffObjects } from '../core/diff/index.ts';
 import { aggregateHealth } from '../core/health/index.ts';
 import type { HealthStatus } from '../core/health/types.ts';
@@ -117,6 +118,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const conc = Math.max(1, opts.concurrency ?? 10);
   const deadline = started + (opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS);
   const signal = AbortSignal.timeout(Math.max(1, deadline - started));
+  // Every in-flight request of this sync (up to `concurrency` applies, plus waits) listens to it and
+  // stops listening when done: more than Node's default of 10 listeners is expected, not a leak.
+  setMaxListeners(0, signal);
 
   // 1. Resolve kinds, default namespaces, mark ownership.
   const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
