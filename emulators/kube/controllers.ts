@@ -54,9 +54,10 @@ export class RolloutSimulator {
   private flushing = false;
   private scheduled = false;
   private offset = 0;
-  private timers = new Map<string, { due: number; handle?: NodeJS.Timeout }>();
+  private timers = new Map<string, { due: number; handle?: NodeJS.Timeout; fire: () => void }>();
   private readyAt = new Map<string, number>(); // pod uid -> time it turns ready
-  private progressSince = new Map<string, { hash: string; since: number }>(); // deployment uid
+  // Deployment uid -> ms time of the Progressing condition's lastUpdateTime (the API keeps whole seconds).
+  private progressSince = new Map<string, number>();
   private stopped = false;
   private current: string | undefined;
   private readonly delay: number;
@@ -82,12 +83,27 @@ export class RolloutSimulator {
     }
   }
 
-  /** Advances the simulated clock past every pending deadline and reconciles. */
+  /**
+   * Advances the simulated clock past every pending deadline and reconciles. It steps from due time to
+   * due time, reconciling at each, so earlier events (pods turning Ready) are seen before later ones
+   * (a progress deadline) as they would be in real time.
+   */
   tick(): void {
     let maxDue = this.now();
     for (const t of this.timers.values()) maxDue = Math.max(maxDue, t.due);
-    this.offset += maxDue - this.now() + 1;
-    for (const [key, t] of this.timers) { if (t.handle) clearTimeout(t.handle); this.timers.delete(key); }
+    for (let i = 0; i < 10000; i++) {
+      const due = [...this.timers.values()].filter((t) => t.due <= maxDue).reduce((m, t) => Math.min(m, t.due), Infinity);
+      if (due === Infinity) break;
+      if (due >= this.now()) this.offset += due - this.now() + 1;
+      for (const [key, t] of this.timers) {
+        if (t.due > due) continue;
+        if (t.handle) clearTimeout(t.handle);
+        this.timers.delete(key);
+        t.fire();
+      }
+      this.flush();
+    }
+    if (maxDue >= this.now()) this.offset += maxDue - this.now() + 1;
     this.reconcileAll();
     this.flush();
   }
@@ -169,15 +185,15 @@ export class RolloutSimulator {
     }
   }
 
-  /** Re-reconciles `key` at `due` (simulated time) unless manual. */
-  private at(due: number, res: ResourceDef, ns: string, name: string): void {
+  /** Re-reconciles `key` at `due` (simulated time) unless manual; `replace` moves a pending earlier timer later. */
+  private at(due: number, res: ResourceDef, ns: string, name: string, replace = false): void {
     const key = `${gk(res)}/${ns}/${name}`;
     const existing = this.timers.get(key);
-    if (existing && existing.due <= due) return;
+    if (existing && (replace ? existing.due === due : existing.due <= due)) return;
     if (existing?.handle) clearTimeout(existing.handle);
-    const entry: { due: number; handle?: NodeJS.Timeout } = { due };
+    const entry: { due: number; handle?: NodeJS.Timeout; fire: () => void } = { due, fire: () => this.enqueue(res, ns, name) };
     if (!this.opts.manual) {
-      entry.handle = setTimeout(() => { this.timers.delete(key); this.enqueue(res, ns, name); }, Math.max(0, due - this.now()) + 1);
+      entry.handle = setTimeout(() => { this.timers.delete(key); entry.fire(); }, Math.max(0, due - this.now()) + 1);
       entry.handle.unref?.();
     }
     this.timers.set(key, entry);
@@ -365,7 +381,6 @@ export class RolloutSimulator {
         },
       }, { manager: MANAGER }) as Obj;
       created = true;
-      this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
     } else if (current.spec?.replicas !== want || revision < maxRev) {
       // An old ReplicaSet becoming current again (rollout undo) takes the next revision number.
       if (revision < maxRev) revision = maxRev + 1;
@@ -396,23 +411,14 @@ export class RolloutSimulator {
     const minAvailable = want - unavailable(d, want);
     const prev: Obj[] = d.status?.conditions ?? [];
     const t = this.iso();
-    const cond = (type: string, status: string, reason: string, message: string): Obj => {
-      const old = prev.find((c) => c.type === type);
-      const same = old && old.status === status;
-      return { type, status, lastUpdateTime: same && old.reason === reason ? old.lastUpdateTime : t, lastTransitionTime: same ? old.lastTransitionTime : t, reason, message };
+    // deploymentutil.SetDeploymentCondition: same status and reason leaves the condition untouched;
+    // same status keeps lastTransitionTime.
+    const cond = (type: string, status: string, reason: string, message: string, old = prev.find((c) => c.type === type)): Obj => {
+      if (old && old.status === status && old.reason === reason) return old;
+      return { type, status, lastUpdateTime: t, lastTransitionTime: old && old.status === status ? old.lastTransitionTime : t, reason, message };
     };
     const rsName = cur.metadata.name;
-    const since = this.progressSince.get(d.metadata.uid);
-    if (!since || since.hash !== hash) this.progressSince.set(d.metadata.uid, { hash, since: this.now() });
-    const deadlineMs = this.opts.progressDeadlineMs ?? (d.spec?.progressDeadlineSeconds ?? 600) * 1000;
-    const started = this.progressSince.get(d.metadata.uid)!.since;
-    const oldProgress = prev.find((c) => c.type === 'Progressing');
-    let progressing: Obj;
-    if (complete) progressing = cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`);
-    else if (oldProgress?.reason === 'ProgressDeadlineExceeded' || this.now() - started >= deadlineMs) progressing = cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`);
-    else if (created || !oldProgress) progressing = cond('Progressing', 'True', created ? 'NewReplicaSetCreated' : 'ReplicaSetUpdated', created ? `Created new replica set "${rsName}"` : `ReplicaSet "${rsName}" is progressing.`);
-    else progressing = cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
-    if (!complete && progressing.status === 'True') this.at(started + deadlineMs, res, ns, d.metadata.name);
+    const progressing = this.progressingCondition(d, { created, rsName, total, updated, ready: readyAll, complete, t, cond });
     const available = readyAll >= minAvailable
       ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
       : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
@@ -421,13 +427,61 @@ export class RolloutSimulator {
       replicas: total, updatedReplicas: updated, readyReplicas: readyAll, availableReplicas: readyAll,
       ...(total - readyAll > 0 ? { unavailableReplicas: Math.max(0, want - readyAll) } : {}),
       terminatingReplicas: 0,
-      conditions: [available, progressing],
+      conditions: progressing ? [available, progressing] : [available],
     };
     for (const k of ['readyReplicas', 'availableReplicas', 'replicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
     const live = this.api.store.get(res, ns, d.metadata.name)!;
     this.api.writeStatus(res, live, status, MANAGER, { 'deployment.kubernetes.io/revision': String(revision) });
   }
 
+  /**
+   * The Progressing condition as the deployment controller computes it: getNewReplicaSet sets
+   * NewReplicaSetCreated when it creates the new ReplicaSet (replacing even a timed-out condition) and
+   * FoundNewReplicaSet only when a found one meets no Progressing condition at all; syncRolloutStatus then
+   * moves it to NewReplicaSetAvailable (complete), ReplicaSetUpdated (any progress against the previous
+   * status) or ProgressDeadlineExceeded (no update within the deadline; sticky until progress).
+   * Undefined when the Deployment has no deadline (progressDeadlineSeconds = MaxInt32).
+   */
+  private progressingCondition(d: Obj, s: {
+    created: boolean; rsName: string; total: number; updated: number; ready: number; complete: boolean; t: string;
+    cond: (type: string, status: string, reason: string, message: string, old?: Obj) => Obj;
+  }): Obj | undefined {
+    const uid = d.metadata.uid as string;
+    const seconds = d.spec?.progressDeadlineSeconds ?? 600;
+    if (seconds === 2147483647) { this.progressSince.delete(uid); return undefined; }
+    const deadlineMs = this.opts.progressDeadlineMs ?? seconds * 1000;
+    const old: Obj | undefined = (d.status?.conditions ?? []).find((c: Obj) => c.type === 'Progressing');
+    let current = old;
+    if (s.created) current = s.cond('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${s.rsName}"`, current);
+    else if (!current) current = s.cond('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${s.rsName}"`, current);
+    const alreadyComplete = s.total === s.updated && current.reason === 'NewReplicaSetAvailable';
+    if (!alreadyComplete) {
+      const prev = d.status ?? {};
+      const oldOld = (prev.replicas ?? 0) - (prev.updatedReplicas ?? 0);
+      const progressed = s.updated > (prev.updatedReplicas ?? 0) || s.total - s.updated < oldOld
+        || s.ready > (prev.readyReplicas ?? 0) || s.ready > (prev.availableReplicas ?? 0);
+      if (s.complete) {
+        current = s.cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${s.rsName}" has successfully progressed.`, current);
+      } else if (progressed) {
+        // Progress always refreshes lastUpdateTime (the deadline clock); lastTransitionTime survives only True -> True.
+        current = { type: 'Progressing', status: 'True', lastUpdateTime: s.t, lastTransitionTime: current.status === 'True' ? current.lastTransitionTime : s.t, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${s.rsName}" is progressing.` };
+      } else if (current.reason !== 'NewReplicaSetAvailable' && (current.reason === 'ProgressDeadlineExceeded' || this.progressAt(uid, current) + deadlineMs < this.now())) {
+        current = s.cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${s.rsName}" has timed out progressing.`, current);
+      }
+    }
+    if (current !== old && current.lastUpdateTime === s.t) this.progressSince.set(uid, this.now());
+    // requeueStuckDeployment: look again once the deadline could have passed.
+    // Replacing keeps tick() honest: one tick passes the deadline of the latest progress, not an older one.
+    if (!s.complete && current.reason !== 'ProgressDeadlineExceeded') this.at(this.progressAt(uid, current) + deadlineMs + 1, this.def('apps', 'Deployment'), d.metadata.namespace, d.metadata.name, true);
+    return current;
+  }
+
+  /** When the Progressing condition last changed, to the millisecond when this simulator wrote it. */
+  private progressAt(uid: string, c: Obj): number {
+    const ms = this.progressSince.get(uid);
+    if (ms !== undefined && Math.floor(ms / 1000) === Math.floor(Date.parse(c.lastUpdateTime) / 1000)) return ms;
+    return Date.parse(c.lastUpdateTime);
+  }
   /** A paused Deployment rolls nothing out; it only reports what it has (Progressing Unknown/DeploymentPaused). */
   private pausedDeployment(res: ResourceDef, d: Obj, owned: Obj[]): void {
     const total = owned.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
