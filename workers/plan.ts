@@ -121,6 +121,11 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
           labels: DRIFT_LABELS,
         });
         report.drift = { resources: drift.resources, summary: drift.summary };
+        // Current health in the cluster (Argo CD rules). An app this PR adds has no base, hence nothing
+        // desired yet; its resources are not created, so it is Missing rather than "no resources: Healthy".
+        const added = b.ok !== true && h.ok === true && h.objects.length > 0 && drift.resources.length === 0;
+        report.health = added ? 'Missing' : drift.health;
+        report.resourceHealth = drift.resourceHealth;
         for (const e of drift.errors) report.errors.push({ message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}`, ...(e.source ? { location: e.source } : {}) });
       } catch (e) {
         report.errors.push({ ...toReportError(e), message: `cannot read the live state of ${app.cluster}/${app.namespace}: ${toReportError(e).message}` });

@@ -52,6 +52,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     out(show.heading('2. Drift by hand, then a pull request changes web'));
     await sys.kubectl('-n', 'web', 'scale', 'deployment/web', '--replicas=5');
     out(show.step('kubectl -n web scale deployment/web --replicas=5   (made by hand, not in Git)'));
+    // The hand-made scale has rolled out before the PR comes (the plan shows the app's current health).
+    await sys.kubectl('-n', 'web', 'rollout', 'status', 'deployment/web', '--timeout=60s');
     const web = readTree(example('deploy', 'web'));
     await gh.commit(owner, repo, {
       branch: 'web-1.27.3',

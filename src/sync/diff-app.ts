@@ -3,11 +3,13 @@
 // against live: defaulting, admission webhooks and SSA list merging of the real cluster are then in the
 // diff, not our imitation of them (kubectl diff does the same). Objects to create are shown as rendered.
 // 'local' mode compares normalized objects without a single write or read beyond the warm watch cache.
+// Either way the result carries the app's current live health (live-health.ts), from the same reads.
 import { diffObjects } from '../core/diff/index.ts';
 import { keyOf, keyString, type SourcedObject } from '../core/model/object.ts';
 import { FIELD_MANAGER } from '../core/ownership.ts';
 import { redactSecretValues } from '../core/redact-secrets.ts';
 
+import { liveHealth } from './live-health.ts';
 import { loadLive } from './live.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired } from './prepare.ts';
@@ -43,6 +45,8 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
     ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER, labels: opts.labels,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
-  return { ...result, errors };
+  // Health of what is live now (not of the dry-run result), from the objects already read: no extra request.
+  const h = liveHealth(result.resources, state.live);
+  return { ...result, errors, health: h.health, resourceHealth: h.resources };
 }
 

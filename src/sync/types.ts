@@ -1,5 +1,5 @@
 // Result shapes of a sync. `driftguard sync --output json` prints SyncResult; keep field names stable.
-import type { HealthStatus } from '../core/health/types.ts';
+import type { HealthStatus, ObjectHealth } from '../core/health/types.ts';
 import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
 import type { Cluster } from '../kube/cluster.ts';
@@ -91,4 +91,8 @@ export interface DiffAppOptions {
 export interface DiffAppResult extends DiffResult {
   /** Per-resource problems (unknown kind, server-side dry run rejected, ...). */
   errors: Array<{ group: string; kind: string; namespace: string; name: string; message: string; source?: SourceLocation }>;
+  /** The app's current health in the cluster (Argo CD rules: worst resource; not yet created = Missing; no resources = Healthy). */
+  health: HealthStatus;
+  /** Health per resource that has one (Missing, or live of a kind with a health check). */
+  resourceHealth: ObjectHealth[];
 }

@@ -279,3 +279,38 @@ test('escapeMarkdown leaves ordinary names readable', () => {
   ];
   for (const [input, want] of cases) assert.equal(escapeMarkdown(input), want, input);
 });
+
+test('health: the app\'s live health fills the table, the <details> summary and the check-run summary', () => {
+  const cases: Array<{ health: AppReport['health']; resourceHealth: NonNullable<AppReport['resourceHealth']>; listed: RegExp[]; notListed: RegExp[] }> = [
+    {
+      health: 'Healthy',
+      resourceHealth: [{ group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'api', status: 'Healthy', message: '' }],
+      listed: [],
+      notListed: [/- Healthy/],
+    },
+    {
+      health: 'Degraded',
+      resourceHealth: [
+        { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'api', status: 'Degraded', message: 'Deployment "api" exceeded its progress deadline' },
+        { group: '', kind: 'Service', namespace: 'shop', name: 'api', status: 'Missing', message: 'not found in the cluster' },
+        { group: '', kind: 'Service', namespace: 'shop', name: 'web', status: 'Healthy', message: '' },
+      ],
+      listed: [/- Degraded `Deployment\.apps shop\/api`: Deployment "api" exceeded its progress deadline/, /- Missing `Service shop\/api`: not found in the cluster/],
+      notListed: [/Service shop\/web/],
+    },
+  ];
+  for (const c of cases) {
+    const r = report('api', [resource('api', 'update', 1)], [], { health: c.health, resourceHealth: c.resourceHealth });
+    const md = renderPrComment({ reports: [r], headSha: 'a'.repeat(40) });
+    assert.match(md, new RegExp(`\\| api \\| production/shop \\| \\+0 ~1 −0 \\| ${c.health} \\| 0 \\|`));
+    assert.match(md, new RegExp(`<summary><b>api</b> — production/shop: \\+0 ~1 −0, drift 0, ${c.health}</summary>`));
+    const run = renderCheckRun(r, { headSha: 'a'.repeat(40) });
+    assert.match(run.summary, new RegExp(`Health in the cluster now: \\*\\*${c.health}\\*\\*`));
+    for (const re of c.listed) assert.match(run.summary, re);
+    for (const re of c.notListed) assert.doesNotMatch(run.summary, re);
+    assert.equal(run.conclusion, 'success', 'current health does not fail a plan');
+  }
+  // Unknown until the live state has been read.
+  const none = renderPrComment({ reports: [report('api', [resource('api', 'update', 1)], [], { health: undefined })], headSha: 'b'.repeat(40) });
+  assert.match(none, /\| api \| production\/shop \| \+0 ~1 −0 \| — \| 0 \|/);
+});

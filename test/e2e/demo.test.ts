@@ -28,7 +28,7 @@ test('the PR plan comment separates what the PR changes from drift merging will 
   const pr1 = demo.gh.comments('acme', 'gitops', 1).filter((c) => c.body.startsWith(MARKER));
   assert.equal(pr1.length, 1, 'one sticky comment');
   const body = pr1[0].body;
-  assert.match(body, /\| web \| dev\/web \| \+0 ~3 −0 \|/);
+  assert.match(body, /\| web \| dev\/web \| \+0 ~3 −0 \| Healthy \|/, "web is Healthy in the cluster now");
   const [changes, drift] = body.split('Drift already in the cluster');
   assert.match(changes, /--- base\n\+\+\+ head/);
   assert.match(drift, /--- live\n\+\+\+ base/);

@@ -14,6 +14,7 @@ import { renderApp } from '../../src/render/render.ts';
 import { JobProducer, queueConnection } from '../../src/queue/index.ts';
 import { AppLocks, LatestShaRegister, createRedis } from '../../src/store/index.ts';
 import type { DiffAppOptions, DiffAppResult, SyncOptions, SyncResult, ResourceResult } from '../../src/sync/types.ts';
+import { liveHealth } from '../../src/sync/live-health.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
 import { RedisServer } from '../support/redis.ts';
 
@@ -70,8 +71,10 @@ export class FakeCluster {
   diffLive = async (opts: DiffAppOptions): Promise<DiffAppResult> => {
     this.diffCalls.push(opts);
     const desired = opts.desired.map((d) => ({ ...d, object: withOwnership(nsd(d.object, opts.namespace), opts.app) }));
-    const r = diffObjects(desired, [...this.live.values()], { defaultNamespace: opts.namespace, appName: opts.app, ignore: opts.ignore });
-    return { ...r, errors: [] };
+    const live = [...this.live.values()];
+    const r = diffObjects(desired, live, { defaultNamespace: opts.namespace, appName: opts.app, ignore: opts.ignore });
+    const h = liveHealth(r.resources, live);
+    return { ...r, errors: [], health: h.health, resourceHealth: h.resources };
   };
 
   sync = async (opts: SyncOptions): Promise<SyncResult> => {

@@ -56,6 +56,26 @@ test('merge push syncs to the cluster (check run success), then drift made by ha
   const drift = comment.body.slice(comment.body.indexOf('Drift already in the cluster'));
   assert.match(drift, /replicas: 5/);
   assert.match(comment.body, /nginx:1\.28/);
+  // Health is the app's current health in the cluster: the emulator's Deployment has rolled out.
+  assert.match(comment.body, /\| web \| production\/web \| \+0 ~1 −0 \| Healthy \| 1 \|/);
+  assert.match(comment.body, /<summary><b>web<\/b> — production\/web: \+0 ~1 −0, drift 1, Healthy<\/summary>/);
+  const planRun = h.gh.checkRuns('acme', 'gitops', { headSha: info.headSha, name: 'driftguard / web' }).find((c) => c.status === 'completed')!;
+  assert.match(planRun.output.summary ?? '', /Health in the cluster now: \*\*Healthy\*\*/);
+
+  // The Service is deleted by hand: the app's resource is not created, so the app is Missing (Argo CD).
+  assert.ok(kube.deleteObject('v1', 'Service', 'web', 'web'));
+  const s3 = await deps.latest.nextSeq();
+  await deps.latest.offer(prScope('acme/gitops', pr.number), s3, info.headSha);
+  await h.producer.plan({ repo: 'acme/gitops', installationId: inst, pr: pr.number, headSha: info.headSha, baseSha: info.baseSha, fork: false, deliveryId: 'k3', seq: s3 }, { rerunKey: 'missing-service' });
+  const missing = await until('re-planned comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->') && c.body.includes('| Missing |')));
+  assert.match(missing.body, /\| web \| production\/web \| \+0 ~1 −0 \| Missing \| 2 \|/);
+  const runs = await until('second plan check run', () => {
+    const rs = h.gh.checkRuns('acme', 'gitops', { headSha: info.headSha, name: 'driftguard / web' }).filter((c) => c.status === 'completed');
+    return rs.length >= 2 && rs;
+  });
+  const summary = runs.map((r) => r.output.summary ?? '').find((t) => t.includes('**Missing**'));
+  assert.ok(summary, runs.map((r) => r.output.summary).join('\n---\n'));
+  assert.match(summary, /- Missing `Service web\/web`: not found in the cluster/);
 });
 
 async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {

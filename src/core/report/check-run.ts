@@ -8,6 +8,10 @@ import {
 import { chooseBlocks, modified, renderResourceBlock, resourceTitle, type Block } from './blocks.ts';
 import { changeCounts } from './pr-comment.ts';
 import { escapeMarkdown, inlineCode, shortSha, truncateWithEllipsis } from './text.ts';
+import { displayKey } from '../model/object.ts';
+
+/** Resources not Healthy listed by name in the summary; the rest are counted. */
+const UNHEALTHY_LISTED = 20;
 
 export interface CheckRunOptions {
   headSha: string;
@@ -64,8 +68,17 @@ function renderSummary(r: AppReport, headSha: string): string {
     `| What this PR changes | ${r.changes.summary.create} | ${r.changes.summary.update} | ${r.changes.summary.delete} |`,
     `| Drift merging will overwrite | ${r.drift.summary.create} | ${r.drift.summary.update} | ${r.drift.summary.delete} |`,
     '',
-    `Health: **${r.health ?? 'unknown'}**`,
+    `Health in the cluster now: **${r.health ?? 'unknown'}**`,
   ];
+  const unwell = (r.resourceHealth ?? []).filter((h) => h.status !== 'Healthy');
+  if (unwell.length > 0) {
+    lines.push('');
+    for (const h of unwell.slice(0, UNHEALTHY_LISTED)) {
+      const msg = h.message ? `: ${escapeMarkdown(truncateWithEllipsis(h.message, 300))}` : '';
+      lines.push(`- ${h.status} ${inlineCode(displayKey(h))}${msg}`);
+    }
+    if (unwell.length > UNHEALTHY_LISTED) lines.push(`- …and ${unwell.length - UNHEALTHY_LISTED} more not Healthy`);
+  }
   if (r.errors.length > 0) {
     lines.push('', `### ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`, '');
     for (const e of r.errors) {

@@ -1,6 +1,6 @@
 // Inputs and outputs of the report renderers (PR comment, check runs, sync results).
 import type { DiffAction, DiffResult } from '../diff/types.ts';
-import type { HealthStatus } from '../health/types.ts';
+import type { HealthStatus, ObjectHealth } from '../health/types.ts';
 import type { SourceLocation } from '../model/object.ts';
 
 export interface ReportError {
@@ -20,7 +20,10 @@ export interface AppReport {
   changes: DiffResult;
   /** live vs base: drift already in the cluster that merging will overwrite. */
   drift: DiffResult;
+  /** The app's current health in the destination cluster (not what it will be after merging). */
   health?: HealthStatus;
+  /** Per-resource health behind `health`; the check run lists the resources that are not Healthy. */
+  resourceHealth?: ObjectHealth[];
   errors: ReportError[];
   /** Link to this app's check run (full diff), when known. */
   checkRunUrl?: string;
