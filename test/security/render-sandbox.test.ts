@@ -12,7 +12,7 @@ import { FAKE_ENV_SECRETS } from './system.ts';
 
 let work: string;
 const saved: Record<string, string | undefined> = {};
-const PLANTED = { ...FAKE_ENV_SECRETS, PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----PLANTEDKEYMATERIAL', KUBECONFIG: '/root/.kube/config' };
+const PLANTED = { ...FAKE_ENV_SECRETS, PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----PLANTEDKEYMATERIAL', KUBECONFIG: '/home/planted/.kube/config' };
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'driftguard-sandbox-'));

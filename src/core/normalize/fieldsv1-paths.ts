@@ -3,7 +3,7 @@
 // Keys the API server writes are canonical already; a level whose k:/v: keys are spelled otherwise
 // (hand-written fixtures, other serializers) is canonicalized once and cached.
 import { canonicalElement } from '../fields/element.ts';
-import { itemMatches, type FieldPath } from '../fields/fieldset.ts';
+import { getAtPath, type FieldPath } from '../fields/fieldset.ts';
 import type { PathSet } from './project.ts';
 import { isPlainObject } from './values.ts';
 
@@ -68,20 +68,10 @@ export class FieldsV1Paths implements PathSet {
 export class AppliedObjectPaths implements PathSet {
   constructor(private readonly obj: unknown) {}
 
+  /** The applied value at `path`; a null (a field the apply removed) counts as absent. */
   private at(path: FieldPath): unknown {
-    let cur: unknown = this.obj;
-    for (const el of path) {
-      if (el.startsWith('f:')) {
-        if (!isPlainObject(cur)) return undefined;
-        cur = cur[el.slice(2)];
-      } else {
-        if (!Array.isArray(cur)) return undefined;
-        const list: unknown[] = cur;
-        cur = list.find((item, i) => itemMatches(el, item, i));
-      }
-      if (cur === undefined || cur === null) return undefined;
-    }
-    return cur;
+    const v = getAtPath(this.obj, path);
+    return v === null ? undefined : v;
   }
 
   has(path: FieldPath): boolean {
