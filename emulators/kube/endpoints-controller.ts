@@ -30,7 +30,7 @@ export function servicePods(api: KubeApi, svc: Obj): Obj[] {
   return api.store.scan(podRes, svc.metadata.namespace)
     .filter((p) => matchesLabels(reqs, p.metadata.labels) && (p.status as Obj)?.podIP && !p.metadata.deletionTimestamp
       && !['Succeeded', 'Failed'].includes((p.status as Obj)?.phase))
-    .sort((a, b) => String((a.status as Obj).podIP).localeCompare(String((b.status as Obj).podIP), 'en', { numeric: true })) as Obj[];
+    .sort((a, b) => byteOrder(String((a.status as Obj).podIP), String((b.status as Obj).podIP))) as Obj[];
 }
 
 /** Brings the Service's Endpoints and EndpointSlice up to date (no write when nothing changed). */
@@ -98,4 +98,9 @@ export function dropEndpoints(api: KubeApi, ns: string, name: string): void {
   if (api.store.get(epRes, ns, name)) {
     try { api.delete(epRes, ns, name, {}); } catch { /* gone meanwhile */ }
   }
+}
+
+/** The endpoints controller sorts addresses by IP as bytes (bytes.Compare), not numerically: 10.0.0.249 < 10.0.0.52. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
