@@ -37,21 +37,28 @@ export function call(e: KubeEmulator, method: string, path: string, body?: unkno
 }
 
 /** Streams a watch; resolves with the events once `until` returns true for the list (or on stream end). */
+/** Calls `onEvent` for each JSON line of a watch stream (events can split across chunks). */
+export function onWatchEvents(res: NodeJS.ReadableStream, onEvent: (ev: any) => void): void {
+  let buf = '';
+  res.on('data', (c: Buffer) => {
+    buf += c.toString('utf8');
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.trim()) onEvent(JSON.parse(line));
+    }
+  });
+}
+
 export function watch(e: KubeEmulator, path: string, until: (events: any[]) => boolean, onOpen?: () => void | Promise<void>): Promise<any[]> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
-    let buf = '';
     let done = false;
     const req = request(`${e.url}${path}`, { headers: { Authorization: `Bearer ${e.token}` } }, (res) => {
       void Promise.resolve(onOpen?.()).catch(reject);
-      res.on('data', (c: Buffer) => {
-        buf += c.toString('utf8');
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.trim()) events.push(JSON.parse(line));
-        }
+      onWatchEvents(res, (ev) => {
+        events.push(ev);
         if (!done && until(events)) { done = true; req.destroy(); resolve(events); }
       });
       res.on('end', () => { if (!done) { done = true; resolve(events); } });

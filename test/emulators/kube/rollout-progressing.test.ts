@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { KubeEmulator } from '../../../emulators/kube/index.ts';
-import { call, createNamespace, deployment, withEmulator } from './helpers.ts';
+import { call, createNamespace, deployment, onWatchEvents, withEmulator } from './helpers.ts';
 
 const DEPLOYS = '/apis/apps/v1/namespaces/shop/deployments';
 const SMP = { 'Content-Type': 'application/strategic-merge-patch+json' };
@@ -16,20 +16,13 @@ const progressing = (o: any) => (o.status?.conditions ?? []).find((c: any) => c.
 /** Watches the namespace's Deployments; `until(rv)` resolves once the event with that resourceVersion arrived. */
 function recorder(e: KubeEmulator) {
   const events: any[] = [];
-  let buf = '';
   let wake = () => {};
   let opened!: () => void;
   const open = new Promise<void>((r) => { opened = r; });
   const req = request(`${e.url}${DEPLOYS}?watch=1`, { headers: { Authorization: `Bearer ${e.token}` } }, (res) => {
     opened();
-    res.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) events.push(JSON.parse(line));
-      }
+    onWatchEvents(res, (ev) => {
+      events.push(ev);
       wake();
     });
   });
