@@ -98,3 +98,33 @@ test('namespaced RBAC without namespaces fails with a clear message', () => {
   assert.notEqual(r.code, 0);
   assert.match(r.err, /rbac\.scope=namespaced needs rbac\.namespaces/);
 });
+
+test('bundled Redis persists (AOF on a PVC), never evicts, is reachable only by Driftguard, and is what both processes use', async () => {
+  const objs = template('redis.bundled.enabled=true', 'redis.bundled.maxmemory=512mb', 'redis.bundled.persistence.storageClass=fast');
+  for (const o of objs) await validate(o);
+  const sts = find(objs, 'StatefulSet', 'dg-driftguard-redis');
+  const c = sts.spec.template.spec.containers[0];
+  const args: string[] = c.args;
+  const arg = (flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(arg('--appendonly'), 'yes');
+  assert.equal(arg('--maxmemory-policy'), 'noeviction');
+  assert.equal(arg('--maxmemory'), '512mb');
+  assert.equal(arg('--dir'), '/data');
+  const claim = sts.spec.volumeClaimTemplates[0];
+  assert.equal(c.volumeMounts.find((m: any) => m.mountPath === '/data').name, claim.metadata.name);
+  assert.equal(claim.spec.storageClassName, 'fast');
+
+  const svc = find(objs, 'Service', 'dg-driftguard-redis');
+  assert.deepEqual(svc.spec.selector, sts.spec.selector.matchLabels);
+  for (const name of ['dg-driftguard-web', 'dg-driftguard-worker']) {
+    const env = find(objs, 'Deployment', name).spec.template.spec.containers[0].env;
+    assert.equal(env.find((e: any) => e.name === 'REDIS_URL').value, 'redis://dg-driftguard-redis:6379', name);
+  }
+  const policy = find(objs, 'NetworkPolicy', 'dg-driftguard-redis');
+  assert.deepEqual(policy.spec.podSelector.matchLabels, sts.spec.selector.matchLabels);
+  const allowed = policy.spec.ingress[0].from[0].podSelector.matchLabels;
+  for (const name of ['dg-driftguard-web', 'dg-driftguard-worker']) {
+    const labels = find(objs, 'Deployment', name).spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(allowed)) assert.equal(labels[k], v, `${name} is admitted by the NetworkPolicy`);
+  }
+});

@@ -19,6 +19,7 @@ import type { CommandJob, PlanJob, PushJob, SyncJob } from '../src/queue/jobs.ts
 import { createRedis } from '../src/store/redis.ts';
 import { AppLocks } from '../src/store/app-lease.ts';
 import { LatestShaRegister } from '../src/store/latest-sha.ts';
+import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { runPlan } from './plan.ts';
 import { runPush } from './push.ts';
@@ -28,6 +29,8 @@ import { runCommand } from './command.ts';
 export interface WorkerProcess {
   deps: WorkerDeps;
   workers: Worker[];
+  /** The start-up check of Redis persistence and eviction (logged; resolves once logged). */
+  redisCheck: Promise<DurabilityReport>;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const registry = new ClusterRegistry(operator.clusters);
   const factory = overrides.github ? undefined : probotOctokitFactory(env);
   const redis = createRedis(env.REDIS_URL, {}, (e) => log.debug({ err: e.message }, 'redis'));
+  const redisCheck = warnIfRedisNotDurable(redis, log, 'the worker');
   const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
   const deps: WorkerDeps = {
     github: async (repo, installationId) => new RepoClient(await factory!.forInstallation(installationId), repo),
@@ -92,6 +96,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   return {
     deps,
     workers,
+    redisCheck,
     async close() {
       await closeConsumers(workers);
       if (!overrides.producer) await producer.close();

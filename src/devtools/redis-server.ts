@@ -19,10 +19,11 @@ export async function freePort(): Promise<number> {
 export class RedisServer {
   private proc?: ChildProcess;
   readonly dir = mkdtempSync(join(tmpdir(), 'driftguard-redis-'));
-  constructor(readonly port: number) {}
+  /** `extraArgs` come after the defaults (no persistence, for speed) and override them, e.g. `--appendonly yes`. */
+  constructor(readonly port: number, readonly extraArgs: string[] = []) {}
 
-  static async start(): Promise<RedisServer> {
-    const r = new RedisServer(await freePort());
+  static async start(opts: { args?: string[] } = {}): Promise<RedisServer> {
+    const r = new RedisServer(await freePort(), opts.args);
     await r.startProcess();
     return r;
   }
@@ -33,7 +34,7 @@ export class RedisServer {
 
   async startProcess(): Promise<void> {
     const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-    const proc = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+    const proc = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;

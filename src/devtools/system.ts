@@ -87,7 +87,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   try {
     let redisUrl = opts.redisUrl;
     if (!redisUrl) {
-      const redis = await RedisServer.start();
+      // Configured as production must be (README, Operations): persistent, never evicting.
+      const redis = await RedisServer.start({ args: ['--appendonly', 'yes', '--maxmemory-policy', 'noeviction'] });
       cleanups.push(() => redis.stop());
       redisUrl = redis.url;
     }

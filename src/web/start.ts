@@ -9,6 +9,7 @@ import { probotEnv } from '../github/octokit.ts';
 import { queueConnection } from '../queue/connection.ts';
 import { createRedis } from '../store/redis.ts';
 import { DeliveryStore } from '../store/delivery-store.ts';
+import { warnIfRedisNotDurable, type DurabilityReport } from '../store/redis-durability.ts';
 import { driftguardApp, handleDelivery, type WebDeps } from './app.ts';
 import { WebMetrics } from './metrics.ts';
 import { createWebServer } from './server.ts';
@@ -17,6 +18,8 @@ export interface WebProcess {
   url: string;
   port: number;
   probot: Probot;
+  /** The start-up check of Redis persistence and eviction (logged; resolves once logged). */
+  redisCheck: Promise<DurabilityReport>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
   // Give Redis a moment to connect so the first deliveries are not refused; without it the
   // server still starts (healthz says 503) and webhooks get 500 until Redis is back.
   await Promise.race([once(redis, 'ready'), new Promise((r) => setTimeout(r, 3000).unref())]);
+  const redisCheck = warnIfRedisNotDurable(redis, probot.log, 'the web process');
   const server = await createWebServer({
     probot, appFn, metrics,
     webhookPath: env.WEBHOOK_PATH || undefined,
@@ -54,6 +58,7 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
     probot,
+    redisCheck,
     async close() {
       server.closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));

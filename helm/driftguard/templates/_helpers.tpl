@@ -52,7 +52,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   valueFrom: {secretKeyRef: {name: {{ include "driftguard.githubSecretName" . }}, key: {{ .Values.github.privateKeyKey }}}}
 - name: WEBHOOK_SECRET
   valueFrom: {secretKeyRef: {name: {{ include "driftguard.githubSecretName" . }}, key: {{ .Values.github.webhookSecretKey }}}}
-{{- if .Values.redis.existingSecret }}
+{{- if .Values.redis.bundled.enabled }}
+- name: REDIS_URL
+  value: {{ printf "redis://%s-redis:6379" (include "driftguard.fullname" .) | quote }}
+{{- else if .Values.redis.existingSecret }}
 - name: REDIS_URL
   valueFrom: {secretKeyRef: {name: {{ .Values.redis.existingSecret }}, key: {{ .Values.redis.existingSecretKey }}}}
 {{- else }}
