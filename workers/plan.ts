@@ -16,6 +16,7 @@ import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { renderAppAt, toReportError } from './render-app.ts';
+import { planBoundsErrors } from './bounds.ts';
 
 export { touchedApps } from './changed-apps.ts';
 
@@ -110,6 +111,7 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
       // A base that does not render (new app, or already broken) counts as empty: everything is new.
       const baseObjects = b.ok === true ? b.objects : [];
       if (h.ok === true) {
+        report.errors.push(...(await planBoundsErrors(deps, auth.project, app, h.objects)));
         const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
         report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }

@@ -16,6 +16,7 @@ import { checkName, type WorkerDeps } from './deps.ts';
 import { configAnnotations, loadRepoConfig } from './repo-config.ts';
 import { renderAppAt, toReportError } from './render-app.ts';
 import { appsChangedBy } from './changed-apps.ts';
+import { appBounds, failedResourceAnnotations } from './bounds.ts';
 
 export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'synced';
 
@@ -100,13 +101,14 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     const result = await deps.sync({
       cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
       prune: app.syncPolicy.prune, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
+      bounds: appBounds(deps, auth.project, app),
     });
     const t3 = performance.now();
     const results = toReportResults(result);
     const health: HealthStatus = result.health ?? 'Unknown';
     const error = result.phase === 'Failed' ? result.message : undefined;
     const out = renderSyncCheckRun({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, results, health, ...(error ? { error } : {}) });
-    await complete(out.conclusion, { title: out.title, summary: out.summary, text: out.text });
+    await complete(out.conclusion, { title: out.title, summary: out.summary, text: out.text, annotations: failedResourceAnnotations(result) });
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);

@@ -17,6 +17,7 @@ import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
 import { redactSecretValues } from '../core/redact-secrets.ts';
+import { desiredOutOfBounds, keepOutOfBounds } from './enforce-bounds.ts';
 import { sleep } from '../kube/http.ts';
 import { inventoryName, inventoryObject, inventoryOf, sameInventory } from './inventory.ts';
 import { loadLive, type LiveState } from './live.ts';
@@ -58,12 +59,12 @@ function finish(opts: SyncOptions, started: number, resources: ResourceResult[],
 }
 
 /** Refuse the whole sync before any write: failing resources 'failed', all others 'skipped'. */
-function preflightFailure(opts: SyncOptions, started: number, failures: ResourceResult[], all: PreparedObject[]): SyncResult {
+function preflightFailure(opts: SyncOptions, started: number, failures: ResourceResult[], all: PreparedObject[], message?: string): SyncResult {
   const failed = new Set(failures.map((f) => keyString({ group: f.group, kind: f.kind, namespace: f.namespace, name: f.name })));
   const skipped = all
     .filter((p) => !failed.has(keyString(keyOf(p.object))))
     .map((p) => baseOf(p.object, 'none', 'skipped', { source: p.source, message: 'not applied: the sync stopped before any write (see failed resources)' }));
-  return finish(opts, started, [...failures, ...skipped], `${failures.length} resource(s) failed validation; nothing was written`);
+  return finish(opts, started, [...failures, ...skipped], message ?? `${failures.length} resource(s) failed validation; nothing was written`);
 }
 
 /**
@@ -124,8 +125,11 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
 
   // 1. Resolve kinds, default namespaces, mark ownership.
   const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
-  if (prep.problems.length) {
-    return preflightFailure(opts, started, prep.problems.map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message })), prep.objects);
+  const escapes = opts.bounds ? desiredOutOfBounds(prep, opts.bounds) : [];
+  if (prep.problems.length || escapes.length) {
+    const failures = [...prep.problems, ...escapes].map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message }));
+    const message = escapes.length ? `${escapes.length} resource(s) outside the bounds of project "${opts.bounds!.project}"${prep.problems.length ? `, ${prep.problems.length} failed validation` : ''}; nothing was written` : undefined;
+    return preflightFailure(opts, started, failures, prep.objects, message);
   }
   const pending = new Set(prep.objects.filter((p) => p.pendingCrd).map((p) => keyString(keyOf(p.object))));
 
@@ -145,7 +149,10 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
-  const plan = planSync({ app, desired: prep.objects, live: state.live, diffs: diff.resources, prune: opts.prune, allowMassPrune: opts.allowMassPrune });
+  const plan = planSync({
+    app, desired: prep.objects, live: state.live, diffs: diff.resources, prune: opts.prune, allowMassPrune: opts.allowMassPrune,
+    ...(opts.bounds ? { keep: keepOutOfBounds(opts.bounds) } : {}),
+  });
   const applyTasks = plan.waves.flatMap((w) => w.tasks);
 
   // 3. Preflight: every namespace a write goes to exists or is created earlier in this sync ('unknown' when

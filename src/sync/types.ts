@@ -2,6 +2,7 @@
 import type { HealthStatus, ObjectHealth } from '../core/health/types.ts';
 import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
+import type { ProjectBounds } from '../core/policy/bounds.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import type { PropagationPolicy } from '../kube/resources.ts';
 
@@ -67,6 +68,11 @@ export interface SyncOptions {
    * namespaces fail preflight. Default: cluster-wide access.
    */
   allowedNamespaces?: string[];
+  /**
+   * The operator project's bounds: an object outside them (namespace, kind) refuses the whole sync before
+   * any write, and an owned live object outside them is never pruned. Default: unbounded.
+   */
+  bounds?: ProjectBounds;
 }
 
 export interface DiffAppOptions {

@@ -1,8 +1,9 @@
 // The operator config (file named by DRIFTGUARD_CONFIG): clusters by name, and projects saying which
-// repositories may deploy to which cluster namespaces.
+// repositories may deploy to which cluster namespaces, and which kinds (policy/bounds.ts).
 import type { ClusterConfig, OperatorConfig, ProjectConfig } from './types.ts';
 import { validateOperatorConfig } from './schema.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
+import { kindRuleProblems } from './kind-rules.ts';
 
 export function parseOperatorConfig(file: string, text: string): OperatorConfig {
   const src = loadYaml(file, text);
@@ -21,6 +22,7 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
   raw.projects.forEach((p, i) => {
     if (projects.has(p.name)) problems.push({ message: `projects[${i}].name: "${p.name}" is already used`, location: src.locate(['projects', i, 'name']) });
     projects.add(p.name);
+    problems.push(...kindRuleProblems(src, i, p));
     p.destinations.forEach((d, j) => {
       if (!clusters.has(d.cluster)) {
         problems.push({

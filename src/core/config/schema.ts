@@ -13,6 +13,18 @@ const BRANCH = '^(?!-)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+(
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 
+// group is required: with a default of "" a `{kind: ClusterRoleBinding}` deny rule would silently
+// miss rbac.authorization.k8s.io's ClusterRoleBinding.
+const kindRules = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['group', 'kind'],
+    properties: { group: { type: 'string' }, kind: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
 const ignoreRule = {
   type: 'object',
   additionalProperties: false,
@@ -121,6 +133,9 @@ export const operatorConfigSchema = {
               properties: { cluster: { type: 'string', minLength: 1 }, namespaces: stringList },
             },
           },
+          allowedNamespacedKinds: kindRules,
+          allowedClusterKinds: kindRules,
+          deniedKinds: kindRules,
         },
       },
     },

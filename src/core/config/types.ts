@@ -65,11 +65,24 @@ export interface Destination {
   namespaces: string[];
 }
 
+/** An API group and kind, each a glob (`*`, `?`); group "" is the core group (Argo CD's GroupKind). */
+export interface KindRule {
+  group: string;
+  kind: string;
+}
+
 export interface ProjectConfig {
   name: string;
   /** `owner/name` globs (`*`, `?`; `*` does not cross `/`), case-insensitive like GitHub. */
   repos: string[];
+  /** Every object an app of the project writes must go to one of these namespaces. */
   destinations: Destination[];
+  /** Namespaced kinds the project may write; undefined = all. */
+  allowedNamespacedKinds?: KindRule[];
+  /** Cluster-scoped kinds the project may write; undefined = none. */
+  allowedClusterKinds?: KindRule[];
+  /** Kinds refused whatever their scope (wins over the allow lists). */
+  deniedKinds?: KindRule[];
 }
 
 export interface OperatorConfig {

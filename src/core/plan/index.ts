@@ -47,7 +47,7 @@ export interface SyncPlan {
   unchanged: PlanTask[];
   /** Prunes in execution order (reverse apply order). Empty when prune is off. */
   prunes: PlanTask[];
-  /** Owned, no longer desired objects that are NOT pruned: prune off or Prune=false. */
+  /** Owned, no longer desired objects that are NOT pruned: prune off, Prune=false, or `keep`. */
   orphans: Array<PlanTask & { reason: string }>;
   counts: { create: number; update: number; prune: number; none: number; orphan: number; ownedLive: number };
 }
@@ -63,6 +63,8 @@ export interface PlanInput {
   prune: boolean;
   /** Confirm a prune of more than half of the app's live owned resources. */
   allowMassPrune?: boolean;
+  /** Why an owned live object must never be pruned (e.g. outside the project's bounds); undefined = it may be. */
+  keep?: (live: KubeObject) => string | undefined;
 }
 
 function diffKey(d: ResourceDiff): string {
@@ -141,7 +143,9 @@ export function planSync(input: PlanInput): SyncPlan {
   const prunes: PlanTask[] = [];
   const orphans: Array<PlanTask & { reason: string }> = [];
   for (const t of candidates) {
-    if (hasSyncOption(t.object, 'Prune=false')) orphans.push({ ...t, reason: 'kept by sync option Prune=false' });
+    const kept = input.keep?.(t.object);
+    if (kept !== undefined) orphans.push({ ...t, reason: kept });
+    else if (hasSyncOption(t.object, 'Prune=false')) orphans.push({ ...t, reason: 'kept by sync option Prune=false' });
     else if (!input.prune) orphans.push({ ...t, reason: 'not desired any more; prune is off' });
     else prunes.push(t);
   }
