@@ -40,7 +40,9 @@ export class DriftguardError extends Error {
   override toString(): string {
     const l = this.location;
     const where = l ? `${l.file}:${l.line}${l.column ? `:${l.column}` : ''}: ` : '';
-    return `${where}${this.message}`;
+    // A quoted source line (YAML errors) follows on its own lines, as compilers print it.
+    const excerpt = typeof this.details?.excerpt === 'string' ? `\n${this.details.excerpt}` : '';
+    return `${where}${this.message}${excerpt}`;
   }
 }
 

@@ -60,20 +60,31 @@ test('generateName is accepted in place of name', () => {
   assert.equal(o!.object.metadata.generateName, 'migrate-');
 });
 
-const syntaxCases: Array<{ name: string; text: string; line: number; column: number; msg: RegExp }> = [
-  { name: 'tab indentation', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n', line: 4, column: 1, msg: /tab/i },
-  { name: 'bad indentation', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   namespace: y\n', line: 4, column: 9, msg: /./ },
-  { name: 'duplicate key', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: y\n', line: 5, column: 3, msg: /unique/i },
-  { name: 'unclosed quote', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', line: 5, column: 1, msg: /quote/i },
-  { name: 'error in the second document', text: `${cm('ok')}---\nkind: [\n`, line: 7, column: 1, msg: /./ },
+// Locations point at the mistake, not where the parser gave up: the over-indented line (the parser
+// stops at the value above it), the opening quote or bracket (the parser stops at the end of input).
+const syntaxCases: Array<{ name: string; text: string; line: number; column: number; msg: RegExp; quoted: string }> = [
+  { name: 'tab indentation', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n', line: 4, column: 1, msg: /indented with a tab.*spaces/i, quoted: '\tname: x' },
+  { name: 'bad indentation', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   namespace: y\n', line: 5, column: 4, msg: /line 5 is indented more than `name` on line 4.*column 3/, quoted: '   namespace: y' },
+  { name: 'duplicate key', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: y\n', line: 5, column: 3, msg: /`name` appears twice.*unique/i, quoted: '  name: y' },
+  { name: 'unclosed quote', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', line: 4, column: 9, msg: /opened on line 4 is never closed.*quote/i, quoted: '  name: "x' },
+  { name: 'error in the second document', text: `${cm('ok')}---\nkind: [\n`, line: 6, column: 7, msg: /list opened with `\[` on line 6 is never closed/, quoted: 'kind: [' },
+  { name: 'key misaligned inside a list item', text: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx\n     ports: []\n', line: 9, column: 6, msg: /starts at column 6.*keys of one mapping must start at the same column; did you mean column 7/, quoted: '     ports: []' },
+  { name: 'no space after the colon', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name:x\n  namespace: y\n', line: 4, column: 8, msg: /`name:x` has no space after the colon.*`name: x`/, quoted: '  name:x' },
+  { name: 'colon inside a plain value', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  url: host: 80\n', line: 6, column: 8, msg: /contains `: `.*quote it: url: "host: 80"/, quoted: '  url: host: 80' },
+  { name: 'list item among mapping keys', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  - y\n', line: 5, column: 3, msg: /list item \(`- y`\) stands among the keys of a mapping/, quoted: '  - y' },
 ];
 for (const c of syntaxCases) {
-  test(`YAML_SYNTAX: ${c.name} → file:line:column`, () => {
+  test(`YAML_SYNTAX: ${c.name} → file:line:column in plain words, the line quoted`, () => {
     const e = caught(() => parseManifestText('deploy/app.yaml', c.text));
     assert.equal(e.code, 'YAML_SYNTAX');
     assert.deepEqual(e.location, { file: 'deploy/app.yaml', line: c.line, column: c.column });
     assert.match(e.message, c.msg);
-    assert.match(e.toString(), new RegExp(`^deploy/app\\.yaml:${c.line}:${c.column}: `));
+    const text = e.toString();
+    assert.match(text, new RegExp(`^deploy/app\\.yaml:${c.line}:${c.column}: `));
+    // The offending line follows, numbered, with a caret under the column.
+    const [, quoted, caret] = text.split('\n');
+    assert.equal(quoted, `  ${c.line} | ${c.quoted.replace(/\t/g, ' ')}`);
+    assert.equal(caret!.indexOf('^') - caret!.indexOf('|') - 2, c.column - 1);
   });
 }
 

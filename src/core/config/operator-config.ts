@@ -2,6 +2,7 @@
 // repositories may deploy to which cluster namespaces, and which kinds (policy/bounds.ts).
 import type { ClusterConfig, OperatorConfig, ProjectConfig } from './types.ts';
 import { validateOperatorConfig } from './schema.ts';
+import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 import { kindRuleProblems } from './kind-rules.ts';
 
@@ -33,5 +34,6 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
     });
   });
   if (problems.length > 0) throw configError(file, problems);
-  return { file, clusters: raw.clusters, projects: raw.projects };
+  const policy = parsePolicyConfig(src);
+  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}) };
 }

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import type { IgnoreRule } from '../diff/types.ts';
 import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
 import { validateRepoConfig } from './schema.ts';
+import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 
 export const REPO_CONFIG_PATH = '.github/driftguard.yml';
@@ -65,7 +66,8 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
     return app;
   });
   if (problems.length > 0) throw configError(file, problems);
-  return { file, apps };
+  const policy = parsePolicyConfig(src);
+  return { file, apps, ...(policy ? { policy } : {}) };
 }
 
 /** Normalized repo-relative path, or undefined when it is absolute or escapes the repo. */

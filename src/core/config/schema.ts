@@ -2,6 +2,7 @@
 // that editors can use too, and ajv's instancePath (`/apps/0/namespace`) maps straight onto the
 // `yaml` document's nodes, which is how errors get their file:line.
 import { Ajv } from 'ajv';
+import { CONFIGURABLE_RULES } from '../policy/rules.ts';
 
 // Kubernetes label value: ≤ 63 chars, alphanumeric at both ends, `-_.` inside. App names become the
 // driftguard.dev/app label, so they must be valid label values (and non-empty).
@@ -38,11 +39,26 @@ const ignoreRule = {
   },
 } as const;
 
+// `policy.rules`: a severity per check (see src/core/policy/rules.ts for the ids).
+const policySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(CONFIGURABLE_RULES.map((r) => [r, { enum: ['error', 'warning', 'off'] }])),
+    },
+  },
+} as const;
+
 export const repoConfigSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['apps'],
   properties: {
+    // A repository may only tighten the operator's severities (checked where both are known).
+    policy: policySchema,
     apps: {
       type: 'array',
       items: {
@@ -98,6 +114,7 @@ export const operatorConfigSchema = {
   additionalProperties: false,
   required: ['clusters', 'projects'],
   properties: {
+    policy: policySchema,
     clusters: {
       type: 'array',
       items: {

@@ -44,9 +44,18 @@ export interface AppConfig {
   line: number;
 }
 
+/** `policy:` of either config: a severity per check id. */
+export interface PolicyConfig {
+  rules: Record<string, 'error' | 'warning' | 'off'>;
+  /** 1-based line of each rule's entry, for annotations (a refused loosening points there). */
+  lines: Record<string, number>;
+}
+
 export interface RepoConfig {
   file: string;
   apps: AppConfig[];
+  /** Tightens the operator's severities; never loosens them. */
+  policy?: PolicyConfig;
 }
 
 export interface ClusterConfig {
@@ -89,6 +98,8 @@ export interface OperatorConfig {
   file: string;
   clusters: ClusterConfig[];
   projects: ProjectConfig[];
+  /** Severity per check; unset rules keep their defaults. */
+  policy?: PolicyConfig;
 }
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };

@@ -11,7 +11,9 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Tags } from 'yaml';
 import { DriftguardError } from '../errors.ts';
 import type { KubeObject, SourceLocation, SourcedObject } from '../model/object.ts';
+import { fieldLocator } from './field-locator.ts';
 import { flowDepthExceeded } from './flow-depth.ts';
+import { friendlyYamlError } from './yaml-errors.ts';
 import { resolveLimits, type ManifestLimits } from './limits.ts';
 
 const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
@@ -81,10 +83,14 @@ export function parseManifestText(file: string, text: string, limits?: ManifestL
     const err = doc.errors[0];
     if (err) {
       const lp = err.linePos?.[0];
-      const location = lp ? { file, line: lp.line, column: lp.col } : pos(err.pos[0]);
+      const at = lp ? { line: lp.line, column: lp.col } : pos(err.pos[0]);
       // The yaml package appends a source excerpt after a blank line; keep the first line only.
-      const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new DriftguardError('YAML_SYNTAX', message, { location, details: { yamlCode: err.code } });
+      const raw = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const f = friendlyYamlError(text, err.code, raw, at.line, at.column ?? 1);
+      throw new DriftguardError('YAML_SYNTAX', f.message, {
+        location: { file, line: f.line, column: f.column },
+        details: { yamlCode: err.code, parserMessage: raw, excerpt: f.excerpt },
+      });
     }
     if (doc.contents === null) continue; // empty document or only comments
     if (++count > lim.maxDocuments) {
@@ -161,5 +167,5 @@ function collect(
     const what = typeof kind === 'string' && kind ? `${kind} object` : 'object';
     throw new DriftguardError('MANIFEST_INVALID', `${what} has no ${missing.join(', ')}`, { location: at });
   }
-  out.push({ object: obj as KubeObject, source: at });
+  out.push({ object: obj as KubeObject, source: at, fields: fieldLocator(node, pos) });
 }

@@ -42,10 +42,21 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** A field path inside an object: keys and list indexes, e.g. `['spec', 'template', 'spec', 'containers', 0]`. */
+export type FieldPath = ReadonlyArray<string | number>;
+
+/**
+ * Where a field of a parsed object is written: the location of the deepest element of `path` that
+ * exists in the source (the key of a mapping entry, the start of a list item), undefined when none does.
+ */
+export type FieldLocator = (path: FieldPath) => SourceLocation | undefined;
+
 /** A desired object with its origin. */
 export interface SourcedObject {
   object: KubeObject;
   source?: SourceLocation;
+  /** Positions of the object's fields, when it was parsed from the file `source` names (plain YAML). */
+  fields?: FieldLocator;
 }
 
 /** Identity of a resource: what makes two objects "the same" across desired and live. */

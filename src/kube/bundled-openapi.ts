@@ -1,5 +1,5 @@
 // OpenAPI v3 component schemas for built-in kinds, generated on demand from the type declarations the
-// `kubernetes-models` dev dependency ships (one .d.ts per API type: field names, JSDoc descriptions taken
+// `kubernetes-models` dependency ships (Kubernetes 1.27; see BUNDLED_KUBE_VERSION) (one .d.ts per API type: field names, JSDoc descriptions taken
 // from the Kubernetes OpenAPI, optional marks, enum unions, references) plus its compiled validators
 // (integer vs number). What kubectl reads is kept: descriptions, types, $ref/allOf, enums, required,
 // x-kubernetes-group-version-kind, and the patch metadata kubectl's strategic merge patch uses
@@ -10,6 +10,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 export type Schema = Record<string, unknown>;
+
+/** The Kubernetes version whose API types kubernetes-models 4.x carries. Used by the validator when
+ * the destination cluster's own /openapi/v3 cannot be read, and by the Kubernetes API emulator. */
+export const BUNDLED_KUBE_VERSION = '1.27';
 
 const require = createRequire(import.meta.url);
 let roots: { models: string; apimachinery: string } | undefined;
@@ -23,7 +27,7 @@ function packageRoots(): { models: string; apimachinery: string } | undefined {
     }
     roots = { models, apimachinery };
   } catch {
-    return undefined; // dev dependency absent: documents simply carry no schemas
+    return undefined; // package absent: documents simply carry no schemas
   }
   return roots;
 }
