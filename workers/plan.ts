@@ -9,13 +9,14 @@ import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDriftguardError } from '../src/core/errors.ts';
 import { withOwnership } from '../src/core/ownership.ts';
 import { renderCheckRun, renderPrComment, findMarker, COMMENT_MAX_CHARS, type AppReport } from '../src/core/report/index.ts';
-import type { Checkout, RepoClient } from '../src/github/client.ts';
+import type { RepoClient } from '../src/github/client.ts';
 import type { PlanJob } from '../src/queue/jobs.ts';
 import { prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { appsChangedBy } from './changed-apps.ts';
-import { renderAppAt, toReportError } from './render-app.ts';
+import { toReportError } from './render-app.ts';
+import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { planBoundsErrors } from './bounds.ts';
 
 export { touchedApps } from './changed-apps.ts';
@@ -60,14 +61,14 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
     return { outcome: 'no-apps', apps: [] };
   }
 
-  let head: Checkout | undefined;
-  let base: Checkout | undefined;
+  let head: CheckoutOrRefusal | undefined;
+  let base: CheckoutOrRefusal | undefined;
   const reports: AppReport[] = [];
   try {
-    [head, base] = await Promise.all([gh.checkout(job.headSha, deps.workDir), gh.checkout(job.baseSha, deps.workDir)]);
+    [head, base] = await Promise.all([checkoutOrRefusal(gh, job.headSha, deps.workDir), checkoutOrRefusal(gh, job.baseSha, deps.workDir)]);
     for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps));
   } finally {
-    await Promise.all([head?.cleanup(), base?.cleanup()]);
+    await Promise.all([cleanupCheckout(head), cleanupCheckout(base)]);
   }
 
   if (!(await deps.latest.isCurrent(prScope(job.repo, job.pr), job.seq))) {
@@ -96,7 +97,7 @@ const CHANGE_LABELS = { from: 'base', to: 'head' };
 /** The drift section compares the cluster with what the base branch renders (what a merge re-applies). */
 const DRIFT_LABELS = { from: 'live', to: 'base' };
 
-async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Checkout, base: Checkout, deps: WorkerDeps): Promise<AppReport> {
+async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps): Promise<AppReport> {
   const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
   const run = await gh.createCheckRun({ name: checkName(app.name), headSha: job.headSha, status: 'in_progress', externalId: `plan:${app.name}` });
   report.checkRunUrl = run.url || undefined;
@@ -105,7 +106,7 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
     if (!auth.ok) {
       report.errors.push({ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line }, title: 'Not allowed' });
     } else {
-      const [h, b] = await Promise.all([renderAppAt(deps, head.dir, app), renderAppAt(deps, base.dir, app)]);
+      const [h, b] = await Promise.all([renderCheckout(deps, head, app), renderCheckout(deps, base, app)]);
       if (h.ok === false) report.errors.push(...h.errors);
       if (h.ok === 'missing') report.errors.push({ message: `${app.path} does not exist in this pull request`, location: { file: REPO_CONFIG_PATH, line: app.line } });
       // A base that does not render (new app, or already broken) counts as empty: everything is new.

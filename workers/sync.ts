@@ -7,14 +7,15 @@ import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
 import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
 import type { HealthStatus } from '../src/core/health/types.ts';
-import type { Checkout, CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
+import type { CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
 import type { SyncJob } from '../src/queue/jobs.ts';
 import type { SyncResult } from '../src/sync/types.ts';
 import type { Lease } from '../src/store/app-lease.ts';
 import { appScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { configAnnotations, loadRepoConfig } from './repo-config.ts';
-import { renderAppAt, toReportError } from './render-app.ts';
+import { toReportError } from './render-app.ts';
+import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
 
@@ -41,7 +42,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
   if (!lease) return { outcome: 'locked' }; // the caller delays the job; the run stays queued
   lease.keepAlive(() => log.warn('lost the app lease while syncing'));
 
-  let checkout: Checkout | undefined;
+  let checkout: CheckoutOrRefusal | undefined;
   let deployment: number | undefined;
   let completed = false;
   const complete = async (conclusion: CheckConclusion, output: CheckOutput) => {
@@ -81,9 +82,9 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     if (deployment) await gh.deploymentStatus(deployment, 'in_progress', { description: 'Syncing', environment: env });
 
     const t0 = performance.now();
-    checkout = await gh.checkout(job.sha, deps.workDir);
+    checkout = await checkoutOrRefusal(gh, job.sha, deps.workDir);
     const t1 = performance.now();
-    const rendered = await renderAppAt(deps, checkout.dir, app);
+    const rendered = await renderCheckout(deps, checkout, app);
     const t2 = performance.now();
     if (rendered.ok !== true) {
       const errors = rendered.ok === 'missing' ? [{ message: `${app.path} does not exist at ${job.sha.slice(0, 7)}`, location: { file: REPO_CONFIG_PATH, line: app.line } }] : rendered.errors;
@@ -100,7 +101,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
 
     const result = await deps.sync({
       cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
-      prune: app.syncPolicy.prune, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
+      prune: app.syncPolicy.prune, desiredComplete: rendered.complete, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
       bounds: appBounds(deps, auth.project, app),
     });
     const t3 = performance.now();
@@ -136,7 +137,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     }
     throw e;
   } finally {
-    await checkout?.cleanup();
+    await cleanupCheckout(checkout);
     await lease.release().catch(() => {});
   }
 }

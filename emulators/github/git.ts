@@ -206,7 +206,8 @@ export function archiveTarGz(dir: string, sha: string, prefix: string): Promise<
   return git(dir, ['archive', '--format=tar.gz', `--prefix=${prefix}/`, sha], { buffer: true });
 }
 
-export type FileMap = Record<string, string | Buffer | null>;
+/** Path → content; null deletes; `{symlink}` writes a symbolic link (git mode 120000) to that target. */
+export type FileMap = Record<string, string | Buffer | null | { symlink: string }>;
 
 export interface CommitOptions {
   branch: string;
@@ -235,6 +236,7 @@ export async function commitFiles(dir: string, opts: CommitOptions): Promise<str
     for (const [path, content] of Object.entries(opts.files)) {
       if (/[\n\t]/.test(path)) throw new GitError(`invalid path ${JSON.stringify(path)}`, '');
       if (content === null) lines.push(`0 ${'0'.repeat(40)}\t${path}`);
+      else if (typeof content === 'object' && 'symlink' in content) lines.push(`120000 ${(await git(dir, ['hash-object', '-w', '--stdin'], { input: content.symlink })).trim()}\t${path}`);
       else lines.push(`100644 ${(await git(dir, ['hash-object', '-w', '--stdin'], { input: content })).trim()}\t${path}`);
     }
     if (lines.length) await git(dir, ['update-index', '--index-info'], { env, input: lines.join('\n') + '\n' });

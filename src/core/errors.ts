@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'KUBE_API'
   | 'SYNC_REFUSED'
+  | 'CHECKOUT_REFUSED'
   | 'TIMEOUT';
 
 export class DriftguardError extends Error {

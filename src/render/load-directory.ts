@@ -37,7 +37,7 @@ export function listManifestFiles(rootReal: string, abs: string, opts: LoadOptio
       let isFile = ent.isFile();
       if (ent.isSymbolicLink()) {
         try {
-          p = realpathSync(p);
+          p = realpathSync.native(p);
         } catch {
           continue;
         }

@@ -1,5 +1,7 @@
 // Keeps rendering inside the repository: app paths may not climb out of the root, and no symlink in
 // the rendered tree may point outside it (a chart could otherwise read /etc/passwd via .Files.Get).
+// realpathSync.native everywhere: the JS realpathSync folds `..` in a link target lexically, so a link
+// to `a/up/..` (where `a/up` links to the parent) looks inside when the kernel resolves it outside.
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
@@ -18,7 +20,7 @@ export function repoPath(rootReal: string, abs: string): string {
 /** Real path of the root (must be a directory that exists). */
 export function realRoot(root: string): string {
   try {
-    return realpathSync(resolve(root));
+    return realpathSync.native(resolve(root));
   } catch {
     throw new DriftguardError('NOT_FOUND', `repository root ${root} does not exist`);
   }
@@ -35,7 +37,7 @@ export function resolveInRoot(rootReal: string, path: string): string {
   }
   let real: string;
   try {
-    real = realpathSync(abs);
+    real = realpathSync.native(abs);
   } catch {
     throw new DriftguardError('NOT_FOUND', `path ${path} does not exist`);
   }
@@ -54,7 +56,7 @@ export function assertNoEscapingSymlinks(rootReal: string, dir: string): void {
       if (ent.isSymbolicLink()) {
         let target: string;
         try {
-          target = realpathSync(p);
+          target = realpathSync.native(p);
         } catch {
           continue; // dangling link: the tool reports it if it matters
         }

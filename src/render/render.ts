@@ -52,6 +52,11 @@ export interface RenderResult {
   objects: SourcedObject[];
   /** Helm hooks set aside (see RenderOptions.includeHooks), in the tool's order. */
   hooks: SourcedObject[];
+  /**
+   * Every input was read and rendered: a sync may prune from these objects. Always true today (any
+   * unreadable input throws); carried so a partial render can never drive a prune by accident.
+   */
+  complete: boolean;
 }
 
 /**
@@ -128,5 +133,5 @@ export async function renderApp(opts: RenderOptions): Promise<RenderResult> {
   if (hooks.length) objects = objects.filter((so) => !isHelmHook(so.object));
   // Plain objects were checked for duplicates while parsing; hooks may repeat a name (one per event).
   if (sourceType !== 'plain') assertNoDuplicates(objects, identity, 'rendered');
-  return { sourceType, objects, hooks };
+  return { sourceType, objects, hooks, complete: true };
 }

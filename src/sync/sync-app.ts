@@ -15,6 +15,7 @@ import { FIELD_MANAGER, isOwnedBy } from '../core/ownership.ts';
 import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
+import { DriftguardError } from '../core/errors.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
 import { redactSecretValues } from '../core/redact-secrets.ts';
 import { desiredOutOfBounds, keepOutOfBounds } from './enforce-bounds.ts';
@@ -114,6 +115,9 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
 }
 
 export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
+  if (opts.prune && opts.desiredComplete === false) {
+    throw new DriftguardError('SYNC_REFUSED', `refusing to sync app "${opts.app}" with prune: its desired objects come from an incomplete checkout or render, and what is missing would be deleted`);
+  }
   const started = Date.now();
   const { cluster, app } = opts;
   const conc = Math.max(1, opts.concurrency ?? 10);

@@ -48,6 +48,12 @@ export interface SyncOptions {
   namespace?: string;
   desired: SourcedObject[];
   prune: boolean;
+  /**
+   * False when `desired` may lack objects (a checkout or render that is not complete): pruning is then
+   * refused before anything is read or written, since the missing objects would be deleted. The worker
+   * always passes it; the CLI renders files it reads itself.
+   */
+  desiredComplete?: boolean;
   dryRun: boolean;
   /** Bound for the whole sync: writes plus waiting for health. 0 = do not wait for health. */
   timeoutMs: number;

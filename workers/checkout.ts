@@ -1,0 +1,34 @@
+// A checkout is faithful or refused (src/github/tarball.ts). A refused checkout is reported like a
+// render failure, at the offending path, instead of failing the job: retrying cannot change the archive.
+import type { AppConfig } from '../src/core/config/types.ts';
+import { DriftguardError, isDriftguardError } from '../src/core/errors.ts';
+import type { Checkout, RepoClient } from '../src/github/client.ts';
+import type { WorkerDeps } from './deps.ts';
+import { renderAppAt, toReportError, type Rendered } from './render-app.ts';
+
+export type CheckoutOrRefusal = Checkout | DriftguardError;
+
+export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout'>, sha: string, workDir?: string): Promise<CheckoutOrRefusal> {
+  try {
+    return await gh.checkout(sha, workDir);
+  } catch (e) {
+    if (isDriftguardError(e) && e.code === 'CHECKOUT_REFUSED') return e;
+    throw e;
+  }
+}
+
+/**
+ * Render one app of a checkout. `complete` (checkout fully extracted and the render read all of it) is
+ * what a sync needs before it may prune: objects missing from a partial tree would be deleted.
+ */
+export async function renderCheckout(deps: Parameters<typeof renderAppAt>[0], co: CheckoutOrRefusal, app: AppConfig): Promise<Rendered> {
+  if (co instanceof DriftguardError) return { ok: false, errors: [toReportError(co)] };
+  const r = await renderAppAt(deps, co.dir, app);
+  return r.ok === true ? { ...r, complete: r.complete && co.extract.complete === true } : r;
+}
+
+export const cleanupCheckout = async (co: CheckoutOrRefusal | undefined) => {
+  if (co && !(co instanceof DriftguardError)) await co.cleanup();
+};
+
+export type { WorkerDeps };
