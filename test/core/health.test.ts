@@ -72,3 +72,36 @@ test('desired manifests without status (as rendered from Git)', () => {
   ];
   for (const [o, want] of cases) assert.equal(assessHealth(o)?.status, want, o.kind);
 });
+
+test('generic rule: a custom kind is Healthy with no status, unassessed when its status says nothing', () => {
+  const noStatus: KubeObject = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'p', generation: 2 }, spec: {} };
+  const h = assessHealth(noStatus);
+  assert.equal(h?.status, 'Healthy');
+  assert.match(h!.message, /^generic rule: no status/);
+  // A status of its own vocabulary (no conditions, no observedGeneration): no health, as Argo CD gives none.
+  const opaque: KubeObject = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', generation: 1 }, status: { phase: 'Failed' } };
+  assert.equal(assessHealth(opaque), undefined);
+  // Built-in kinds without a rule keep having no health, status or not.
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, status: { phase: 'Active' } };
+  assert.equal(assessHealth(ns), undefined);
+  const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 's' } };
+  assert.equal(assessHealth(sa), undefined);
+  // ...but a lagging observedGeneration is Progressing for them too.
+  const gw: KubeObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', generation: 3 }, status: { observedGeneration: 2 } };
+  assert.equal(assessHealth(gw)?.status, 'Progressing');
+});
+
+test('Rollout observedGeneration is a string; a hash from old Rollouts is not compared', () => {
+  const base = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', spec: { replicas: 1 } };
+  const cases: Array<[unknown, HealthStatus]> = [['3', 'Healthy'], ['2', 'Progressing'], [3, 'Healthy'], ['7d5c9f8b6', 'Healthy']];
+  for (const [observed, want] of cases) {
+    const o = { ...base, metadata: { name: 'r', generation: 3 }, status: { observedGeneration: observed, phase: 'Healthy' } } as KubeObject;
+    assert.equal(assessHealth(o)?.status, want, JSON.stringify(observed));
+  }
+  const workload = {
+    ...base, spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+    metadata: { name: 'r', generation: 1, annotations: { 'rollout.argoproj.io/workload-generation': '4' } },
+    status: { observedGeneration: '1', workloadObservedGeneration: '3', phase: 'Healthy' },
+  } as KubeObject;
+  assert.equal(assessHealth(workload)?.status, 'Progressing');
+});
