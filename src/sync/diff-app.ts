@@ -46,7 +46,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
   // Health of what is live now (not of the dry-run result), from the objects already read: no extra request.
-  const h = liveHealth(result.resources, state.live);
+  const h = liveHealth(result.resources, state.live, opts.healthChecks);
   return { ...result, errors, health: h.health, resourceHealth: h.resources };
 }
 

@@ -2,7 +2,7 @@
 // the app's resources, where a desired resource that does not exist is Missing, a live one is assessed
 // (kinds without a notion of health, e.g. ConfigMap, do not count), and an app with no resources is
 // Healthy. Pure: it only reads the live objects the diff already loaded, so it costs no API request.
-import { aggregateHealth, assessHealth } from '../core/health/index.ts';
+import { aggregateHealth, assessHealth, type CustomHealthChecks } from '../core/health/index.ts';
 import type { HealthStatus, ObjectHealth } from '../core/health/types.ts';
 import type { ResourceDiff } from '../core/diff/types.ts';
 import { keyOf, keyString, type KubeObject } from '../core/model/object.ts';
@@ -14,8 +14,11 @@ export interface LiveHealth {
   resources: ObjectHealth[];
 }
 
-/** `diff` is the live-vs-desired diff of the app (its resources); `live` holds their live objects. */
-export function liveHealth(diff: readonly ResourceDiff[], live: readonly KubeObject[]): LiveHealth {
+/**
+ * `diff` is the live-vs-desired diff of the app (its resources); `live` holds their live objects;
+ * `checks` are the operator config's CEL health checks.
+ */
+export function liveHealth(diff: readonly ResourceDiff[], live: readonly KubeObject[], checks?: CustomHealthChecks): LiveHealth {
   const byKey = new Map(live.map((o) => [keyString(keyOf(o)), o]));
   const resources: ObjectHealth[] = [];
   for (const r of diff) {
@@ -25,7 +28,7 @@ export function liveHealth(diff: readonly ResourceDiff[], live: readonly KubeObj
       resources.push({ ...key, status: 'Missing', message: 'not found in the cluster' });
       continue;
     }
-    const h = assessHealth(obj);
+    const h = assessHealth(obj, checks);
     if (h) resources.push({ ...key, status: h.status, message: h.message });
   }
   return { health: aggregateHealth(resources.map((r) => r.status)), resources };

@@ -210,7 +210,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   let stop: string | undefined;
   const written = new Map<string, { generation?: number }>();
   const healthTarget = (key: HealthTarget['key'], apiVersion: string): HealthTarget => ({ key, apiVersion, written: written.get(keyString(key)) });
-  const waitOpts = { degradedSettleMs: opts.degradedSettleMs };
+  const waitOpts = { degradedSettleMs: opts.degradedSettleMs, healthChecks: opts.healthChecks };
   for (let wi = 0; wi < plan.waves.length; wi++) {
     const wave = plan.waves[wi];
     if (stop) {

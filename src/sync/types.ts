@@ -1,5 +1,6 @@
 // Result shapes of a sync. `driftguard sync --output json` prints SyncResult; keep field names stable.
 import type { HealthStatus, ObjectHealth } from '../core/health/types.ts';
+import type { CustomHealthChecks } from '../core/health/custom-checks.ts';
 import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
 import type { ProjectBounds } from '../core/policy/bounds.ts';
@@ -64,6 +65,8 @@ export interface SyncOptions {
    * makes progress. Still bounded by timeoutMs.
    */
   degradedSettleMs?: number;
+  /** The operator config's CEL health checks (`healthCheckExprs`), used by the health wait. */
+  healthChecks?: CustomHealthChecks;
   ignore?: IgnoreRule[];
   /** Writes in flight at once within an apply group (default 10). */
   concurrency?: number;
@@ -98,6 +101,8 @@ export interface DiffAppOptions {
   allowedNamespaces?: string[];
   /** Header names of each resource's unified diff (default `live` / `desired`). */
   labels?: { from: string; to: string };
+  /** The operator config's CEL health checks, for the app's live health. */
+  healthChecks?: CustomHealthChecks;
 }
 
 export interface DiffAppResult extends DiffResult {

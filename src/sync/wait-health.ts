@@ -11,7 +11,7 @@
 //   OUR apply returned is Progressing, whatever its old status says;
 // - an object we wrote that is Degraded only counts as final after staying Degraded for `degradedSettleMs`
 //   (a transition to Progressing/Healthy within that window wins), or when the deadline comes first.
-import { assessHealth } from '../core/health/index.ts';
+import { assessHealth, type CustomHealthChecks } from '../core/health/index.ts';
 import type { HealthResult } from '../core/health/types.ts';
 import { keyOf, keyString, type KubeObject, type ResourceKey } from '../core/model/object.ts';
 import type { OwnedCache } from '../kube/watch-cache.ts';
@@ -33,6 +33,8 @@ export interface HealthTarget {
 export interface HealthWaitOptions {
   /** How long an object we wrote must stay Degraded before that is final (default DEFAULT_DEGRADED_SETTLE_MS). */
   degradedSettleMs?: number;
+  /** The operator config's CEL health checks (they override the built-in rule of their kind). */
+  healthChecks?: CustomHealthChecks;
 }
 
 export const DEFAULT_DEGRADED_SETTLE_MS = 5_000;
@@ -43,9 +45,9 @@ function numeric(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-function healthOf(obj: KubeObject | undefined, t: HealthTarget | undefined): HealthResult {
+function healthOf(obj: KubeObject | undefined, t: HealthTarget | undefined, checks?: CustomHealthChecks): HealthResult {
   if (!obj) return { status: 'Missing', message: 'not found in the cluster' };
-  const h = assessHealth(obj) ?? { status: 'Healthy', message: '' };
+  const h = assessHealth(obj, checks) ?? { status: 'Healthy', message: '' };
   const wrote = t?.written?.generation;
   if (wrote !== undefined && !obj.metadata?.deletionTimestamp) {
     const cachedGen = numeric(obj.metadata?.generation);
@@ -81,7 +83,7 @@ export function waitForHealth(cache: OwnedCache, targets: HealthTarget[], deadli
   };
   for (const [k, t] of byKey) {
     const g = gvkOf(t.apiVersion, t.key.kind);
-    set(k, healthOf(cache.get(g, t.key.namespace, t.key.name), t));
+    set(k, healthOf(cache.get(g, t.key.namespace, t.key.name), t, opts.healthChecks));
   }
   /** Epoch ms when the last Degraded settle window ends (0 when none is open). */
   const windowEnd = () => {
@@ -111,7 +113,7 @@ export function waitForHealth(cache: OwnedCache, targets: HealthTarget[], deadli
       const k = keyString(keyOf(obj));
       const t = byKey.get(k);
       if (!t) return;
-      set(k, type === 'DELETED' ? healthOf(undefined, t) : healthOf(obj, t));
+      set(k, type === 'DELETED' ? healthOf(undefined, t) : healthOf(obj, t, opts.healthChecks));
       if (settled()) finish();
       else arm();
     });

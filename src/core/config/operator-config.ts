@@ -5,6 +5,7 @@ import { validateOperatorConfig } from './schema.ts';
 import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 import { kindRuleProblems } from './kind-rules.ts';
+import { parseHealthChecks } from './health-checks.ts';
 
 export function parseOperatorConfig(file: string, text: string): OperatorConfig {
   const src = loadYaml(file, text);
@@ -33,7 +34,9 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
       }
     });
   });
+  const health = parseHealthChecks(src);
+  problems.push(...health.problems);
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
-  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}) };
+  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}) };
 }

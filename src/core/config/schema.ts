@@ -2,6 +2,7 @@
 // that editors can use too, and ajv's instancePath (`/apps/0/namespace`) maps straight onto the
 // `yaml` document's nodes, which is how errors get their file:line.
 import { Ajv } from 'ajv';
+import { healthCheckExprsSchema } from './health-checks.ts';
 import { CONFIGURABLE_RULES } from '../policy/rules.ts';
 
 // Kubernetes label value: ≤ 63 chars, alphanumeric at both ends, `-_.` inside. App names become the
@@ -115,6 +116,7 @@ export const operatorConfigSchema = {
   required: ['clusters', 'projects'],
   properties: {
     policy: policySchema,
+    healthCheckExprs: healthCheckExprsSchema,
     clusters: {
       type: 'array',
       items: {

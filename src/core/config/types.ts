@@ -2,6 +2,7 @@
 // only, so a PR cannot change its own policy) says what to deploy; the operator config (file named
 // by DRIFTGUARD_CONFIG) says where repos may deploy.
 import type { IgnoreRule } from '../diff/types.ts';
+import type { CustomHealthChecks } from '../health/custom-checks.ts';
 
 export type SourceType = 'plain' | 'kustomize' | 'helm';
 
@@ -100,6 +101,8 @@ export interface OperatorConfig {
   projects: ProjectConfig[];
   /** Severity per check; unset rules keep their defaults. */
   policy?: PolicyConfig;
+  /** User-defined CEL health checks by `group/Kind` (`healthCheckExprs:`); they override built-in rules. */
+  healthChecks?: CustomHealthChecks;
 }
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
