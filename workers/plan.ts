@@ -122,6 +122,7 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
           // Fork code never reaches the API server, not even as a dry run.
           mode: job.fork ? 'local' : 'server',
           labels: DRIFT_LABELS,
+          healthChecks: deps.operator.healthChecks,
         });
         report.drift = { resources: drift.resources, summary: drift.summary };
         // Current health in the cluster (Argo CD rules). An app this PR adds has no base, hence nothing

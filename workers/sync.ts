@@ -103,6 +103,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
       prune: app.syncPolicy.prune, desiredComplete: rendered.complete, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
       bounds: appBounds(deps, auth.project, app),
+      healthChecks: deps.operator.healthChecks,
     });
     const t3 = performance.now();
     const results = toReportResults(result);
