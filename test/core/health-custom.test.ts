@@ -138,3 +138,15 @@ test('healthCheckExprs: invalid entries are config errors at the file:line of th
 test('an operator config without healthCheckExprs has no custom checks', () => {
   assert.equal(parseOperatorConfig(FILE, HEAD).healthChecks, undefined);
 });
+
+test('healthCheckExprs: an evaluation error on a Secret gives no details (CEL errors may quote values)', () => {
+  const checks = parseOperatorConfig(FILE, `${HEAD}healthCheckExprs:\n  - group: ""\n    kind: Secret\n    current: int(data.port) > 0\n`).healthChecks!;
+  const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { port: 'hunter2' } };
+  const h = assessHealth(secret, checks)!;
+  assert.equal(h.status, 'Progressing');
+  assert.ok(!h.message.includes('hunter2'), h.message);
+  assert.match(h.message, /current could not be evaluated: error details withheld for Secrets/);
+  // The same expression on another kind explains the error.
+  const cm = parseOperatorConfig(FILE, `${HEAD}healthCheckExprs:\n  - group: ""\n    kind: ConfigMap\n    current: int(data.port) > 0\n`).healthChecks!;
+  assert.match(assessHealth({ ...secret, kind: 'ConfigMap' }, cm)!.message, /current could not be evaluated: int\(\) type error/);
+});

@@ -75,6 +75,10 @@ function toCel(v: unknown): unknown {
   return v;
 }
 
+function isSecret(obj: KubeObject): boolean {
+  return obj.kind === 'Secret' && obj.apiVersion === 'v1';
+}
+
 function sourceOf(e: HealthCheckExprs): string {
   return e.location ? `${e.location.file}:${e.location.line}` : `${e.group ? `${e.group}/` : ''}${e.kind}`;
 }
@@ -109,7 +113,9 @@ export function compileHealthCheck(e: HealthCheckExprs): { check?: CustomHealthC
             result = program(ctx);
           } catch (err) {
             // Flux keeps waiting when an expression cannot be evaluated (e.g. a field not written yet).
-            return { status: 'Progressing', message: `${rule}: ${field} could not be evaluated: ${firstLine((err as Error).message)}` };
+            // CEL errors can quote values; a Secret's must not reach a check run.
+            const why = isSecret(obj) ? 'error details withheld for Secrets' : firstLine((err as Error).message);
+            return { status: 'Progressing', message: `${rule}: ${field} could not be evaluated: ${why}` };
           }
           if (typeof result !== 'boolean') return { status: 'Progressing', message: `${rule}: ${field} gave ${typeof result}, not a boolean` };
           if (result) return { status, message: `${rule}: ${field} is true` };
