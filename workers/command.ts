@@ -1,9 +1,14 @@
 // PR comment commands. The sender's permission is checked through the API: write, maintain and
-// admin may run commands; everyone else gets a reply saying what is needed.
-import { canRunCommands } from '../src/github/client.ts';
+// admin may run commands. Anyone who can comment can send one, so replies are bounded: a refusal or
+// an answer that changes nothing (help, unknown command, no access, closed PR, unknown app) is
+// answered with a comment once per user, PR and kind in a window (ReplyLimiter), later with a
+// reaction only. Replies never quote the comment: they name the command as parsed.
+import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
+import { canRunCommands, type Reaction, type RepoClient } from '../src/github/client.ts';
 import type { CommandJob } from '../src/queue/jobs.ts';
-import { prScope } from '../src/store/latest-sha.ts';
-import type { WorkerDeps } from './deps.ts';
+import { appScope, prScope } from '../src/store/latest-sha.ts';
+import { checkName, type WorkerDeps } from './deps.ts';
+import { loadRepoConfig } from './repo-config.ts';
 
 export const HELP_TEXT = [
   '**Driftguard commands** (comment on a pull request; needs write access to the repository):',
@@ -11,33 +16,48 @@ export const HELP_TEXT = [
   '| Command | What it does |',
   '| --- | --- |',
   '| `/driftguard diff` | Re-plan this PR: render head and base, diff against the live cluster, update the check runs and the plan comment. |',
+  '| `/driftguard sync <app>` | Sync the app now at the head of its branch (its target revision), as a push would. |',
+  '| `/driftguard sync <app> --allow-mass-prune` | The same, confirming a prune of more than half of the app that was refused: the guard is lifted for this one sync. The check run records who confirmed. |',
   '| `/driftguard help` | Show this help. |',
   '',
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
-export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed';
+export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'sync-queued' | 'reacted';
+
+/** The command as we understood it, for replies (never the raw comment). */
+export function commandLine(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
+  if (job.command === 'sync') return `/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}`;
+  if (job.command === 'unknown') return 'this command';
+  return `/driftguard ${job.command}`;
+}
+
+const code = (s: string) => (s === 'this command' ? s : `\`${s}\``);
 
 export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ outcome: CommandOutcome }> {
+  const log = deps.log.child({ job: 'command', repo: job.repo, pr: job.pr, sender: job.sender, command: job.command });
   const gh = await deps.github(job.repo, job.installationId);
+  /** Comment the first time for this user, PR and kind; react afterwards. */
+  const answer = async (outcome: CommandOutcome, reaction: Reaction, body: string): Promise<{ outcome: CommandOutcome }> => {
+    if (await deps.replies.mayReply(job.repo, job.pr, job.sender, outcome)) {
+      await gh.comment(job.pr, body);
+      return { outcome };
+    }
+    await react(gh, job.commentId, reaction, log);
+    log.info({ outcome }, 'repeated command answered with a reaction only');
+    return { outcome: 'reacted' };
+  };
+
   const permission = await gh.permission(job.sender);
   if (!canRunCommands(permission)) {
-    await gh.comment(job.pr, `@${job.sender} \`${job.text.replace(/`/g, "'")}\` needs **write** access to this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Ask a maintainer to run it.`);
-    return { outcome: 'denied' };
+    return answer('denied', '-1', `@${job.sender} ${code(commandLine(job))} needs **write** access to this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Ask a maintainer to run it.`);
   }
-  if (job.command === 'help') {
-    await gh.comment(job.pr, HELP_TEXT);
-    return { outcome: 'helped' };
-  }
-  if (job.command === 'unknown') {
-    await gh.comment(job.pr, `@${job.sender} Driftguard does not know \`${job.text.replace(/`/g, "'")}\`.\n\n${HELP_TEXT}`);
-    return { outcome: 'unknown' };
-  }
+  if (job.command === 'help') return answer('helped', 'eyes', HELP_TEXT);
+  if (job.command === 'unknown') return answer('unknown', 'confused', `@${job.sender} Driftguard does not know this command.\n\n${HELP_TEXT}`);
+  if (job.command === 'sync') return queueSync(job, deps, gh, answer);
+
   const pr = await gh.pull(job.pr);
-  if (pr.state !== 'open') {
-    await gh.comment(job.pr, `@${job.sender} this pull request is ${pr.state}; there is nothing to plan.`);
-    return { outcome: 'closed' };
-  }
+  if (pr.state !== 'open') return answer('closed', 'confused', `@${job.sender} this pull request is ${pr.state}; there is nothing to plan.`);
   const seq = await deps.latest.nextSeq();
   await deps.latest.offer(prScope(job.repo, job.pr), seq, pr.headSha);
   await deps.producer.plan(
@@ -45,4 +65,52 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
     { rerunKey: String(job.commentId) },
   );
   return { outcome: 'replanned' };
+}
+
+type Answer = (outcome: CommandOutcome, reaction: Reaction, body: string) => Promise<{ outcome: CommandOutcome }>;
+
+/**
+ * `/driftguard sync <app> [--allow-mass-prune]` from a user with write access: sync the app at the
+ * current head of its target revision, as a push would (queued check run, then the sync job), with
+ * the mass-prune guard lifted for that one job when asked. The app and its policy come from the
+ * default branch's config; the sync itself checks the operator's project again.
+ */
+async function queueSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answer: Answer): Promise<{ outcome: CommandOutcome }> {
+  const defaultBranch = await gh.defaultBranch();
+  const loaded = await loadRepoConfig(gh, defaultBranch);
+  const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === job.app) : undefined;
+  if (!app) {
+    const known = loaded?.ok ? loaded.config.apps.map((a) => `\`${a.name}\``).join(', ') : '';
+    const why = !loaded ? `there is no ${REPO_CONFIG_PATH} on ${defaultBranch}` : !loaded.ok ? `${REPO_CONFIG_PATH} on ${defaultBranch} is invalid` : `apps: ${known || 'none'}`;
+    return answer('no-app', 'confused', `@${job.sender} there is no app \`${job.app}\` to sync (${why}).`);
+  }
+  const branch = app.targetRevision ?? defaultBranch;
+  const sha = await gh.resolveRef(branch);
+  const seq = await deps.latest.nextSeq();
+  await deps.latest.offer(appScope(job.repo, app.name), seq, sha);
+  const who = job.allowMassPrune ? `requested by @${job.sender}, mass prune confirmed` : `requested by @${job.sender}`;
+  const run = await gh.createCheckRun({
+    name: checkName(app.name), headSha: sha, status: 'queued', externalId: `sync:${app.name}`,
+    output: { title: 'Queued', summary: `Waiting to sync ${app.name} to ${app.cluster}/${app.namespace} (${who} on #${job.pr}).` },
+  });
+  try {
+    await deps.producer.sync(
+      {
+        repo: job.repo, installationId: job.installationId, app: app.name, sha, ref: `refs/heads/${branch}`, seq, checkRunId: run.id, deliveryId: job.deliveryId,
+        requestedBy: job.sender, requestedOn: job.pr, ...(job.allowMassPrune ? { allowMassPrune: true } : {}),
+      },
+      { rerunKey: String(job.commentId) },
+    );
+  } catch (e) {
+    await gh.completeCheckRun(run.id, 'cancelled', { title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
+    throw e;
+  }
+  // The check run and the outcome comment say the rest; the reaction says "on it" without a post.
+  await react(gh, job.commentId, 'rocket', deps.log);
+  return { outcome: 'sync-queued' };
+}
+
+/** A reaction is a courtesy: a deleted comment (404) or a blip must not fail or retry the command. */
+async function react(gh: RepoClient, commentId: number, content: Reaction, log: WorkerDeps['log']): Promise<void> {
+  await gh.react(commentId, content).catch((e: Error) => log.warn({ err: e.message, commentId, content }, 'could not react to the comment'));
 }

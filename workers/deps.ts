@@ -9,6 +9,7 @@ import type { RepoClient } from '../src/github/client.ts';
 import type { JobProducer } from '../src/queue/producer.ts';
 import type { AppLocks } from '../src/store/app-lease.ts';
 import type { LatestShaRegister } from '../src/store/latest-sha.ts';
+import type { ReplyLimiter } from '../src/store/reply-limiter.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   producer: JobProducer;
   locks: AppLocks;
   latest: LatestShaRegister;
+  /** Bounds comment replies to commands (one per user, PR and kind per window; reactions after). */
+  replies: ReplyLimiter;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

@@ -19,6 +19,7 @@ import type { CommandJob, PlanJob, PushJob, SyncJob } from '../src/queue/jobs.ts
 import { createRedis } from '../src/store/redis.ts';
 import { AppLocks } from '../src/store/app-lease.ts';
 import { LatestShaRegister } from '../src/store/latest-sha.ts';
+import { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { runPlan } from './plan.ts';
@@ -61,6 +62,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     producer,
     locks: new AppLocks(redis),
     latest: new LatestShaRegister(redis),
+    replies: new ReplyLimiter(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),

@@ -5,7 +5,7 @@
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
-import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, type SyncResourceResult } from '../src/core/report/index.ts';
+import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, massPruneRefusal, renderMassPruneRefusal, requestNote, type SyncResourceResult } from '../src/core/report/index.ts';
 import type { HealthStatus } from '../src/core/health/types.ts';
 import type { CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
 import type { SyncJob } from '../src/queue/jobs.ts';
@@ -19,7 +19,7 @@ import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefu
 import { appsChangedBy } from './changed-apps.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
 
-export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'synced';
+export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'refused' | 'synced';
 
 export interface SyncRunOptions {
   /** Last attempt: on an unexpected error the check run is completed as failure (otherwise the retry finishes it). */
@@ -65,7 +65,8 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     }
     const config = loaded?.ok ? loaded.config : undefined;
     const app = config?.apps.find((a) => a.name === job.app);
-    if (!config || !app || !app.syncPolicy.automated) {
+    // A sync asked for by command (write access checked) runs for manual apps too, as Argo CD's sync does.
+    if (!config || !app || (!app.syncPolicy.automated && !job.requestedBy)) {
       await complete('skipped', { title: 'Not synced', summary: `${job.app} is no longer an automated app in ${REPO_CONFIG_PATH} on ${defaultBranch}.` });
       return { outcome: 'skipped' };
     }
@@ -99,33 +100,56 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       return { outcome: 'cancelled' };
     }
 
-    const result = await deps.sync({
-      cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
-      prune: app.syncPolicy.prune, desiredComplete: rendered.complete, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
-      bounds: appBounds(deps, auth.project, app),
-      healthChecks: deps.operator.healthChecks,
-    });
+    const note = job.requestedBy ? requestNote({ requestedBy: job.requestedBy, requestedOn: job.requestedOn, allowMassPrune: job.allowMassPrune }) : undefined;
+    /** The merged PRs that changed this app, and the PR a command came from, each told once. */
+    const tellPrs = async (body: string, merged: boolean): Promise<number[]> => {
+      const prs: number[] = [];
+      for (const pr of merged ? await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[]) : []) {
+        if (await prChangesApp(gh, pr, config, app, job.sha).catch(() => false)) prs.push(pr);
+      }
+      if (job.requestedOn !== undefined && !prs.includes(job.requestedOn)) prs.push(job.requestedOn);
+      for (const pr of prs) {
+        const asked = pr === job.requestedOn;
+        await gh.comment(pr, `${asked ? `@${job.requestedBy} ` : ''}${body}\n\n<sub>Driftguard · app **${app.name}**${asked ? ` · ${note}` : ''}</sub>`);
+      }
+      return prs;
+    };
+    let result: SyncResult;
+    try {
+      result = await deps.sync({
+        cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: rendered.objects,
+        prune: app.syncPolicy.prune, desiredComplete: rendered.complete, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
+        bounds: appBounds(deps, auth.project, app),
+        healthChecks: deps.operator.healthChecks,
+        allowMassPrune: job.allowMassPrune === true,
+      });
+    } catch (e) {
+      // Refused before any write, and deterministic: report how to confirm from GitHub, do not retry.
+      const refusal = massPruneRefusal(e);
+      if (!refusal) throw e;
+      const r = renderMassPruneRefusal({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, refusal });
+      await complete('failure', { title: r.title, summary: note ? `${note}\n\n${r.summary}` : r.summary });
+      if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Mass prune refused: confirm with /driftguard sync --allow-mass-prune', environment: env });
+      const told = await tellPrs(r.comment, true);
+      log.warn({ prune: refusal.prune, owned: refusal.owned, told }, 'mass prune refused; waiting for a confirmation from GitHub');
+      return { outcome: 'refused' };
+    }
     const t3 = performance.now();
     const results = toReportResults(result);
     const health: HealthStatus = result.health ?? 'Unknown';
     const error = result.phase === 'Failed' ? result.message : undefined;
     const out = renderSyncCheckRun({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, results, health, ...(error ? { error } : {}) });
-    await complete(out.conclusion, { title: out.title, summary: out.summary, text: out.text, annotations: failedResourceAnnotations(result) });
+    await complete(out.conclusion, { title: out.title, summary: note ? `${note}\n\n${out.summary}` : out.summary, text: out.text, annotations: failedResourceAnnotations(result) });
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);
     // The merged PR hears about this app only when it changed the app and the sync did something
     // (or failed): the check run on the commit reports every sync, the PR is for what the PR did.
+    // A sync asked for by command always answers on the PR it was asked on.
     const eventful = counts.created + counts.updated + counts.pruned + counts.failed > 0 || result.phase === 'Failed';
-    const commented: number[] = [];
-    if (eventful) {
-      const line = renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health });
-      for (const pr of await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[])) {
-        if (!(await prChangesApp(gh, pr, config, app, job.sha).catch(() => false))) continue;
-        await gh.comment(pr, `${line}\n\n<sub>Driftguard · app **${app.name}**</sub>`);
-        commented.push(pr);
-      }
-    }
+    const commented: number[] = eventful || job.requestedOn !== undefined
+      ? await tellPrs(renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health }), eventful)
+      : [];
     // Where the time went (ms), for profiling a slow sync from the logs.
     const ms = { checkout: Math.round(t1 - t0), render: Math.round(t2 - t1), sync: Math.round(t3 - t2), report: Math.round(performance.now() - t3) };
     log.info({ phase: result.phase, health, counts, commented, ms }, 'synced');

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { GitHubEmulator } from './index.ts';
 import { pullObject } from './handlers/pulls.ts';
+import { now } from './handlers/common.ts';
 import { repository, simpleUser } from './objects.ts';
 import { commitInfo, diffFiles, commitsBetween, resolveCommit } from './git.ts';
 
@@ -148,6 +149,11 @@ export async function emulatorPayload(em: GitHubEmulator, event: string, action:
   if (event === 'issue_comment' && o.comment) {
     const number = o.pullNumber ?? o.issueNumber;
     const id = o.comment.id ?? st.id();
+    // On GitHub the comment exists before its webhook is sent: the API answers for it (reactions, get).
+    if (o.comment.id === undefined && number !== undefined) {
+      const t = now();
+      st.comments.push({ repoKey: `${r.owner}/${r.name}`.toLowerCase(), issueNumber: number, id, body: o.comment.body, user: o.comment.user, createdAt: t, updatedAt: t, reactions: [] });
+    }
     const url = `${st.urls.api}/repos/${r.owner}/${r.name}/issues/comments/${id}`;
     patch.comment = {
       id,

@@ -44,6 +44,8 @@ export interface CompareResult {
   complete: boolean;
 }
 
+export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface Checkout {
@@ -239,6 +241,17 @@ export class RepoClient {
   async comment(issue: number, body: string): Promise<number> {
     const { data } = await this.octokit.rest.issues.createComment({ ...this.r, issue_number: issue, body });
     return data.id;
+  }
+
+  /** React to a comment: how refusals beyond the first are answered (a reaction notifies nobody). */
+  async react(commentId: number, content: Reaction): Promise<void> {
+    await this.octokit.rest.reactions.createForIssueComment({ ...this.r, comment_id: commentId, content });
+  }
+
+  /** The commit SHA a branch, tag or SHA names now. */
+  async resolveRef(ref: string): Promise<string> {
+    const { data } = await this.octokit.rest.repos.getCommit({ ...this.r, ref, mediaType: { format: 'sha' } });
+    return String(data as unknown).trim();
   }
 
   /** Merged PRs whose changes are in `sha` (GET /repos/{owner}/{repo}/commits/{sha}/pulls). */

@@ -6,3 +6,5 @@ export const planJobId = (repo: string, pr: number, headSha: string) => `plan-${
 export const pushJobId = (deliveryId: string) => `push-${safe(deliveryId)}`;
 export const syncJobId = (repo: string, app: string, sha: string) => `sync-${safe(repo)}-${safe(app)}-${safe(sha)}`;
 export const commandJobId = (repo: string, commentId: number) => `command-${safe(repo)}-${commentId}`;
+/** Suffix that makes a re-run (by comment command) a new job while the earlier one is still kept. */
+export const rerunSuffix = (rerunKey?: string) => (rerunKey ? `-r${rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');

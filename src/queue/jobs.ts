@@ -43,9 +43,15 @@ export interface SyncJob extends RepoRef {
   /** The check run created (status queued) when the job was enqueued; always finished by the job. */
   checkRunId?: number;
   deliveryId: string;
+  /** Set when a user asked for this sync with `/driftguard sync <app>` (write access checked). */
+  requestedBy?: string;
+  /** The PR the command was written on: it hears the outcome. */
+  requestedOn?: number;
+  /** `--allow-mass-prune` from requestedBy: the guard is lifted for this one sync (this SHA) only. */
+  allowMassPrune?: boolean;
 }
 
-export type CommandName = 'diff' | 'help';
+export type CommandName = 'diff' | 'help' | 'sync';
 
 export interface CommandJob extends RepoRef {
   kind: 'command';
@@ -56,6 +62,10 @@ export interface CommandJob extends RepoRef {
   commentId: number;
   sender: string;
   deliveryId: string;
+  /** sync: the app named by the command. */
+  app?: string;
+  /** sync: `--allow-mass-prune` was given. */
+  allowMassPrune?: boolean;
 }
 
 export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob;

@@ -3,7 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { QUEUE_PREFIX, QUEUES, type QueueName } from './names.ts';
 import type { CommandJob, PlanJob, PushJob, SyncJob } from './jobs.ts';
-import { commandJobId, planJobId, pushJobId, syncJobId } from './job-ids.ts';
+import { commandJobId, planJobId, pushJobId, rerunSuffix, syncJobId } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 
 export class JobProducer {
@@ -28,7 +28,7 @@ export class JobProducer {
   /** Resolves to the job id; re-adding an existing id returns the existing job, unchanged. */
   /** `rerunKey` (e.g. the comment id of `/driftguard diff`) forces a new plan of an already planned head. */
   async plan(job: Omit<PlanJob, 'kind'>, opts: { rerunKey?: string } = {}): Promise<string> {
-    const id = planJobId(job.repo, job.pr, job.headSha) + (opts.rerunKey ? `-r${opts.rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');
+    const id = planJobId(job.repo, job.pr, job.headSha) + rerunSuffix(opts.rerunKey);
     return this.add(QUEUES.plan, { kind: 'plan', ...job }, id);
   }
 
@@ -41,8 +41,10 @@ export class JobProducer {
     return this.add(QUEUES.push, { kind: 'push', ...job }, pushJobId(job.deliveryId));
   }
 
-  async sync(job: Omit<SyncJob, 'kind'>): Promise<string> {
-    return this.add(QUEUES.sync, { kind: 'sync', ...job }, syncJobId(job.repo, job.app, job.sha));
+  /** `rerunKey` (the comment id of `/driftguard sync`) syncs a SHA again even while its earlier job is kept. */
+  async sync(job: Omit<SyncJob, 'kind'>, opts: { rerunKey?: string } = {}): Promise<string> {
+    const id = syncJobId(job.repo, job.app, job.sha) + rerunSuffix(opts.rerunKey);
+    return this.add(QUEUES.sync, { kind: 'sync', ...job }, id);
   }
 
   async command(job: Omit<CommandJob, 'kind'>): Promise<string> {

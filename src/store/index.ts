@@ -2,3 +2,4 @@ export { createRedis, redisOptions, DEFAULT_REDIS_URL, KEY_PREFIX } from './redi
 export { DeliveryStore } from './delivery-store.ts';
 export { AppLocks, Lease } from './app-lease.ts';
 export { LatestShaRegister, appScope, prScope, type LatestEntry } from './latest-sha.ts';
+export { ReplyLimiter, DEFAULT_REPLY_WINDOW_MS, DEFAULT_REPLIES_PER_PR } from './reply-limiter.ts';

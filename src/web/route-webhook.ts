@@ -1,11 +1,12 @@
 // Decide what a webhook asks for, as data: which job to enqueue, or why it is ignored. Pure, so the
 // whole event table is testable without HTTP; the Probot handlers only execute the decision.
 import type { CommandName } from '../queue/jobs.ts';
+import { LABEL_VALUE } from '../core/config/schema.ts';
 
 export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
-  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string }
+  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean }
   | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
   | { queue: 'none'; reason: string };
 
@@ -55,7 +56,11 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
       if (payload.sender?.type === 'Bot') return { queue: 'none', reason: 'comment by a bot' };
       const parsed = parseCommand(payload.comment?.body ?? '');
       if (!parsed) return { queue: 'none', reason: 'not a /driftguard command' };
-      return { queue: 'command', repo, installationId, pr: payload.issue.number, command: parsed.command, text: parsed.text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login };
+      const { command, text, app, allowMassPrune } = parsed;
+      return {
+        queue: 'command', repo, installationId, pr: payload.issue.number, command, text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login,
+        ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}),
+      };
     }
     case 'check_run': {
       const run = payload.check_run;
@@ -75,12 +80,36 @@ function isFork(pr: Json): boolean {
   return !head || head.toLowerCase() !== String(pr.base?.repo?.full_name ?? '').toLowerCase();
 }
 
-/** `/driftguard diff` → diff; first line of the comment only, like Atlantis. */
-export function parseCommand(body: string): { command: CommandName | 'unknown'; text: string } | undefined {
+const APP_NAME = new RegExp(LABEL_VALUE);
+const MASS_PRUNE_FLAG = '--allow-mass-prune';
+
+export interface ParsedCommand {
+  command: CommandName | 'unknown';
+  /** The first line, at most 200 characters (logs only: replies never quote it). */
+  text: string;
+  /** sync: the app to sync (a valid app name). */
+  app?: string;
+  /** sync: lift the mass-prune guard for this one sync. */
+  allowMassPrune?: boolean;
+}
+
+/**
+ * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; first line of the
+ * comment only, like Atlantis. Anything else after the prefix (extra words, other flags, a name that
+ * cannot be an app) is 'unknown', so a typo never runs something else.
+ */
+export function parseCommand(body: string): ParsedCommand | undefined {
   const line = body.trim().split(/\r?\n/, 1)[0].trim();
   const words = line.split(/\s+/);
   if (words[0] !== COMMAND_PREFIX) return undefined;
+  const text = line.slice(0, 200);
   const sub = words[1] ?? 'help';
+  if (sub === 'sync') {
+    const [app, ...flags] = words.slice(2);
+    const allow = flags.length === 1 && flags[0] === MASS_PRUNE_FLAG;
+    if (!app || !APP_NAME.test(app) || (flags.length > 0 && !allow)) return { command: 'unknown', text };
+    return { command: 'sync', text, app, ...(allow ? { allowMassPrune: true } : {}) };
+  }
   const command = sub === 'diff' || sub === 'plan' ? 'diff' : sub === 'help' ? 'help' : 'unknown';
-  return { command, text: line.slice(0, 200) };
+  return { command, text };
 }

@@ -62,3 +62,27 @@ test('parseCommand: first line only, exact prefix', () => {
   ];
   for (const [body, command] of cases) assert.equal(parseCommand(body)?.command, command, JSON.stringify(body));
 });
+
+test('parseCommand: sync takes exactly an app name and optionally --allow-mass-prune; anything else is unknown', () => {
+  const cases: Array<[string, { command: string; app?: string; allowMassPrune?: boolean }]> = [
+    ['/driftguard sync web', { command: 'sync', app: 'web' }],
+    ['/driftguard sync web --allow-mass-prune', { command: 'sync', app: 'web', allowMassPrune: true }],
+    ['/driftguard sync my_app.v2 --allow-mass-prune\nbecause the old stack is retired', { command: 'sync', app: 'my_app.v2', allowMassPrune: true }],
+    ['/driftguard sync', { command: 'unknown' }],
+    ['/driftguard sync web --prune', { command: 'unknown' }],
+    ['/driftguard sync web --allow-mass-prune --allow-mass-prune', { command: 'unknown' }],
+    ['/driftguard sync web api', { command: 'unknown' }],
+    ['/driftguard sync `web`', { command: 'unknown' }],
+    ['/driftguard sync -web', { command: 'unknown' }],
+  ];
+  for (const [body, want] of cases) {
+    const { text: _t, ...got } = parseCommand(body)!;
+    assert.deepEqual(got, want, JSON.stringify(body));
+  }
+  const p = payloadFor('issue_comment', 'created');
+  p.issue.pull_request = { url: 'x' };
+  p.comment.body = '/driftguard sync web --allow-mass-prune';
+  const route = routeWebhook('issue_comment', { ...p, sender: { login: 'octocat', type: 'User' } });
+  assert.equal(route.queue, 'command');
+  assert.deepEqual(route.queue === 'command' && [route.command, route.app, route.allowMassPrune], ['sync', 'web', true]);
+});

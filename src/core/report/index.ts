@@ -5,3 +5,4 @@ export { truncateUtf8Safe, truncateWithEllipsis, fenceFor, codeBlock, inlineCode
 export { MARKER, findMarker, renderPrComment, changeCounts, type PrCommentInput } from './pr-comment.ts';
 export { renderCheckRun, batchAnnotations, errorsToAnnotations, type CheckRunOptions } from './check-run.ts';
 export { renderSyncComment, renderSyncCheckRun, summarizeSync, syncConclusion } from './sync.ts';
+export { massPruneRefusal, renderMassPruneRefusal, requestNote, confirmCommand, type MassPruneRefusal } from './mass-prune.ts';
