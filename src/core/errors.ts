@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'DUPLICATE_OBJECT'
   | 'RENDER_FAILED'
   | 'RENDER_TIMEOUT'
+  | 'RENDER_LIMIT'
   | 'TOOL_MISSING'
   | 'CONFIG_INVALID'
   | 'USAGE'

@@ -12,6 +12,7 @@ import { parseManifestText } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
 import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, runTool } from './run-tool.ts';
+import { precheckInputFile } from './precheck-input.ts';
 import { locationFromToolError } from './tool-location.ts';
 import { findTool, type FindToolOptions } from './tools.ts';
 import { normalizeKubeVersion } from './capabilities.ts';
@@ -151,7 +152,6 @@ function kindLine(absFile: string, kind: string, nth: number, cache: Map<string,
 export async function renderHelm(rootReal: string, chartDir: string, opts: HelmOptions = {}): Promise<SourcedObject[]> {
   const chart = checkChart(rootReal, chartDir);
   assertNoEscapingSymlinks(rootReal, chartDir);
-  const helm = findTool('helm', opts);
   const release = opts.releaseName ?? chart.name;
   const args = ['template', release, chartDir, '--namespace', opts.namespace ?? 'default'];
   if (opts.kubeVersion) args.push('--kube-version', normalizeKubeVersion(opts.kubeVersion));
@@ -169,6 +169,8 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
     args.push('--values', abs);
     valueFileList.push(abs);
   }
+  precheckHelmInputs(rootReal, chartDir, valueFileList, opts.limits);
+  const helm = findTool('helm', opts);
   let tmp: string | undefined;
   try {
     if (opts.values && Object.keys(opts.values).length > 0) {
@@ -211,6 +213,26 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What helm parses as YAML/JSON in a chart (templates are Go templates: helm checks its own output). */
+const CHART_YAML_FILES = ['Chart.yaml', 'values.yaml', 'values.yml', 'requirements.yaml', 'values.schema.json'];
+
+/**
+ * Every YAML file helm will parse — the chart's and its unpacked subcharts' Chart.yaml, values and
+ * schema, and the app's values files — checked against the manifest limits before helm runs, so a
+ * bomb or an oversized file fails at its file:line with our message rather than inside helm.
+ */
+export function precheckHelmInputs(rootReal: string, chartDir: string, valueFiles: string[], limits?: ManifestLimits): void {
+  const files = [...valueFiles];
+  const walk = (dir: string, depth: number) => {
+    for (const n of CHART_YAML_FILES) files.push(join(dir, n));
+    const charts = join(dir, 'charts');
+    if (depth > 20 || !existsSync(charts) || !statSync(charts).isDirectory()) return;
+    for (const d of readdirSync(charts).sort()) if (statSync(join(charts, d)).isDirectory()) walk(join(charts, d), depth + 1);
+  };
+  walk(chartDir, 0);
+  for (const f of files) if (existsSync(f) && statSync(f).isFile()) precheckInputFile(repoPath(rootReal, f), f, 'yaml', limits);
 }
 
 /**

@@ -1,15 +1,16 @@
 // Kustomize: `kubectl kustomize <dir>` (or `kustomize build`). Before running it we walk the
 // kustomization tree ourselves to refuse remote resources (no network, ever) and paths that leave the
 // repository, and to index the input files so every output object can point back at a file:line.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { DriftguardError } from '../core/errors.ts';
 import type { KubeObject, SourceLocation, SourcedObject } from '../core/model/object.ts';
-import { parseManifestText } from '../core/manifests/index.ts';
+import { checkYamlLimits, parseManifestText } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
 import { assertNoEscapingSymlinks, isInside, repoPath } from './paths.ts';
 import { runTool, DEFAULT_MAX_OUTPUT_BYTES } from './run-tool.ts';
+import { precheckInputFile } from './precheck-input.ts';
 import { findKustomize, findTool, type FindToolOptions } from './tools.ts';
 import { normalizeKubeVersion } from './capabilities.ts';
 import { locationFromToolError } from './tool-location.ts';
@@ -77,7 +78,9 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
     const file = repoPath(rootReal, kfile);
     if (!index.topFile) index.topFile = file;
     const lc = new LineCounter();
-    const doc = parseDocument(readFileSync(kfile, 'utf8'), { lineCounter: lc, uniqueKeys: false });
+    const ktext = readFileSync(kfile, 'utf8');
+    checkYamlLimits(file, ktext, limits); // kustomize expands aliases too (inline patches, helm values)
+    const doc = parseDocument(ktext, { lineCounter: lc, uniqueKeys: false });
     const err = doc.errors[0];
     if (err) {
       const lp = err.linePos?.[0];
@@ -90,11 +93,19 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
     const root = doc.contents;
     if (!isMap(root)) return;
 
-    /** Checks one path reference; returns its absolute path, or undefined for inline content. */
-    const checkRef = (node: unknown, field: string): string | undefined => {
+    /**
+     * Checks one path reference; returns its absolute path, or undefined for inline content. What
+     * kustomize will parse as YAML (`read: 'yaml'`, inline or a file) is checked against the YAML
+     * limits first; generator data files only against the size limit.
+     */
+    const checkRef = (node: unknown, field: string, read: 'yaml' | 'data' | 'dir' = 'yaml'): string | undefined => {
       if (!isScalar(node) || typeof node.value !== 'string') return undefined;
       const ref = node.value;
-      if (ref.includes('\n')) return undefined; // inline patch / generator config, not a path
+      if (ref.includes('\n')) {
+        // Inline patch / generator config, not a path: its text starts on the line after the key.
+        if (read === 'yaml') checkYamlLimits(file, ref, limits, at(node).line);
+        return undefined;
+      }
       if (isRemoteRef(ref, kdir)) {
         throw new DriftguardError(
           'RENDER_FAILED',
@@ -107,6 +118,7 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
         throw new DriftguardError('RENDER_FAILED', `${field} "${ref}" is outside the repository root`, { location: at(node) });
       }
       if (!index.refs.has(abs)) index.refs.set(abs, at(node));
+      precheckInput(abs, read, at(node));
       return abs;
     };
     const seqItems = (key: string): unknown[] => {
@@ -129,9 +141,14 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
     // Other path-valued fields only need the remote / out-of-root check.
     for (const item of seqItems('patchesStrategicMerge')) checkRef(item, 'patch');
     for (const field of ['patches', 'patchesJson6902', 'replacements']) {
-      for (const item of seqItems(field)) if (isMap(item)) checkRef(item.get('path', true), 'patch');
+      for (const item of seqItems(field)) {
+        if (!isMap(item)) continue;
+        checkRef(item.get('path', true), 'patch');
+        const inline = item.get('patch', true);
+        if (isScalar(inline) && typeof inline.value === 'string') checkYamlLimits(file, inline.value, limits, at(inline).line);
+      }
     }
-    for (const field of ['generators', 'transformers', 'validators']) {
+    for (const field of ['generators', 'transformers', 'validators', 'configurations']) {
       for (const item of seqItems(field)) checkRef(item, field.replace(/s$/, ''));
     }
     const openapi = root.get('openapi', true);
@@ -144,11 +161,11 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
           const v = item.get(key, true);
           if (!isSeq(v)) continue;
           for (const f of v.items) {
-            const abs = checkRef(f, `${kind} generator file`);
+            const abs = checkRef(f, `${kind} generator file`, 'data');
             if (abs && sec) (key === 'files' ? sec.files : sec.envFiles).push(abs);
           }
         }
-        const envAbs = checkRef(item.get('env', true), `${kind} generator file`);
+        const envAbs = checkRef(item.get('env', true), `${kind} generator file`, 'data');
         if (envAbs && sec) sec.envFiles.push(envAbs);
         const lits = item.get('literals', true);
         if (sec && isSeq(lits)) for (const l of lits.items) if (isScalar(l) && l.value != null) sec.literals.push(String(l.value));
@@ -159,8 +176,8 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
     }
     const helmGlobals = root.get('helmGlobals', true);
     if (isMap(helmGlobals)) {
-      checkRef(helmGlobals.get('chartHome', true), 'helmGlobals.chartHome');
-      checkRef(helmGlobals.get('configHome', true), 'helmGlobals.configHome');
+      checkRef(helmGlobals.get('chartHome', true), 'helmGlobals.chartHome', 'dir');
+      checkRef(helmGlobals.get('configHome', true), 'helmGlobals.configHome', 'dir');
     }
     const helmCharts = seqItems('helmCharts');
     for (const item of helmCharts) {
@@ -178,6 +195,30 @@ export function scanKustomization(rootReal: string, dir: string, limits?: Manife
       }
     }
   };
+
+  /**
+   * An input kustomize will read: a link in the way must stay inside the repository (the error names
+   * the path and, as related, the kustomization line that references it), and a file is checked
+   * against the limits before kustomize expands it.
+   */
+  const precheckInput = (abs: string, read: 'yaml' | 'data' | 'dir', from: SourceLocation) => {
+    if (prechecked.has(abs)) return;
+    prechecked.add(abs);
+    let real: string;
+    try {
+      real = realpathSync.native(abs);
+    } catch {
+      return; // missing: kustomize reports it
+    }
+    const path = repoPath(rootReal, abs);
+    if (!isInside(rootReal, real)) {
+      throw new DriftguardError('RENDER_FAILED', `symlink points outside the repository root (${path} is read by the kustomization at ${from.file}:${from.line})`, {
+        location: { file: path, line: 1 }, related: [from],
+      });
+    }
+    if (read !== 'dir' && statSync(real).isFile()) precheckInputFile(path, real, read, limits, from);
+  };
+  const prechecked = new Set<string>();
 
   const indexFile = (abs: string) => {
     const file = repoPath(rootReal, abs);

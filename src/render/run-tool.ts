@@ -9,6 +9,8 @@ import { DriftguardError } from '../core/errors.ts';
 import type { SourceLocation } from '../core/model/object.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Data-segment (heap) limit of a render tool; DRIFTGUARD_RENDER_MEMORY_MB overrides it (0 = none). */
+export const DEFAULT_TOOL_MEMORY_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const MAX_STDERR_BYTES = 256 * 1024;
 /** Port 9 (discard) on loopback: nothing listens there, so any proxied request fails at once. */
@@ -24,7 +26,35 @@ export interface RunToolOptions {
   locate?: (stderr: string) => SourceLocation | undefined;
   /** Label used in messages, e.g. `helm template` or `kubectl kustomize`. */
   label?: string;
+  /** Heap limit of the tool (RLIMIT_DATA, which Go's allocator respects); 0 = none. */
+  memoryBytes?: number;
 }
+
+export function toolMemoryBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = env.DRIFTGUARD_RENDER_MEMORY_MB;
+  if (mb === undefined || mb === '') return DEFAULT_TOOL_MEMORY_BYTES;
+  const n = Number(mb);
+  if (!Number.isFinite(n) || n < 0) throw new DriftguardError('USAGE', `DRIFTGUARD_RENDER_MEMORY_MB must be a number of MiB (0 = no limit), got ${JSON.stringify(mb)}`);
+  return Math.round(n * 1024 * 1024);
+}
+
+/**
+ * The command that runs `bin args` under resource limits: a POSIX sh sets the data-segment (heap)
+ * limit and a CPU-time limit, then execs the tool (same pid, same process group). Without it a
+ * hostile input (a kustomize alias bomb) took 11 GB and starved the whole worker host. The CPU
+ * limit is twice the wall-clock timeout: a second bound, generous for a tool using both cores.
+ */
+export function limitedCommand(bin: string, args: string[], memoryBytes: number, timeoutMs: number): { cmd: string; argv: string[] } {
+  const limits: string[] = [];
+  if (memoryBytes > 0) limits.push(`ulimit -d ${Math.max(1, Math.floor(memoryBytes / 1024))}`);
+  if (timeoutMs > 0) limits.push(`ulimit -t ${Math.max(1, Math.ceil((2 * timeoutMs) / 1000))}`);
+  if (!limits.length) return { cmd: bin, argv: args };
+  // `$0` is the tool: ulimit failing (an unsupported shell) stops the tool from running unbounded.
+  return { cmd: '/bin/sh', argv: ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, bin, ...args] };
+}
+
+/** Go's runtime message when an allocation fails under the limit (or the host is out of memory). */
+const OUT_OF_MEMORY = /fatal error: (runtime: )?out of memory|runtime: out of memory|cannot allocate memory/i;
 
 export interface RunToolResult {
   stdout: string;
@@ -91,7 +121,9 @@ export function runTool(bin: string, args: string[], opts: RunToolOptions): Prom
   return new Promise<RunToolResult>((resolve, reject) => {
     let child;
     try {
-      child = spawn(bin, args, {
+      const memoryBytes = opts.memoryBytes ?? toolMemoryBytes();
+      const { cmd, argv } = limitedCommand(bin, args, memoryBytes, timeoutMs);
+      child = spawn(cmd, argv, {
         cwd: opts.cwd,
         env: sandboxEnv(home, opts.env),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,6 +178,13 @@ export function runTool(bin: string, args: string[], opts: RunToolOptions): Prom
       cleanup();
       const stderr = Buffer.concat(err).toString('utf8');
       if (failure) return reject(failure);
+      if (code !== 0 && OUT_OF_MEMORY.test(stderr)) {
+        const mb = Math.round((opts.memoryBytes ?? toolMemoryBytes()) / 1024 / 1024);
+        return reject(new DriftguardError('RENDER_LIMIT', `${label} ran out of memory (limit ${mb} MiB, DRIFTGUARD_RENDER_MEMORY_MB) and was stopped: an input expands too much (a YAML alias bomb?) or the render is very large`, { location: opts.locate?.('') }));
+      }
+      if (signal === 'SIGXCPU' || signal === 'SIGKILL') {
+        return reject(new DriftguardError('RENDER_LIMIT', `${label} was killed (${signal}): it used up its CPU-time limit, or the host ran out of memory`, { location: opts.locate?.('') }));
+      }
       if (code !== 0) {
         const msg = toolErrorMessage(stderr) || `exited with ${signal ?? `code ${code}`}`;
         return reject(new DriftguardError('RENDER_FAILED', `${label} failed: ${msg}`, { location: opts.locate?.(stderr) }));

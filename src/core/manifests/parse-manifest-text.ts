@@ -12,7 +12,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Tags 
 import { DriftguardError } from '../errors.ts';
 import type { KubeObject, SourceLocation, SourcedObject } from '../model/object.ts';
 import { fieldLocator } from './field-locator.ts';
-import { flowDepthExceeded } from './flow-depth.ts';
+import { aliasBombError, assertTextWithinLimits } from './yaml-limits.ts';
 import { friendlyYamlError } from './yaml-errors.ts';
 import { resolveLimits, type ManifestLimits } from './limits.ts';
 
@@ -44,20 +44,7 @@ function goYamlV2Tags(tags: Tags): Tags {
 
 export function parseManifestText(file: string, text: string, limits?: ManifestLimits): SourcedObject[] {
   const lim = resolveLimits(limits);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > lim.maxFileBytes) {
-    throw new DriftguardError(
-      'YAML_LIMIT',
-      `file is ${bytes} bytes, over the ${lim.maxFileBytes}-byte limit for one manifest file`,
-      { location: { file, line: 1 }, details: { bytes, limit: lim.maxFileBytes } },
-    );
-  }
-  const deepAt = flowDepthExceeded(text, lim.maxFlowDepth);
-  if (deepAt) {
-    throw new DriftguardError('YAML_LIMIT', `YAML flow collections nest deeper than ${lim.maxFlowDepth} levels; refused`, {
-      location: { file, line: deepAt },
-    });
-  }
+  assertTextWithinLimits(file, text, lim);
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -103,13 +90,7 @@ export function parseManifestText(file: string, text: string, limits?: ManifestL
     try {
       value = doc.toJS({ maxAliasCount: lim.maxAliasCount });
     } catch (e) {
-      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-        throw new DriftguardError(
-          'YAML_LIMIT',
-          `document uses more than ${lim.maxAliasCount} YAML alias expansions (a "billion laughs" alias bomb?); refused`,
-          { location: start },
-        );
-      }
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) throw aliasBombError(lim, start);
       if (e instanceof RangeError) throw tooDeep(file, e, start);
       throw new DriftguardError('YAML_SYNTAX', (e as Error).message, { location: start, cause: e });
     }
