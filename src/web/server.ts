@@ -19,6 +19,8 @@ export interface WebServerOptions {
   ready?: () => Promise<void>;
   /** Largest webhook body accepted (default DEFAULT_MAX_BODY_BYTES; env WEBHOOK_MAX_BYTES in start.ts). */
   maxBodyBytes?: number;
+  /** Time a client gets to send a whole request (default DEFAULT_REQUEST_TIMEOUT_MS; env WEBHOOK_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
   /** Direct dispatch of a verified delivery (skips Probot's middleware). */
   deliver?: (d: { id: string; name: string; payload: Record<string, any> }) => Promise<unknown>;
 }
@@ -32,12 +34,22 @@ export interface WebServerOptions {
  */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
+/**
+ * A slow sender holds a connection (and up to the body limit in memory) until this runs out; Node's own
+ * default is 300 s. GitHub gives up on a delivery after 10 s, so no real delivery takes longer than that
+ * to send; 30 s leaves room for a slow network. Expired requests get 408 and the connection is closed.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export async function createWebServer(opts: WebServerOptions): Promise<Server> {
   const path = opts.webhookPath ?? '/api/github/webhooks';
   const middleware = await createNodeMiddleware(opts.appFn, { probot: opts.probot, webhooksPath: path });
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often enough to honour ours.
+  const timeouts = { requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeout / 4))) };
 
-  return createServer(async (req, res) => {
+  return createServer(timeouts, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (req.method === 'GET' && url.pathname === '/healthz') return await healthz(res, opts.ready);

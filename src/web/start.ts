@@ -1,6 +1,7 @@
 // Start the web process in-process (used by main.ts, the demo and tests): Probot configured from the
 // environment exactly like `probot run` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
-// GHE_HOST/GHE_PROTOCOL, WEBHOOK_PATH, LOG_LEVEL), plus REDIS_URL, PORT, HOST and WEBHOOK_MAX_BYTES.
+// GHE_HOST/GHE_PROTOCOL, WEBHOOK_PATH, LOG_LEVEL), plus REDIS_URL, PORT, HOST, WEBHOOK_MAX_BYTES and
+// WEBHOOK_REQUEST_TIMEOUT_MS.
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { createProbot, type Probot } from 'probot';
@@ -26,10 +27,8 @@ export interface WebProcess {
 export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { defaultMetrics?: boolean } = {}): Promise<WebProcess> {
   if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET is required: the secret set on the GitHub App, used to verify webhook signatures');
   if (!env.APP_ID) throw new Error('APP_ID is required (the GitHub App id)');
-  const maxBodyBytes = env.WEBHOOK_MAX_BYTES ? Number(env.WEBHOOK_MAX_BYTES) : undefined;
-  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
-    throw new Error(`WEBHOOK_MAX_BYTES must be a positive number of bytes, got ${JSON.stringify(env.WEBHOOK_MAX_BYTES)}`);
-  }
+  const maxBodyBytes = positiveInteger(env, 'WEBHOOK_MAX_BYTES', 'bytes');
+  const requestTimeoutMs = positiveInteger(env, 'WEBHOOK_REQUEST_TIMEOUT_MS', 'milliseconds');
   const probot = createProbot({ env: probotEnv(env) }); // throws when no private key is found
   // Fail fast while Redis is down: the webhook gets a 500 and GitHub can redeliver it later,
   // instead of the request hanging in ioredis's offline queue.
@@ -46,6 +45,7 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
     probot, appFn, metrics,
     webhookPath: env.WEBHOOK_PATH || undefined,
     maxBodyBytes,
+    requestTimeoutMs,
     ready: async () => { await redis.ping(); },
     deliver: (d) => handleDelivery(deps, d, probot.log),
   });
@@ -66,4 +66,13 @@ export async function startWeb(env: NodeJS.ProcessEnv = process.env, opts: { def
       redis.disconnect();
     },
   };
+}
+
+/** An optional positive integer setting; anything else stops the process at start with the setting's name. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, unit: string): number | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new Error(`${name} must be a positive number of ${unit}, got ${JSON.stringify(raw)}`);
+  return n;
 }

@@ -17,6 +17,7 @@ const SMALL_LIMIT = 64 * 1024;
 let redis: RedisServer;
 let web: WebProcess; // default limit
 let small: WebProcess; // WEBHOOK_MAX_BYTES=64 KiB
+let impatient: WebProcess; // WEBHOOK_REQUEST_TIMEOUT_MS=500
 let queues: Queue[];
 
 before(async () => {
@@ -25,12 +26,14 @@ before(async () => {
   const env: NodeJS.ProcessEnv = { APP_ID: '77', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal' };
   web = await startWeb(env, { defaultMetrics: false });
   small = await startWeb({ ...env, WEBHOOK_MAX_BYTES: String(SMALL_LIMIT) }, { defaultMetrics: false });
+  impatient = await startWeb({ ...env, WEBHOOK_REQUEST_TIMEOUT_MS: '500' }, { defaultMetrics: false });
   queues = Object.values(QUEUES).map((n) => new Queue(n, { connection: queueConnection(redis.url), prefix: QUEUE_PREFIX }));
 });
 after(async () => {
   await Promise.all(queues.map((q) => q.close()));
   await web.close();
   await small.close();
+  await impatient.close();
   await redis.stop();
 });
 
@@ -117,8 +120,19 @@ test('bodies under the limit are still verified and queued; the limit comes from
   assert.equal(await queues.find((q) => q.name === QUEUES.plan)!.count(), 3);
 });
 
-test('an invalid WEBHOOK_MAX_BYTES stops the web process at start', async () => {
-  for (const v of ['0', '-5', 'lots', '1.5']) {
-    await assert.rejects(startWeb({ APP_ID: '77', PRIVATE_KEY: 'x', WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', WEBHOOK_MAX_BYTES: v }), /WEBHOOK_MAX_BYTES/, v);
+test('a slow sender is cut off with 408 when WEBHOOK_REQUEST_TIMEOUT_MS runs out; the server stays up', { timeout: 20_000 }, async () => {
+  await drain();
+  // Headers and 18 bytes of a declared 1000-byte body, then nothing: only the request timeout can answer.
+  const r = await partial(hook(impatient), { ...headers('{}'), 'content-length': '1000' }, Buffer.from('{"action":"opened"'));
+  assert.equal(r.status, 408, r.body);
+  assert.equal(await queued(), 0);
+  assert.ok((await post(hook(impatient), padded(2048))).status < 300, 'a delivery sent at once is still accepted');
+});
+
+test('an invalid WEBHOOK_MAX_BYTES or WEBHOOK_REQUEST_TIMEOUT_MS stops the web process at start', async () => {
+  for (const name of ['WEBHOOK_MAX_BYTES', 'WEBHOOK_REQUEST_TIMEOUT_MS']) {
+    for (const v of ['0', '-5', 'lots', '1.5']) {
+      await assert.rejects(startWeb({ APP_ID: '77', PRIVATE_KEY: 'x', WEBHOOK_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', [name]: v }), new RegExp(name), `${name}=${v}`);
+    }
   }
 });
