@@ -5,32 +5,22 @@
 // the GitHub emulator (every request validated against GitHub's OpenAPI description).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeb, type WebProcess } from '../../src/web/start.ts';
-import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { QUEUES } from '../../src/queue/index.ts';
 import { DEFAULT_REPLIES_PER_PR } from '../../src/store/index.ts';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { CONFIG, deployment, startHarness, type Harness } from '../workers/harness.ts';
+import { CONFIG, deployment, startHarness, startProcesses, type Harness, type Processes } from '../workers/harness.ts';
 
 const SECRET = 'command-flood-secret';
 let h: Harness;
-let web: WebProcess;
-let workers: WorkerProcess;
+let p: Processes;
 
 before(async () => {
   h = await startHarness();
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web') } });
-  const env: NodeJS.ProcessEnv = {
-    APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: SECRET, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
-    REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off',
-  };
-  web = await startWeb(env, { defaultMetrics: false });
-  const { operator, cluster, diffLive, sync, log } = h.deps;
-  workers = await startWorkers(env, { operator, cluster, diffLive, sync, log });
+  p = await startProcesses(h, SECRET);
 });
 after(async () => {
-  await workers.close();
-  await web.close();
+  await p.close();
   await h.close();
 });
 
@@ -42,7 +32,7 @@ async function openPr(branch: string): Promise<number> {
 /** Post a comment as `user` and deliver its signed issue_comment webhook; the comment id. */
 async function say(pr: number, user: string, body: string): Promise<number> {
   const payload = await emulatorPayload(h.gh, 'issue_comment', 'created', { owner: 'acme', repo: 'gitops', pullNumber: pr, comment: { body, user } });
-  const r = await sendWebhook(`${web.url}/api/github/webhooks`, { event: 'issue_comment', payload, secret: SECRET });
+  const r = await sendWebhook(p.hook, { event: 'issue_comment', payload, secret: SECRET });
   assert.equal(r.status, 200, r.body);
   return payload.comment.id as number;
 }

@@ -16,6 +16,8 @@ import { AppLocks, LatestShaRegister, ReplyLimiter, createRedis } from '../../sr
 import type { DiffAppOptions, DiffAppResult, SyncOptions, SyncResult, ResourceResult } from '../../src/sync/types.ts';
 import { liveHealth } from '../../src/sync/live-health.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
+import { startWeb, type WebProcess } from '../../src/web/start.ts';
+import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { RedisServer } from '../support/redis.ts';
 
 export const OPERATOR = `
@@ -150,6 +152,35 @@ export async function startHarness(): Promise<Harness> {
       redisClient.disconnect();
       await redis.stop();
       await gh.close();
+    },
+  };
+}
+
+export interface Processes {
+  web: WebProcess;
+  workers: WorkerProcess;
+  /** The web process's webhook URL. */
+  hook: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real web process and workers (in-process) over this harness's GitHub emulator and Redis. The
+ * cluster is the harness's in-memory fake unless `realCluster` (then DRIFTGUARD_CONFIG in `env` names it).
+ */
+export async function startProcesses(h: Harness, webhookSecret: string, opts: { env?: NodeJS.ProcessEnv; realCluster?: boolean } = {}): Promise<Processes> {
+  const env: NodeJS.ProcessEnv = {
+    APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: webhookSecret, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
+    REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off', ...opts.env,
+  };
+  const web = await startWeb(env, { defaultMetrics: false });
+  const { operator, cluster, diffLive, sync, log } = h.deps;
+  const workers = await startWorkers(env, opts.realCluster ? { log } : { operator, cluster, diffLive, sync, log });
+  return {
+    web, workers, hook: `${web.url}/api/github/webhooks`,
+    async close() {
+      await workers.close();
+      await web.close();
     },
   };
 }

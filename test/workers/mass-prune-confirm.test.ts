@@ -10,17 +10,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
-import { startWeb, type WebProcess } from '../../src/web/start.ts';
-import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { QUEUES } from '../../src/queue/index.ts';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
 
 const SECRET = 'mass-prune-secret';
 let h: Harness;
 let kube: KubeEmulator;
-let web: WebProcess;
-let w: WorkerProcess;
+let p: Processes;
 
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 const APP_FILES = {
@@ -38,22 +35,14 @@ before(async () => {
   writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n`);
   for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'README.md': '# gitops\n' } });
-  const env: NodeJS.ProcessEnv = {
-    APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: SECRET, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
-    REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off',
-    DRIFTGUARD_CONFIG: operatorFile, DRIFTGUARD_SYNC_TIMEOUT_MS: '20000',
-  };
-  web = await startWeb(env, { defaultMetrics: false });
-  w = await startWorkers(env, { log: h.deps.log });
+  p = await startProcesses(h, SECRET, { realCluster: true, env: { DRIFTGUARD_CONFIG: operatorFile, DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' } });
 });
 after(async () => {
-  await w.close();
-  await web.close();
+  await p.close();
   await kube.close();
   await h.close();
 });
 
-const hook = () => `${web.url}/api/github/webhooks`;
 
 async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 1200; i++) {
@@ -77,13 +66,13 @@ async function pushToMain(files: Record<string, string | null>, viaPr?: string):
     sha = await h.gh.commit('acme', 'gitops', { branch: 'main', files });
   }
   const payload = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before, after: sha } });
-  assert.equal((await sendWebhook(hook(), { event: 'push', payload, secret: SECRET })).status, 200);
+  assert.equal((await sendWebhook(p.hook, { event: 'push', payload, secret: SECRET })).status, 200);
   return { sha, ...(pr ? { pr } : {}) };
 }
 
 async function comment(pr: number, user: string, body: string): Promise<number> {
   const payload = await emulatorPayload(h.gh, 'issue_comment', 'created', { owner: 'acme', repo: 'gitops', pullNumber: pr, comment: { body, user } });
-  assert.equal((await sendWebhook(hook(), { event: 'issue_comment', payload, secret: SECRET })).status, 200);
+  assert.equal((await sendWebhook(p.hook, { event: 'issue_comment', payload, secret: SECRET })).status, 200);
   return payload.comment.id as number;
 }
 

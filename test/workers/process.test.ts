@@ -2,30 +2,20 @@
 // workers (startWorkers) → GitHub emulator. Only the cluster is the in-memory fake.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeb, type WebProcess } from '../../src/web/start.ts';
-import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
 
 const SECRET = 'process-test-secret';
 let h: Harness;
-let web: WebProcess;
-let workers: WorkerProcess;
+let p: Processes;
 
 before(async () => {
   h = await startHarness();
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
-  const env: NodeJS.ProcessEnv = {
-    APP_ID: String(h.gh.appId), PRIVATE_KEY: h.gh.privateKey, WEBHOOK_SECRET: SECRET, GHE_HOST: h.gh.host, GHE_PROTOCOL: 'http',
-    REDIS_URL: h.redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off',
-  };
-  web = await startWeb(env, { defaultMetrics: false });
-  const { operator, cluster, diffLive, sync, log } = h.deps;
-  workers = await startWorkers(env, { operator, cluster, diffLive, sync, log });
+  p = await startProcesses(h, SECRET);
 });
 after(async () => {
-  await workers.close();
-  await web.close();
+  await p.close();
   await h.close();
 });
 
@@ -39,7 +29,7 @@ async function until<T>(what: string, f: () => T | undefined | false): Promise<T
 }
 
 test('PR opened → plan check run + sticky comment; merge pushed → sync check run success and PR comment', async () => {
-  const hook = `${web.url}/api/github/webhooks`;
+  const hook = p.hook;
   await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
   const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
   const info = await (await h.client()).pull(pr.number);
