@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'RENDER_TIMEOUT'
   | 'RENDER_LIMIT'
   | 'TOOL_MISSING'
+  | 'TOOL_FAILED'
   | 'CONFIG_INVALID'
   | 'USAGE'
   | 'NOT_FOUND'
