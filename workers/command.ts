@@ -4,7 +4,8 @@
 // answered with a comment once per user, PR and kind in a window (ReplyLimiter), later with a
 // reaction only. Replies never quote the comment: they name the command as parsed.
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
-import { canRunCommands, type Reaction, type RepoClient } from '../src/github/client.ts';
+import { inlineCode } from '../src/core/report/text.ts';
+import { canRunCommands, statusOf, type Reaction, type RepoClient } from '../src/github/client.ts';
 import type { CommandJob } from '../src/queue/jobs.ts';
 import { appScope, prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
@@ -23,7 +24,7 @@ export const HELP_TEXT = [
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
-export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'sync-queued' | 'reacted';
+export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
 
 /** The command as we understood it, for replies (never the raw comment). */
 export function commandLine(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
@@ -85,7 +86,11 @@ async function queueSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answ
     return answer('no-app', 'confused', `@${job.sender} there is no app \`${job.app}\` to sync (${why}).`);
   }
   const branch = app.targetRevision ?? defaultBranch;
-  const sha = await gh.resolveRef(branch);
+  const sha = await gh.resolveRef(branch).catch((e: unknown) => {
+    if (statusOf(e) === 404 || statusOf(e) === 422) return undefined;
+    throw e;
+  });
+  if (!sha) return answer('no-branch', 'confused', `@${job.sender} app \`${app.name}\` targets branch ${inlineCode(branch)}, which does not exist; nothing to sync.`);
   const seq = await deps.latest.nextSeq();
   await deps.latest.offer(appScope(job.repo, app.name), seq, sha);
   const who = job.allowMassPrune ? `requested by @${job.sender}, mass prune confirmed` : `requested by @${job.sender}`;

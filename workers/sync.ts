@@ -129,7 +129,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       if (!refusal) throw e;
       const r = renderMassPruneRefusal({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, refusal });
       await complete('failure', { title: r.title, summary: note ? `${note}\n\n${r.summary}` : r.summary });
-      if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Mass prune refused: confirm with /driftguard sync --allow-mass-prune', environment: env });
+      if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: `Mass prune refused: confirm with /driftguard sync ${app.name} --allow-mass-prune`, environment: env });
       const told = await tellPrs(r.comment, true);
       log.warn({ prune: refusal.prune, owned: refusal.owned, told }, 'mass prune refused; waiting for a confirmation from GitHub');
       return { outcome: 'refused' };

@@ -226,3 +226,40 @@ test('commands: permission checked through the API; help; diff re-plans', async 
   assert.equal(plans.length, before + 2, 'each command re-plans, even the same head');
   assert.equal(plans.find((p) => p.requestedBy === 'writer')?.headSha, job.headSha);
 });
+
+test('commands: sync queues a check run and a sync job at the head of the app\'s branch (manual apps too); unknown apps and branches are answered', async () => {
+  const inst = h.gh.installationId('acme');
+  const job = await openPr('cmd-sync', { 'README.md': '# sync\n' });
+  h.gh.setPermission('acme', 'gitops', 'writer', 'write');
+  const cmd = (text: string, commentId: number, extra: { app?: string; allowMassPrune?: boolean }) =>
+    runCommand({ kind: 'command', repo: 'acme/gitops', installationId: inst, pr: job.pr, command: 'sync', text, commentId, sender: 'writer', deliveryId: `s${commentId}`, ...extra }, h.deps);
+  const head = await (await h.client()).resolveRef('main');
+
+  // api has no automated policy: a writer's command syncs it all the same.
+  assert.deepEqual(await cmd('/driftguard sync api', 101, { app: 'api' }), { outcome: 'sync-queued' });
+  const queued = (await h.producer.queue(QUEUES.sync).getJobs(['waiting'])).map((j) => j.data as SyncJob).find((j) => j.app === 'api' && j.requestedBy === 'writer')!;
+  assert.equal(queued.sha, head);
+  assert.equal(queued.requestedOn, job.pr);
+  assert.equal(queued.allowMassPrune, undefined, 'the guard stays on without the flag');
+  const run = h.gh.checkRuns('acme', 'gitops', { headSha: head, name: 'driftguard / api' }).find((c) => c.id === queued.checkRunId)!;
+  assert.equal(run.status, 'queued');
+  assert.equal((await runSync(queued, h.deps)).outcome, 'synced');
+  assert.equal(h.cluster.syncCalls.at(-1)?.app, 'api');
+  assert.equal(h.cluster.syncCalls.at(-1)?.allowMassPrune, false);
+  const done = h.gh.checkRuns('acme', 'gitops', { headSha: head, name: 'driftguard / api' }).find((c) => c.id === queued.checkRunId)!;
+  assert.match(done.output.summary ?? '', /^Sync requested by @writer on #\d+\./);
+  assert.match(botComments(job.pr).at(-1)!.body, /^@writer Synced /);
+
+  assert.deepEqual(await cmd('/driftguard sync nope', 102, { app: 'nope' }), { outcome: 'no-app' });
+  assert.match(botComments(job.pr).at(-1)!.body, /there is no app `nope` to sync \(apps: `web`, `api`\)/);
+
+  await h.gh.commit('acme', 'gitops', { branch: 'main', files: { '.github/driftguard.yml': CONFIG.replace('namespace: web\n', 'namespace: web\n    targetRevision: gone\n') } });
+  assert.deepEqual(await cmd('/driftguard sync web', 103, { app: 'web' }), { outcome: 'no-branch' });
+  assert.match(botComments(job.pr).at(-1)!.body, /app `web` targets branch `gone`, which does not exist/);
+  await h.gh.commit('acme', 'gitops', { branch: 'main', files: { '.github/driftguard.yml': CONFIG } });
+  // The same answer again within the hour: a reaction, not a second comment.
+  const before = botComments(job.pr).length;
+  assert.deepEqual(await cmd('/driftguard sync nope', 104, { app: 'nope' }), { outcome: 'reacted' });
+  assert.equal(botComments(job.pr).length, before);
+  neverPending();
+});
