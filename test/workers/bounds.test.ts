@@ -13,7 +13,7 @@ import type { CheckRunRecord } from '../../emulators/github/state.ts';
 import { withOwnership } from '../../src/core/ownership.ts';
 import { prScope } from '../../src/store/index.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
-import { deployment, service, startHarness, type Harness } from './harness.ts';
+import { deployment, service, startHarness, until, type Harness } from './harness.ts';
 
 const CONFIG = `apps:
   - name: shop
@@ -184,12 +184,3 @@ test('unknown kind (CRD not installed): the PR check fails, for a fork from disc
   const withCrd = await plan('monitor-crd', { 'deploy/shop/monitor.yaml': MONITOR, 'deploy/shop/crd.yaml': crd });
   assert.deepEqual(withCrd.run.annotations.map((x) => [x.path, x.title]), [['deploy/shop/crd.yaml', 'Outside project "dev"']]);
 });
-
-async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 1200; i++) {
-    const v = f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

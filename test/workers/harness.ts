@@ -184,3 +184,13 @@ export async function startProcesses(h: Harness, webhookSecret: string, opts: { 
     },
   };
 }
+
+/** Polls `f` every 50 ms until it returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  for (let i = 0; i * 50 < timeoutMs; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

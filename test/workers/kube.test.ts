@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { prScope } from '../../src/store/index.ts';
-import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, until, type Harness } from './harness.ts';
 
 let h: Harness;
 let kube: KubeEmulator;
@@ -77,12 +77,3 @@ test('merge push syncs to the cluster (check run success), then drift made by ha
   assert.ok(summary, runs.map((r) => r.output.summary).join('\n---\n'));
   assert.match(summary, /- Missing `Service web\/web`: not found in the cluster/);
 });
-
-async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
