@@ -17,7 +17,7 @@ import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
-import { planBoundsErrors } from './bounds.ts';
+import { appBounds, planBoundsErrors } from './bounds.ts';
 
 export { touchedApps } from './changed-apps.ts';
 
@@ -123,6 +123,7 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
           mode: job.fork ? 'local' : 'server',
           labels: DRIFT_LABELS,
           healthChecks: deps.operator.healthChecks,
+          bounds: appBounds(deps, auth.project, app),
         });
         report.drift = { resources: drift.resources, summary: drift.summary };
         // Current health in the cluster (Argo CD rules). An app this PR adds has no base, hence nothing

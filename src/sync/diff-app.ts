@@ -14,6 +14,7 @@ import { loadLive } from './live.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired } from './prepare.ts';
 import { explainApplyError } from './sync-app.ts';
+import { withoutOutOfBoundsDeletes } from './enforce-bounds.ts';
 import type { DiffAppOptions, DiffAppResult } from './types.ts';
 
 export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
@@ -41,10 +42,12 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
     });
   }
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
-  const result = diffObjects(desired, state.live, {
+  const all = diffObjects(desired, state.live, {
     ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER, labels: opts.labels,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
+  // The sync never prunes owned objects outside the project's bounds: neither does the diff show it would.
+  const result = opts.bounds ? withoutOutOfBoundsDeletes(all, liveByKey, opts.bounds) : all;
   // Health of what is live now (not of the dry-run result), from the objects already read: no extra request.
   const h = liveHealth(result.resources, state.live, opts.healthChecks);
   return { ...result, errors, health: h.health, resourceHealth: h.resources };

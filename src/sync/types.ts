@@ -103,6 +103,8 @@ export interface DiffAppOptions {
   labels?: { from: string; to: string };
   /** The operator config's CEL health checks, for the app's live health. */
   healthChecks?: CustomHealthChecks;
+  /** As SyncOptions.bounds: owned live objects outside them are not shown as deletes (the sync never prunes them). */
+  bounds?: ProjectBounds;
 }
 
 export interface DiffAppResult extends DiffResult {

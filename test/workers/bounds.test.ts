@@ -164,6 +164,11 @@ test('escaped before the bounds: owned objects outside them are neither pruned n
   for (const name of ['kube-system/sneaky', 'other/elsewhere', 'shop-admin']) {
     assert.match(run.output.text ?? '', new RegExp(`\\| skipped \\| [^|]+ \\| \`${name}\` \\| delete \\|\\s+\\| outside the bounds: .*never prunes or writes it`), name);
   }
+
+  // A PR's drift section does not promise deletes the sync will never do.
+  const { comment } = await plan('after-escape', { 'deploy/shop/deployment.yaml': deployment('shop', 5) });
+  assert.match(comment, /\| shop \| dev\/shop \| \+0 ~1 −0 \|/);
+  for (const name of ['sneaky', 'elsewhere', 'shop-admin']) assert.ok(!comment.includes(name), `${name} is not drift:\n${comment}`);
 });
 
 test('unknown kind (CRD not installed): the PR check fails, for a fork from discovery alone', async () => {
