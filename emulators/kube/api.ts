@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../src/core/model/object.ts';
 import { applyDefaults, type Allocators } from './defaults.ts';
 import {
-  ApplyConflictError, MergeError, jsonMergePatch, jsonPatch, serverSideApply, strategicMergePatch, trackUpdate,
+  ApplyConflictError, MergeError, builtinType, customResourceType, jsonMergePatch, jsonPatch, serverSideApply, strategicMergePatch, trackUpdate,
+  type Type, type TypeResolver,
 } from './merge/index.ts';
-import { apiVersionOf, ResourceRegistry, resourceFromCrd, type ResourceDef } from './resources.ts';
+import { apiVersionOf, parseApiVersion, ResourceRegistry, resourceFromCrd, type ResourceDef } from './resources.ts';
 import {
   ApiError, alreadyExists, badRequest, conflict, invalid, namespaceTerminating, notFound, patchTypeUnsupported, unsupportedMediaType,
 } from './status.ts';
@@ -194,12 +195,23 @@ export class KubeApi {
     }
   }
 
+  /** Root types for server-side apply: built-ins from the emulator's schemas, custom resources from their CRD. */
+  readonly types: TypeResolver = (apiVersion, kind) => {
+    const { group, version } = parseApiVersion(apiVersion);
+    const res = this.registry.byKind(group, kind);
+    if (!res?.crd) return builtinType(apiVersion, kind);
+    return customResourceType(crdVersionSchema(this.crdOf(res), version));
+  };
+
+  private crdOf(res: ResourceDef): Record<string, any> | undefined {
+    const crdRes = this.registry.byKind('apiextensions.k8s.io', 'CustomResourceDefinition')!;
+    return this.store.get(crdRes, '', `${res.plural}.${res.group}`) as Record<string, any> | undefined;
+  }
+
   /** Undeclared fields: built-in kinds from known-fields.ts, custom resources from their CRD schema (which also defaults). */
   private undeclared(res: ResourceDef, obj: KubeObject, version?: string) {
     if (!res.crd) return unknownFields(res.group, obj);
-    const crdRes = this.registry.byKind('apiextensions.k8s.io', 'CustomResourceDefinition')!;
-    const crd = this.store.get(crdRes, '', `${res.plural}.${res.group}`) as Record<string, any> | undefined;
-    return walkCustomResource(obj as Record<string, any>, crdVersionSchema(crd, version ?? res.versions[0]!));
+    return walkCustomResource(obj as Record<string, any>, crdVersionSchema(this.crdOf(res), version ?? res.versions[0]!));
   }
 
   create(res: ResourceDef, ns: string, body: KubeObject, opts: WriteOptions): KubeObject {
@@ -217,7 +229,7 @@ export class KubeApi {
     this.checkFields(res, input, opts);
     this.requireNamespace(res, ns, meta.name, true);
     if (this.store.get(res, res.namespaced ? ns : '', meta.name)) throw alreadyExists(res, meta.name);
-    return this.commitCreate(res, input, opts, (o) => trackUpdate(undefined, o, opts.manager, this.timestamp()));
+    return this.commitCreate(res, input, opts, (o) => trackUpdate(undefined, o, opts.manager, this.timestamp(), undefined, this.types));
   }
 
   private commitCreate(res: ResourceDef, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject): KubeObject {
@@ -267,7 +279,7 @@ export class KubeApi {
     this.checkFields(res, input, opts);
     input.apiVersion = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
     input.kind = res.kind;
-    return this.commitUpdate(res, live, toStorage(res, input, opts.version), opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined), sub !== 'status');
+    return this.commitUpdate(res, live, toStorage(res, input, opts.version), opts, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), sub || undefined, this.types), sub !== 'status');
   }
 
   patch(res: ResourceDef, ns: string, name: string, type: PatchType, patchBody: unknown, opts: WriteOptions & { force?: boolean }): KubeObject {
@@ -278,7 +290,7 @@ export class KubeApi {
     if (sub === 'scale') {
       if (!live) throw notFound(res, name);
       const scale = this.scaleOf(res, live);
-      const next = applyPatch(type, scale, patchBody, 'Scale');
+      const next = applyPatch(type, scale, patchBody, builtinType(scale.apiVersion, scale.kind));
       return this.writeScale(res, ns, name, next, opts);
     }
     const now = this.timestamp();
@@ -299,7 +311,7 @@ export class KubeApi {
       }
       const merge = (l: KubeObject | undefined): KubeObject => {
         try {
-          return serverSideApply(l ? this.view(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined });
+          return serverSideApply(l ? this.view(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined, types: this.types });
         } catch (e) {
           if (e instanceof ApplyConflictError) throw applyConflict(res, name, e);
           throw fromMergeError(e);
@@ -331,7 +343,7 @@ export class KubeApi {
     if (!live) throw notFound(res, name);
     let next: KubeObject;
     try {
-      next = applyPatch(type, this.present(res, live, opts.version), patchBody, res.kind);
+      next = applyPatch(type, this.present(res, live, opts.version), patchBody, this.types(apiVersionOf(res.group, opts.version ?? res.versions[0]!), res.kind));
     } catch (e) {
       throw fromMergeError(e);
     }
@@ -339,7 +351,7 @@ export class KubeApi {
     this.checkFields(res, next, opts);
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
     next = toStorage(res, next, opts.version);
-    return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined), true);
+    return this.commitUpdate(res, live, next, opts, (o) => trackUpdate(live, o, opts.manager, now, sub || undefined, this.types), true);
   }
 
   /** `owned`: `input` is this call's own copy (no other reference to it or its parts), so it is not copied again. */
@@ -420,7 +432,7 @@ export class KubeApi {
     }
     const next = clone(live);
     (next.spec as any) = { ...(next.spec as any), replicas };
-    const out = this.commitUpdate(res, live, next, { ...opts, subresource: '' }, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), 'scale'));
+    const out = this.commitUpdate(res, live, next, { ...opts, subresource: '' }, (o) => trackUpdate(live, o, opts.manager, this.timestamp(), 'scale', this.types));
     return this.scaleOf(res, out);
   }
 
@@ -601,13 +613,13 @@ export class KubeApi {
     const next = { ...live, status } as KubeObject;
     return this.commitUpdate(res, live, next, { manager, subresource: 'status', view: true }, (o) => {
       if (annChanged) o.metadata.annotations = { ...(o.metadata.annotations ?? {}), ...annotations };
-      return trackUpdate(live, o, manager, this.timestamp(), 'status');
+      return trackUpdate(live, o, manager, this.timestamp(), 'status', this.types);
     });
   }
 
   /** Controller write of the main resource (spec/metadata), e.g. scaling a ReplicaSet. Returns a read-only view. */
   writeObject(res: ResourceDef, live: KubeObject, next: KubeObject, manager = 'kube-controller-manager'): KubeObject {
-    return this.commitUpdate(res, live, next, { manager, view: true }, (o) => trackUpdate(live, o, manager, this.timestamp()));
+    return this.commitUpdate(res, live, next, { manager, view: true }, (o) => trackUpdate(live, o, manager, this.timestamp(), undefined, this.types));
   }
 
   createInternal(res: ResourceDef, obj: KubeObject, manager = 'kube-controller-manager'): KubeObject {
@@ -619,11 +631,11 @@ function isNamespace(res: ResourceDef): boolean {
   return res.kind === 'Namespace' && !res.group;
 }
 
-function applyPatch(type: PatchType, live: KubeObject, body: unknown, kind: string): KubeObject {
+function applyPatch(type: PatchType, live: KubeObject, body: unknown, root: Type): KubeObject {
   switch (type) {
     case 'merge': return jsonMergePatch(live, body);
     case 'json': return jsonPatch(live, body);
-    case 'strategic': return strategicMergePatch(live, body, kind);
+    case 'strategic': return strategicMergePatch(live, body, root);
     default: throw unsupportedMediaType(type);
   }
 }

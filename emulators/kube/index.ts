@@ -6,13 +6,12 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../src/core/model/object.ts';
-import { parseApiVersion } from '../../src/core/model/object.ts';
 import { KubeApi } from './api.ts';
 import { RolloutSimulator, type RolloutOptions } from './controllers.ts';
 import { Counters, Faults } from './faults.ts';
 import { handle, type ServerContext } from './server.ts';
 import { seedCluster } from './seed.ts';
-import type { ResourceDef } from './resources.ts';
+import { parseApiVersion, type ResourceDef } from './resources.ts';
 
 export type { FaultRule, Verb } from './faults.ts';
 export type { RolloutOptions } from './controllers.ts';

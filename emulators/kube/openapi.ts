@@ -1,15 +1,15 @@
 // OpenAPI v3 discovery, as far as kubectl uses it: the root lists one document per group-version;
 // each document has operations per resource tagged with x-kubernetes-group-version-kind and the
 // `fieldValidation` parameter (kubectl then leaves validation to the server), and component schemas
-// for its kinds (built-ins from src/kube/bundled-openapi.ts, custom resources from their CRD's structural
+// for its kinds (built-ins from openapi-schemas.ts, custom resources from their CRD's structural
 // schema) which `kubectl explain` reads and client-side apply takes patch metadata from.
 // Documents are built on first request and cached per content hash (the root's `?hash=`).
 import { createHash } from 'node:crypto';
-import { builtinSchemas, type Schema } from '../../src/kube/bundled-openapi.ts';
+import { builtinSchemas, type Schema } from './openapi-schemas.ts';
 import { apiVersionOf, type ResourceRegistry } from './resources.ts';
 
 /** Bumped when generated documents change shape, so kubectl's disk cache (keyed by hash) refreshes. */
-const DOC_VERSION = 2;
+const DOC_VERSION = 3;
 const docCache = new Map<string, object>();
 
 function gvPath(group: string, version: string): string {

@@ -47,6 +47,15 @@ const cases: Array<{ name: string; desired: string; live: string; action: 'none'
     action: 'none',
   },
   {
+    // PodSpec.nodeSelector is +mapType=atomic: applying {disktype: ssd} replaces the whole map, so a
+    // key added in the cluster (kubectl edit) goes away on sync and is drift, whoever owns it.
+    name: 'nodeSelector is an atomic map: a key added in the cluster is drift',
+    desired: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: busybox}]\n  nodeSelector: {disktype: ssd}\n',
+    live: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\n  managedFields:\n  - manager: kubectl-edit\n    operation: Update\n    apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1: {"f:spec": {"f:nodeSelector": {}}}\nspec:\n  containers: [{name: c, image: busybox, imagePullPolicy: Always}]\n  nodeSelector: {disktype: ssd, zone: a}\n',
+    action: 'update',
+    diffIncludes: '-    zone: a',
+  },
+  {
     name: 'stale last-applied annotation is ignored once our Apply entry exists',
     desired: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\ndata: {a: "1"}\n',
     live: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: a\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: \'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"a"},"data":{"a":"1","b":"2"}}\'\n  managedFields:\n  - manager: driftguard\n    operation: Apply\n    apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1: {"f:data": {"f:a": {}}}\n  - manager: kubectl-edit\n    operation: Update\n    apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1: {"f:data": {"f:b": {}}}\ndata: {a: "1", b: "2"}\n',

@@ -1,14 +1,14 @@
 // Typed errors of the merge operations, carrying the HTTP status and reason the API server answers
 // with, so the emulator's HTTP layer maps them one to one into a metav1.Status.
-import { DriftguardError } from '../../../src/core/errors.ts';
+export type MergeReason = 'BadRequest' | 'Invalid' | 'Conflict' | 'UnsupportedMediaType' | 'InternalError';
 
-export type MergeReason = 'BadRequest' | 'Invalid' | 'Conflict' | 'UnsupportedMediaType';
-
-export class MergeError extends DriftguardError {
+export class MergeError extends Error {
   readonly status: number;
   readonly reason: MergeReason;
+  readonly details?: Record<string, unknown>;
   constructor(status: number, reason: MergeReason, message: string, details?: Record<string, unknown>) {
-    super('KUBE_API', message, details ? { details } : {});
+    super(message);
+    if (details) this.details = details;
     this.name = 'MergeError';
     this.status = status;
     this.reason = reason;

@@ -1,7 +1,15 @@
 // metadata.managedFields <-> per-manager field sets. Identity of an entry follows the API server:
 // manager + operation + subresource, plus apiVersion for Update entries.
 import type { ManagedFieldsEntry } from '../../../src/core/model/object.ts';
-import { FieldSet, SERVER_OWNED_PATHS } from '../../../src/core/fields/fieldset.ts';
+import { FieldSet, type Path } from './field-set.ts';
+
+/** Fields the API server never records an owner for (fieldmanager's stripMeta). */
+const SERVER_OWNED: readonly Path[] = [
+  ['f:apiVersion'], ['f:kind'], ['f:metadata'],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields',
+    'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'].map((f) => ['f:metadata', `f:${f}`]),
+];
+const SERVER_OWNED_SET = FieldSet.of(SERVER_OWNED);
 
 export interface ManagerSet {
   manager: string;
@@ -32,15 +40,12 @@ function setOf(e: ManagedFieldsEntry): FieldSet {
 
 /** `set` minus the members of `others`; the same object when nothing is removed (sets are immutable here). */
 export function without(set: FieldSet, ...others: FieldSet[]): FieldSet {
-  let hit = false;
-  for (const o of others) {
-    if (o.isEmpty()) continue;
-    // Walk the smaller side: `has` on a trie is cheap, rebuilding a set is not.
-    if (o.size <= set.size ? o.paths().some((p) => set.has(p)) : set.paths().some((p) => o.has(p))) { hit = true; break; }
-  }
-  if (!hit) return set;
   let out = set;
-  for (const o of others) if (!o.isEmpty()) out = out.difference(o);
+  for (const o of others) {
+    // Walk the smaller side: `has` on a trie is cheap, rebuilding a set is not.
+    if (o.isEmpty() || !(o.size <= out.size ? o.paths().some((p) => out.has(p)) : out.paths().some((p) => o.has(p)))) continue;
+    out = out.difference(o);
+  }
   return out;
 }
 
@@ -102,10 +107,7 @@ export function encodeManagedFields(
 }
 
 export function stripServerOwned(set: FieldSet): FieldSet {
-  if (!SERVER_OWNED_PATHS.some((p) => set.has(p))) return set;
-  const out = set.clone();
-  for (const p of SERVER_OWNED_PATHS) out.remove(p);
-  return out;
+  return SERVER_OWNED.some((p) => set.has(p)) ? set.difference(SERVER_OWNED_SET) : set;
 }
 
 function secs(t: string | undefined): number {

@@ -3,14 +3,12 @@
 // remove what the manager applied before and no longer applies unless another manager owns it,
 // and refuse (409) to change fields other managers own unless forced, which moves ownership.
 import type { KubeObject } from '../../../src/core/model/object.ts';
-import { FieldSet } from '../../../src/core/fields/fieldset.ts';
-import { pathString } from '../../../src/core/fields/element.ts';
+import { FieldSet, pathString } from './field-set.ts';
 import { ApplyConflictError, MergeError, type ApplyConflict } from './errors.ts';
-import { compareObjects } from './compare.ts';
-import { mergeApplied } from './merge-applied.ts';
 import { decodeManagedFields, encodeManagedFields, managerId, without, type ManagerSet } from './managed-fields.ts';
-import { removePaths } from './remove-fields.ts';
 import { resetFieldsFor } from './reset-fields.ts';
+import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet } from './typed.ts';
+import { builtinTypes, type TypeResolver } from './types.ts';
 
 export interface ApplyOptions {
   manager: string;
@@ -18,6 +16,8 @@ export interface ApplyOptions {
   /** RFC 3339 time recorded for the manager when its fields change. */
   now: string;
   subresource?: string;
+  /** Root types of objects; built-in kinds by default, the API adds custom resources. */
+  types?: TypeResolver;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,16 +25,17 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function serverSideApply(live: KubeObject | undefined, applied: KubeObject, opts: ApplyOptions): KubeObject {
   validateApplied(live, applied, opts);
   const kind = applied.kind;
+  const type = (opts.types ?? builtinTypes)(applied.apiVersion, kind);
   const skip = resetFieldsFor(kind, opts.subresource);
 
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(applied)) if (!skip(k)) config[k] = v;
-  const configSet = FieldSet.fromObject(config, kind);
+  const configSet = toFieldSet(config, type, { allowDuplicates: false });
 
   // Objects are plain JSON: a JSON round trip is much faster than structuredClone in V8.
   const base: Record<string, unknown> = live ? JSON.parse(JSON.stringify(live)) : { apiVersion: applied.apiVersion, kind, metadata: {} };
   delete (base.metadata as Record<string, unknown>).managedFields;
-  const merged = mergeApplied(kind, base, config) as KubeObject;
+  const merged = JSON.parse(JSON.stringify(merge(base, config, type))) as KubeObject;
   merged.apiVersion = applied.apiVersion;
 
   const before = decodeManagedFields(live?.metadata.managedFields);
@@ -50,15 +51,19 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     set: configSet,
   });
 
-  // Fields this manager stopped applying go away unless someone (the manager included) still owns them.
-  const stopped = lastSet.difference(configSet).paths();
-  if (stopped.length > 0) {
-    const owners = [...managers.values()].map((m) => m.set);
-    removePaths(merged as Record<string, unknown>, stopped.filter((p) => !owners.some((o) => o.hasPrefix(p))));
+  // Prune: what the manager applied last time and nobody owns now goes, with everything below it.
+  if (!lastSet.isEmpty()) {
+    let owned = FieldSet.empty();
+    for (const m of managers.values()) owned = owned.union(m.set);
+    owned = ensureNamedFieldsAreMembers(owned, type);
+    const last = ensureNamedFieldsAreMembers(lastSet, type);
+    const drop = last.difference(owned);
+    if (!drop.isEmpty()) removeItems(merged as Record<string, unknown>, drop, type);
   }
 
-  const cmp = compareObjects(kind, base, merged, skip);
-  const changed = cmp.modified.union(cmp.added);
+  const cmp = compare(base, merged, type, skip);
+  const changed = FieldSet.of([...cmp.modified, ...cmp.added]);
+  const removed = FieldSet.of(cmp.removed);
   const conflicts: ApplyConflict[] = [];
   const lost = new Map<string, FieldSet>();
   for (const [id, m] of managers) {
@@ -73,7 +78,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   if (conflicts.length > 0 && !opts.force) throw new ApplyConflictError(conflicts);
   for (const [id, m] of managers) {
     if (id === actorId) continue;
-    m.set = without(m.set, lost.get(id) ?? FieldSet.empty(), cmp.removed);
+    m.set = without(m.set, lost.get(id) ?? FieldSet.empty(), removed);
   }
 
   merged.metadata.managedFields = encodeManagedFields(managers, before, opts.now, actorId);

@@ -1,12 +1,13 @@
 // Strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch) for built-in kinds:
-// maps merge recursively and null deletes; lists with a patchMergeKey (list-keys.ts smpKey) merge
-// per item, lists of scalars with patchStrategy merge (finalizers) union, other lists are replaced.
+// maps merge recursively and null deletes; lists with patch strategy `merge` (x-kubernetes-patch-strategy
+// in the emulator's OpenAPI schemas, merge/types.ts) merge per item by their patch merge key, or as a
+// union for lists of scalars (finalizers); other lists are replaced.
 // Directives: $patch: replace|merge|delete (on maps and list items), $retainKeys,
 // $deleteFromPrimitiveList/<field>, $setElementOrder/<field>.
 import type { KubeObject } from '../../../src/core/model/object.ts';
-import { listTypeAt } from '../../../src/core/schema/list-keys.ts';
-import { jsonEqual } from '../../../src/core/fields/fieldset.ts';
 import { MergeError } from './errors.ts';
+import { jsonEqual } from './typed.ts';
+import { builtinTypes, childOf, type Type } from './types.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,18 +15,19 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
 const SET_ORDER = '$setElementOrder/';
 
-export function strategicMergePatch(live: KubeObject, patch: unknown, kind: string): KubeObject {
+/** `type`: the root type of `live` (built-in kinds by default). */
+export function strategicMergePatch(live: KubeObject, patch: unknown, type: Type = builtinTypes(live.apiVersion, live.kind)): KubeObject {
   if (!isObj(patch)) throw new MergeError(400, 'BadRequest', 'strategic merge patch must be a JSON object');
-  const out = mergeMap(structuredClone(live) as Obj, patch, kind, []);
+  const out = mergeMap(structuredClone(live) as Obj, patch, type);
   if (out === undefined) throw new MergeError(422, 'Invalid', 'a strategic merge patch cannot delete the whole object');
   return out as KubeObject;
 }
 
 /** Merge `patch` into `orig` (owned, mutable); undefined means "delete this map". */
-function mergeMap(orig: Obj | undefined, patch: Obj, kind: string, path: string[]): Obj | undefined {
+function mergeMap(orig: Obj | undefined, patch: Obj, type: Type): Obj | undefined {
   const directive = patch.$patch;
   if (directive === 'delete') return undefined;
-  if (directive === 'replace') return clean(patch, kind, path);
+  if (directive === 'replace') return clean(patch, type);
   if (directive !== undefined && directive !== 'merge') {
     throw new MergeError(400, 'BadRequest', `Unknown patch type: ${String(directive)}`);
   }
@@ -52,15 +54,15 @@ function mergeMap(orig: Obj | undefined, patch: Obj, kind: string, path: string[
     }
     if (k.startsWith(SET_ORDER)) continue; // applied after the list merge below
     if (k.startsWith('$')) throw new MergeError(400, 'BadRequest', `unknown directive ${k}`);
-    const fieldPath = [...path, k];
+    const fieldType = childOf(type, k);
     if (v === null) {
       delete out[k];
     } else if (isObj(v)) {
-      const merged = mergeMap(isObj(out[k]) ? (out[k] as Obj) : undefined, v, kind, fieldPath);
+      const merged = mergeMap(isObj(out[k]) ? (out[k] as Obj) : undefined, v, fieldType);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else if (Array.isArray(v)) {
-      const merged = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : undefined, v, kind, fieldPath);
+      const merged = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : undefined, v, fieldType);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else {
@@ -72,17 +74,22 @@ function mergeMap(orig: Obj | undefined, patch: Obj, kind: string, path: string[
     if (!k.startsWith(SET_ORDER)) continue;
     const field = k.slice(SET_ORDER.length);
     if (!Array.isArray(order)) throw new MergeError(400, 'BadRequest', `invalid ${k}: must be a list`);
-    if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], order, listTypeAt(kind, [...path, field])?.smpKey);
+    if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], order, mergeKeyOf(childOf(type, field)));
   }
   return out;
 }
 
-function mergeList(orig: unknown[] | undefined, patch: unknown[], kind: string, path: string[]): unknown[] | undefined {
-  const lt = listTypeAt(kind, path);
-  const key = lt?.smpKey;
+/** The patch merge key of a list merged per item (patch strategy `merge`). */
+function mergeKeyOf(t: Type): string | undefined {
+  return t.t === 'list' && t.patchStrategy?.split(',').includes('merge') ? t.patchMergeKey : undefined;
+}
+
+function mergeList(orig: unknown[] | undefined, patch: unknown[], type: Type): unknown[] | undefined {
+  const key = mergeKeyOf(type);
+  const itemType = type.t === 'list' ? type.elem : type;
   // A {$patch: replace} item replaces the list with the other items of the patch.
   const replace = patch.some((item) => isObj(item) && item.$patch === 'replace' && Object.keys(item).length === 1);
-  if (replace) return patch.filter((item) => !(isObj(item) && item.$patch === 'replace')).map((item) => cleanValue(item, kind, path));
+  if (replace) return patch.filter((item) => !(isObj(item) && item.$patch === 'replace')).map((item) => cleanValue(item, itemType));
 
   if (key && patch.every(isObj)) {
     const out = orig ? [...orig] : [];
@@ -94,17 +101,17 @@ function mergeList(orig: unknown[] | undefined, patch: unknown[], kind: string, 
         if (idx >= 0) out.splice(idx, 1);
         continue;
       }
-      if (idx >= 0) out[idx] = mergeMap(out[idx] as Obj, item, kind, path)!;
-      else out.push(clean(item, kind, path));
+      if (idx >= 0) out[idx] = mergeMap(out[idx] as Obj, item, itemType)!;
+      else out.push(clean(item, itemType));
     }
     return out;
   }
-  if (lt?.set && patch.every((x) => !isObj(x) && !Array.isArray(x))) {
+  if (type.t === 'list' && type.patchStrategy?.split(',').includes('merge') && !type.patchMergeKey && patch.every((x) => !isObj(x) && !Array.isArray(x))) {
     const out = orig ? [...orig] : [];
     for (const x of patch) if (!out.some((y) => jsonEqual(x, y))) out.push(x);
     return out;
   }
-  return patch.map((item) => cleanValue(item, kind, path));
+  return patch.map((item) => cleanValue(item, itemType));
 }
 
 /** Order items named in `order` as given; items not named keep their relative order after them. */
@@ -120,12 +127,12 @@ function reorder(list: unknown[], order: unknown[], key: string | undefined): un
 }
 
 /** A patch value with its directives resolved against nothing (new content). */
-function clean(patch: Obj, kind: string, path: string[]): Obj {
-  return mergeMap(undefined, { ...patch, $patch: undefined }, kind, path) ?? {};
+function clean(patch: Obj, type: Type): Obj {
+  return mergeMap(undefined, { ...patch, $patch: undefined }, type) ?? {};
 }
 
-function cleanValue(v: unknown, kind: string, path: string[]): unknown {
-  if (isObj(v)) return clean(v, kind, path);
-  if (Array.isArray(v)) return v.map((x) => cleanValue(x, kind, path));
+function cleanValue(v: unknown, type: Type): unknown {
+  if (isObj(v)) return clean(v, type);
+  if (Array.isArray(v)) return v.map((x) => cleanValue(x, type.t === 'list' ? type.elem : type));
   return v;
 }

@@ -2,14 +2,18 @@
 // that changed become the manager's (Update entry), and leave every other manager's set - this is
 // how `kubectl scale` takes spec.replicas away from the applier.
 import type { KubeObject } from '../../../src/core/model/object.ts';
-import { FieldSet, jsonEqual } from '../../../src/core/fields/fieldset.ts';
-import { compareObjects } from './compare.ts';
+import { FieldSet } from './field-set.ts';
+import { compare, jsonEqual } from './typed.ts';
+import { builtinTypes, type TypeResolver } from './types.ts';
 import { decodeManagedFields, encodeManagedFields, managerId, stripServerOwned, without } from './managed-fields.ts';
 import { resetFieldsFor } from './reset-fields.ts';
 import { cloneManagers } from './server-side-apply.ts';
 
-export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manager: string, now: string, subresource?: string): KubeObject {
+export function trackUpdate(
+  old: KubeObject | undefined, next: KubeObject, manager: string, now: string, subresource?: string, types: TypeResolver = builtinTypes,
+): KubeObject {
   const kind = next.kind;
+  const type = types(next.apiVersion, kind);
   const skip = resetFieldsFor(kind, subresource);
   const before = decodeManagedFields(old?.metadata.managedFields);
   // A client that sends managedFields different from the stored ones replaces them ([] clears them).
@@ -21,13 +25,14 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
   // Only metadata.managedFields of the result differs from `next`: copy the two levels that change.
   const out: KubeObject = { ...next, metadata: { ...next.metadata } };
   const nextBody = stripManaged(out);
-  const cmp = compareObjects(kind, oldBody, nextBody, skip);
+  const cmp = compare(oldBody, nextBody, type, skip);
   // Server-owned metadata (resourceVersion, uid, ...) is never tracked: leave it out here, once.
-  const changed = stripServerOwned(cmp.modified.isEmpty() ? cmp.added : cmp.added.isEmpty() ? cmp.modified : cmp.modified.union(cmp.added));
+  const changed = stripServerOwned(FieldSet.of([...cmp.modified, ...cmp.added]));
+  const removed = FieldSet.of(cmp.removed);
 
   const actorId = managerId({ manager, operation: 'Update', apiVersion: next.apiVersion, subresource });
   for (const [id, m] of managers) {
-    if (id !== actorId) m.set = without(m.set, changed, cmp.removed);
+    if (id !== actorId) m.set = without(m.set, changed, removed);
   }
   const prev = managers.get(actorId);
   managers.set(actorId, {
@@ -36,7 +41,7 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, manag
     apiVersion: next.apiVersion,
     ...(subresource ? { subresource } : {}),
     ...(prev?.time ? { time: prev.time } : {}),
-    set: without(addAll(prev?.set ?? FieldSet.empty(), changed), cmp.removed),
+    set: without(addAll(prev?.set ?? FieldSet.empty(), changed), removed),
   });
 
   const entries = encodeManagedFields(managers, baseline, now, actorId);

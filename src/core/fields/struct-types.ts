@@ -20,6 +20,8 @@ const ATOMIC: Array<{ suffix: string[]; kinds?: string[] }> = [
   { suffix: ['imagePullSecrets', '*'] },
   { suffix: ['nodeSelectorTerms', '*'] },
   { suffix: ['spec', 'scaleTargetRef'] },
+  // PodSpec.nodeSelector is +mapType=atomic (k8s.io/api core/v1): apply replaces the whole map
+  { suffix: ['spec', 'nodeSelector'] },
   { suffix: ['roleRef'] },
 ];
 

@@ -251,6 +251,8 @@ test('trackUpdate on create owns every field, with "." on added maps and lists, 
               'f:image': {},
               'f:name': {},
               'f:ports': { '.': {}, 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+              // Container.resources is a value struct: the API server sees `resources: {}` in every new container
+              'f:resources': {},
             },
           },
         },

@@ -106,7 +106,7 @@ test('strategic merge patch', async (t) => {
   for (const c of cases) {
     await t.test(c.name, () => {
       const before = structuredClone(live);
-      const out = strategicMergePatch(live, c.patch, 'Deployment');
+      const out = strategicMergePatch(live, c.patch);
       for (const [path, want] of Object.entries(c.expect)) assert.deepEqual(at(out, path), want, path);
       assert.deepEqual(live, before, 'live object is not mutated');
       assert.equal(JSON.stringify(out).includes('$'), false, 'no directive leaks into the result');
@@ -116,13 +116,13 @@ test('strategic merge patch', async (t) => {
 
 test('Service ports merge on port', () => {
   const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 8080 }, { port: 443 }] } } as KubeObject;
-  const out = strategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }] } }, 'Service');
+  const out = strategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }] } });
   assert.deepEqual((out.spec as any).ports, [{ port: 80, targetPort: 9090 }, { port: 443 }]);
 });
 
 test('SMP errors are typed', () => {
-  assert.throws(() => strategicMergePatch(live, [1], 'Deployment'), (e: unknown) => e instanceof MergeError && e.status === 400);
-  assert.throws(() => strategicMergePatch(live, { metadata: { $patch: 'explode' } }, 'Deployment'), (e: unknown) => e instanceof MergeError && e.status === 400);
+  assert.throws(() => strategicMergePatch(live, [1]), (e: unknown) => e instanceof MergeError && e.status === 400);
+  assert.throws(() => strategicMergePatch(live, { metadata: { $patch: 'explode' } }), (e: unknown) => e instanceof MergeError && e.status === 400);
 });
 
 test('JSON merge patch follows RFC 7386 (appendix A cases)', () => {
