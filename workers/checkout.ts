@@ -3,6 +3,7 @@
 import type { AppConfig } from '../src/core/config/types.ts';
 import { DriftguardError, isDriftguardError } from '../src/core/errors.ts';
 import type { Checkout, RepoClient } from '../src/github/client.ts';
+import type { SecretScrubber } from '../src/core/redact-secrets.ts';
 import type { WorkerDeps } from './deps.ts';
 import { renderAppAt, toReportError, type Rendered } from './render-app.ts';
 
@@ -21,9 +22,11 @@ export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout'>, sha: s
  * Render one app of a checkout. `complete` (checkout fully extracted and the render read all of it) is
  * what a sync needs before it may prune: objects missing from a partial tree would be deleted.
  */
-export async function renderCheckout(deps: Parameters<typeof renderAppAt>[0], co: CheckoutOrRefusal, app: AppConfig): Promise<Rendered> {
+export async function renderCheckout(deps: Parameters<typeof renderAppAt>[0], co: CheckoutOrRefusal, app: AppConfig, scrubber?: SecretScrubber): Promise<Rendered> {
   if (co instanceof DriftguardError) return { ok: false, errors: [toReportError(co)] };
   const r = await renderAppAt(deps, co.dir, app);
+  // Everything the job sends out is scrubbed of the values of every Secret the app renders.
+  if (r.ok === true) scrubber?.addSecretsOf(r.objects.map((o) => o.object));
   return r.ok === true ? { ...r, complete: r.complete && co.extract.complete === true } : r;
 }
 

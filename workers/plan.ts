@@ -106,7 +106,7 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
     if (!auth.ok) {
       report.errors.push({ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line }, title: 'Not allowed' });
     } else {
-      const [h, b] = await Promise.all([renderCheckout(deps, head, app), renderCheckout(deps, base, app)]);
+      const [h, b] = await Promise.all([renderCheckout(deps, head, app, gh.scrubber), renderCheckout(deps, base, app, gh.scrubber)]);
       if (h.ok === false) report.errors.push(...h.errors);
       if (h.ok === 'missing') report.errors.push({ message: `${app.path} does not exist in this pull request`, location: { file: REPO_CONFIG_PATH, line: app.line } });
       // A base that does not render (new app, or already broken) counts as empty: everything is new.

@@ -2,7 +2,7 @@
 // the plan, push, sync and command queues over real dependencies, any of which can be overridden.
 import { readFileSync } from 'node:fs';
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import { pino } from 'pino';
+import { scrubbedLogger } from '../src/process/scrubbed-logger.ts';
 import { parseOperatorConfig } from '../src/core/config/operator-config.ts';
 import type { OperatorConfig } from '../src/core/config/types.ts';
 import { probotOctokitFactory } from '../src/github/octokit.ts';
@@ -45,7 +45,7 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv): OperatorConfig {
 }
 
 export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerDeps> = {}): Promise<WorkerProcess> {
-  const log = overrides.log ?? pino({ name: 'driftguard-worker', level: env.LOG_LEVEL ?? 'info' });
+  const log = overrides.log ?? scrubbedLogger('driftguard-worker', env.LOG_LEVEL ?? 'info');
   const operator = overrides.operator ?? loadOperatorConfig(env);
   const registry = new ClusterRegistry(operator.clusters);
   const factory = overrides.github ? undefined : probotOctokitFactory(env);

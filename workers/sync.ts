@@ -85,7 +85,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     const t0 = performance.now();
     checkout = await checkoutOrRefusal(gh, job.sha, deps.workDir);
     const t1 = performance.now();
-    const rendered = await renderCheckout(deps, checkout, app);
+    const rendered = await renderCheckout(deps, checkout, app, gh.scrubber);
     const t2 = performance.now();
     if (rendered.ok !== true) {
       const errors = rendered.ok === 'missing' ? [{ message: `${app.path} does not exist at ${job.sha.slice(0, 7)}`, location: { file: REPO_CONFIG_PATH, line: app.line } }] : rendered.errors;

@@ -61,3 +61,61 @@ export function redactSecretValues(text: string, ...objs: unknown[]): string {
   const forms = objs.flatMap((o) => secretValuesOf(o));
   return forms.length ? redactValues(text, forms) : text;
 }
+
+/**
+ * `scheme://user:password@` in free text (DSNs, git remotes, registry URLs); the user stays readable.
+ * The password runs to the last `@` of the token: an unencoded `@` in it must not leave a tail behind
+ * (over-scrubbing a path that happens to hold an `@` is the safe side).
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:'"`<>]*):([^\s'"`<>]+)@/gi;
+
+/** `text` with the password of every `scheme://user:password@` URL replaced by `++++++++`. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+}
+
+/** The passwords of `scheme://user:password@` URLs in `text`, to scrub wherever they appear alone too. */
+export function urlPasswords(text: string): string[] {
+  return [...text.matchAll(URL_CREDENTIALS)].flatMap((m) => {
+    const pw = m[3]!;
+    let decoded = pw;
+    try {
+      decoded = decodeURIComponent(pw);
+    } catch {
+      // not percent-encoded
+    }
+    return [...secretForms(pw), ...(decoded !== pw ? secretForms(decoded) : [])];
+  });
+}
+
+/**
+ * Scrubs by value, not by key name: every value of every Secret registered (an app's rendered Secrets
+ * and the live ones the cluster returned), any extra values, and URL credentials. One per job, used
+ * on everything that job sends out (src/github/client.ts applies it to every GitHub request).
+ */
+export class SecretScrubber {
+  private readonly forms = new Set<string>();
+
+  /** Registers the values of every Secret among `objs` (other kinds are ignored). */
+  addSecretsOf(objs: Iterable<unknown>): this {
+    for (const o of objs) for (const f of secretValuesOf(o)) this.forms.add(f);
+    return this;
+  }
+
+  addValues(values: Iterable<string>): this {
+    for (const v of values) for (const f of secretForms(v)) this.forms.add(f);
+    return this;
+  }
+
+  scrub(text: string): string {
+    return redactUrlCredentials(this.forms.size ? redactValues(text, this.forms) : text);
+  }
+
+  /** A copy of `v` with every string scrubbed (objects and arrays walked). */
+  scrubDeep<T>(v: T): T {
+    if (typeof v === 'string') return this.scrub(v) as T;
+    if (Array.isArray(v)) return v.map((x) => this.scrubDeep(x)) as T;
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.scrubDeep(x)])) as T;
+    return v;
+  }
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { InstallationOctokit } from './octokit.ts';
 import { extractTarball, type ExtractResult } from './tarball.ts';
 import { DriftguardError } from '../core/errors.ts';
+import { SecretScrubber } from '../core/redact-secrets.ts';
 
 export const ANNOTATIONS_PER_REQUEST = 50;
 
@@ -55,14 +56,39 @@ export interface Checkout {
   cleanup(): Promise<void>;
 }
 
+/** Request parameters that carry text we write (check-run output, comment and issue bodies, descriptions). */
+const TEXT_PARAMS = ['output', 'body', 'title', 'summary', 'text', 'description', 'payload', 'message'];
+const scrubbers = new WeakMap<object, SecretScrubber>();
+
+/**
+ * The one place every outgoing GitHub write passes: a request hook scrubs the text parameters with
+ * the octokit's scrubber (URL credentials always; Secret values once a job registers them). Identifiers
+ * (owner, repo, refs, names) are left alone: a short Secret value must not rewrite a ref.
+ */
+function scrubberFor(octokit: InstallationOctokit): SecretScrubber {
+  let s = scrubbers.get(octokit);
+  if (!s) {
+    const scrubber = new SecretScrubber();
+    scrubbers.set(octokit, scrubber);
+    octokit.hook.before('request', (options: Record<string, unknown>) => {
+      for (const k of TEXT_PARAMS) if (k in options) options[k] = scrubber.scrubDeep(options[k]);
+    });
+    s = scrubber;
+  }
+  return s;
+}
+
 export class RepoClient {
   readonly owner: string;
   readonly repo: string;
+  /** Values this client never sends (register an app's rendered Secrets with addSecretsOf). */
+  readonly scrubber: SecretScrubber;
 
   constructor(readonly octokit: InstallationOctokit, readonly fullName: string) {
     const [owner, repo] = fullName.split('/');
     this.owner = owner;
     this.repo = repo;
+    this.scrubber = scrubberFor(octokit);
   }
 
   private get r() {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import { DriftguardError } from '../core/errors.ts';
-import { redactValues, secretForms } from '../core/redact-secrets.ts';
+import { redactValues, secretForms, urlPasswords } from '../core/redact-secrets.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
 import { parseManifestText } from '../core/manifests/index.ts';
 import type { ManifestLimits } from '../core/manifests/limits.ts';
@@ -333,6 +333,9 @@ export function secretLookingValues(chartDir: string, rootReal: string, opts: He
   const walk = (v: unknown, secretish: boolean, secretFile = false) => {
     if (typeof v === 'string' || typeof v === 'number') {
       if (secretish || (secretFile && String(v).length >= MIN_SECRET_FILE_STRING)) out.push(...secretForms(String(v)));
+      // By value whatever the key: the password of a URL (`db.url: postgres://app:pw@db/app`), also
+      // where a template prints it alone.
+      else if (typeof v === 'string') out.push(...urlPasswords(v));
     } else if (Array.isArray(v)) {
       for (const x of v) walk(x, secretish, secretFile);
     } else if (v && typeof v === 'object') {
@@ -359,6 +362,7 @@ export function secretLookingValues(chartDir: string, rootReal: string, opts: He
     for (const part of s.split(/(?<!\\),/)) {
       const eq = part.indexOf('=');
       if (eq > 0 && SECRET_KEY.test(part.slice(0, eq))) out.push(...secretForms(part.slice(eq + 1)));
+      else if (eq > 0) out.push(...urlPasswords(part.slice(eq + 1)));
     }
   }
   return out;

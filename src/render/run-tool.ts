@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
+import { redactUrlCredentials } from '../core/redact-secrets.ts';
 import type { SourceLocation } from '../core/model/object.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -186,7 +187,8 @@ export function runTool(bin: string, args: string[], opts: RunToolOptions): Prom
         return reject(new DriftguardError('RENDER_LIMIT', `${label} was killed (${signal}): it used up its CPU-time limit, or the host ran out of memory`, { location: opts.locate?.('') }));
       }
       if (code !== 0) {
-        const msg = toolErrorMessage(stderr) || `exited with ${signal ?? `code ${code}`}`;
+        // A chart's `fail` or a tool error can print a DSN: its password never leaves this process.
+        const msg = redactUrlCredentials(toolErrorMessage(stderr)) || `exited with ${signal ?? `code ${code}`}`;
         return reject(new DriftguardError('RENDER_FAILED', `${label} failed: ${msg}`, { location: opts.locate?.(stderr) }));
       }
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr });

@@ -7,7 +7,7 @@
 import { diffObjects } from '../core/diff/index.ts';
 import { keyOf, keyString, type SourcedObject } from '../core/model/object.ts';
 import { FIELD_MANAGER } from '../core/ownership.ts';
-import { redactSecretValues } from '../core/redact-secrets.ts';
+import { SecretScrubber } from '../core/redact-secrets.ts';
 
 import { liveHealth } from './live-health.ts';
 import { loadLive } from './live.ts';
@@ -24,6 +24,9 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
   const errors: DiffAppResult['errors'] = prep.problems.map((p) => ({ ...keyOf(p.object), message: p.message, source: p.source }));
   const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
   const liveByKey = new Map(state.live.map((o) => [keyString(keyOf(o)), o]));
+  // The server may quote any object, and a Secret's value may be reused in another object: scrub the
+  // values of all the app's Secrets, desired and live, from every message.
+  const scrubber = new SecretScrubber().addSecretsOf([...prep.objects.map((p) => p.object), ...state.live]);
   let desired: SourcedObject[] = prep.objects.filter((p) => {
     const err = state.readErrors.get(keyString(keyOf(p.object)));
     if (err) errors.push({ ...keyOf(p.object), message: `cannot read live state: ${err}`, source: p.source });
@@ -36,7 +39,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
         const merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
         return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
       } catch (e) {
-        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${redactSecretValues(explainApplyError(e), d.object, liveByKey.get(keyString(keyOf(d.object))))}`, source: d.source });
+        errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${scrubber.scrub(explainApplyError(e))}`, source: d.source });
         return d;
       }
     });

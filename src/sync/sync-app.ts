@@ -17,7 +17,7 @@ import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
 import { DriftguardError } from '../core/errors.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
-import { redactSecretValues } from '../core/redact-secrets.ts';
+import { redactSecretValues, SecretScrubber } from '../core/redact-secrets.ts';
 import { desiredOutOfBounds, keepOutOfBounds } from './enforce-bounds.ts';
 import { sleep } from '../kube/http.ts';
 import { inventoryName, inventoryObject, inventoryOf, sameInventory } from './inventory.ts';
@@ -89,7 +89,7 @@ async function saveInventory(cluster: Cluster, app: string, namespace: string, d
   }
 }
 
-async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>, written: Map<string, { generation?: number }>): Promise<ResourceResult> {
+async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>, written: Map<string, { generation?: number }>, scrubber: SecretScrubber): Promise<ResourceResult> {
   try {
     if (pendingCrd) {
       // Its CRD was applied in an earlier kind group; wait until discovery serves the kind (Established).
@@ -110,7 +110,7 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
     // The server may quote the submitted or the stored object (admission webhooks see both, typed SSA
     // errors): no Secret values of either. The cache may hold a newer live copy than the plan did.
     const cached = cache.get(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name);
-    return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object, t.live, cached));
+    return taskResult(t, 'failed', scrubber.scrub(redactSecretValues(explainApplyError(e), t.object, t.live, cached)));
   }
 }
 
@@ -145,6 +145,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
       .map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: `cannot read live state: ${state.readErrors.get(keyString(keyOf(p.object)))}` }));
     return preflightFailure(opts, started, failures, prep.objects);
   }
+  // A server may quote any object in an error, and a Secret's value may be reused elsewhere (a ConfigMap,
+  // an env var): every message is scrubbed of the values of all the app's Secrets, desired and live.
+  const scrubber = new SecretScrubber().addSecretsOf([...prep.objects.map((p) => p.object), ...state.live]);
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
   // Only objects with a live counterpart need a diff: the others are creates (planSync writes objects
   // without a diff entry), and diffing 500 new objects only to throw the text away costs real CPU.
@@ -187,7 +190,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         await cluster.resources.apply(t.object, { dryRun: true, force: true, signal });
         return taskResult(t, 'applied', `dry run: accepted by the server${t.warning ? `; ${t.warning}` : ''}`);
       } catch (e) {
-        return taskResult(t, 'failed', explainApplyError(e));
+        return taskResult(t, 'failed', scrubber.scrub(explainApplyError(e)));
       }
     });
     // Prunes too are sent as server-side dry-run deletes (finalizers, admission, RBAC are checked).
@@ -196,7 +199,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         const existed = await cluster.resources.delete(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name, { propagationPolicy: opts.propagationPolicy ?? 'Foreground', dryRun: true, signal });
         return taskResult(t, 'pruned', existed ? 'dry run: the server accepted the delete' : 'dry run: already gone');
       } catch (e) {
-        return taskResult(t, 'failed', `dry run: the server rejected the delete: ${explainApplyError(e)}`);
+        return taskResult(t, 'failed', `dry run: the server rejected the delete: ${scrubber.scrub(explainApplyError(e))}`);
       }
     });
     results.push(...applied, ...unchanged, ...prunes, ...orphans);
@@ -223,7 +226,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         waveResults.push(...group.map((t) => taskResult(t, 'skipped', `not applied: ${stop}`)));
         continue;
       }
-      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache, written));
+      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache, written, scrubber));
       waveResults.push(...rs);
       // Later kind groups depend on earlier ones (namespaces, CRDs): stop at the first failure.
       if (rs.some((r) => r.outcome === 'failed')) stop = `an earlier write in wave ${wave.wave} failed`;
@@ -256,7 +259,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
           state.cache.observe(t.object, true);
           return taskResult(t, 'pruned');
         } catch (e) {
-          return taskResult(t, 'failed', redactSecretValues(explainApplyError(e), t.object)); // t.object is the live object
+          return taskResult(t, 'failed', scrubber.scrub(explainApplyError(e))); // t.object is the live object, registered below
         }
       });
       pruneResults.push(...rs);
