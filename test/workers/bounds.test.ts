@@ -6,14 +6,12 @@
 // before the bounds were enforced are neither pruned nor touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
+import type { KubeEmulator } from '../../emulators/kube/index.ts';
 import type { CheckRunRecord } from '../../emulators/github/state.ts';
 import { withOwnership } from '../../src/core/ownership.ts';
 import { prScope } from '../../src/store/index.ts';
-import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
-import { deployment, service, startHarness, until, type Harness } from './harness.ts';
+import type { WorkerProcess } from '../../workers/start.ts';
+import { deployment, service, startEmulatedWorkers, startHarness, until, type EmulatedWorkers, type Harness } from './harness.ts';
 
 const CONFIG = `apps:
   - name: shop
@@ -62,23 +60,22 @@ spec:
 let h: Harness;
 let kube: KubeEmulator;
 let w: WorkerProcess;
+let system: EmulatedWorkers;
 let inst: number;
 
 before(async () => {
   h = await startHarness();
-  kube = await startKubeEmulator();
   inst = h.gh.installationId('acme');
-  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, 'kubeconfig'));
-  const operatorFile = join(h.redis.dir, 'operator-bounds.yml');
-  writeFileSync(operatorFile, `clusters:\n  - {name: dev, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: dev, repos: ["acme/*"], destinations: [{cluster: dev, namespaces: ["shop"]}]}\n`);
-  // `other` exists, so nothing but the bounds stops a write there.
-  for (const ns of ['shop', 'other']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  // A project that allows only dev/shop. `other` exists, so nothing but the bounds stops a write there.
+  system = await startEmulatedWorkers(h, {
+    cluster: 'dev', namespaces: ['shop', 'other'],
+    projects: '  - {name: dev, repos: ["acme/*"], destinations: [{cluster: dev, namespaces: ["shop"]}]}\n',
+  });
+  ({ kube, workers: w } = system);
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/shop/deployment.yaml': deployment('shop'), 'deploy/shop/service.yaml': service('shop') } });
-  w = await startWorkers({ DRIFTGUARD_CONFIG: operatorFile, REDIS_URL: h.redis.url, LOG_LEVEL: 'silent', DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' }, { github: h.deps.github, log: h.deps.log, producer: h.producer });
 });
 after(async () => {
-  await w.close();
-  await kube.close();
+  await system.close();
   await h.close();
 });
 

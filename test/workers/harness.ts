@@ -19,6 +19,9 @@ import type { WorkerDeps } from '../../workers/deps.ts';
 import { startWeb, type WebProcess } from '../../src/web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { RedisServer } from '../support/redis.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
 
 export const OPERATOR = `
 clusters:
@@ -193,4 +196,36 @@ export async function until<T>(what: string, f: () => T | undefined | false, tim
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface EmulatedWorkers {
+  kube: KubeEmulator;
+  workers: WorkerProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * The workers over the real engine (render → kube adapter → Kubernetes emulator), reporting to this
+ * harness's GitHub emulator: operator cluster `cluster` is the emulator, `projects` the YAML list of
+ * projects (default: acme/* may deploy to the namespaces), and the namespaces exist up front.
+ */
+export async function startEmulatedWorkers(h: Harness, opts: { cluster: string; namespaces: string[]; projects?: string }): Promise<EmulatedWorkers> {
+  const kube = await startKubeEmulator();
+  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, `kubeconfig-${kube.port}`));
+  const operatorFile = join(h.redis.dir, `operator-${kube.port}.yml`);
+  const projects = opts.projects ?? `  - {name: default, repos: ["acme/*"], destinations: [{cluster: ${opts.cluster}, namespaces: ${JSON.stringify(opts.namespaces)}}]}\n`;
+  writeFileSync(operatorFile, `clusters:\n  - {name: ${opts.cluster}, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n${projects}`);
+  for (const ns of opts.namespaces) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  // Real cluster, real renderer; only GitHub auth comes from the harness.
+  const workers = await startWorkers(
+    { DRIFTGUARD_CONFIG: operatorFile, REDIS_URL: h.redis.url, LOG_LEVEL: 'silent', DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' },
+    { github: h.deps.github, log: h.deps.log, producer: h.producer },
+  );
+  return {
+    kube, workers,
+    async close() {
+      await workers.close();
+      await kube.close();
+    },
+  };
 }

@@ -2,31 +2,24 @@
 // emulator. Drift made out of band shows in the next plan; a merge push syncs and prunes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
-import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
+import type { KubeEmulator } from '../../emulators/kube/index.ts';
+import type { WorkerProcess } from '../../workers/start.ts';
 import { prScope } from '../../src/store/index.ts';
-import { CONFIG, deployment, service, startHarness, until, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startEmulatedWorkers, startHarness, until, type EmulatedWorkers, type Harness } from './harness.ts';
 
 let h: Harness;
 let kube: KubeEmulator;
 let w: WorkerProcess;
+let system: EmulatedWorkers;
 
 before(async () => {
   h = await startHarness();
-  kube = await startKubeEmulator();
-  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, 'kubeconfig'));
-  const operatorFile = join(h.redis.dir, 'operator.yml');
-  writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n`);
-  for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  system = await startEmulatedWorkers(h, { cluster: 'production', namespaces: ['web', 'api'] });
+  ({ kube, workers: w } = system);
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
-  // Real cluster, real renderer; only GitHub auth comes from the harness.
-  w = await startWorkers({ DRIFTGUARD_CONFIG: operatorFile, REDIS_URL: h.redis.url, LOG_LEVEL: 'silent', DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' }, { github: h.deps.github, log: h.deps.log, producer: h.producer });
 });
 after(async () => {
-  await w.close();
-  await kube.close();
+  await system.close();
   await h.close();
 });
 
