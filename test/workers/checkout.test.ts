@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { prScope } from '../../src/store/index.ts';
-import { CONFIG, deployment, service, startHarness, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, until, type Harness } from './harness.ts';
 
 let h: Harness;
 let kube: KubeEmulator;
@@ -82,12 +82,3 @@ test('a link out of the repository is refused at its path, in the plan and in th
   const live = kube.getObject('apps/v1', 'Deployment', 'web', 'web')!;
   assert.equal((live.spec as { replicas: number }).replicas, 2, 'the refused commit applied nothing');
 });
-
-async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
