@@ -9,12 +9,14 @@ import { renderAppAt, toReportError, type Rendered } from './render-app.ts';
 
 export type CheckoutOrRefusal = Checkout | DriftguardError;
 
-export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout'>, sha: string, workDir?: string): Promise<CheckoutOrRefusal> {
+export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout' | 'fullName'>, sha: string, workDir?: string): Promise<CheckoutOrRefusal> {
   try {
     return await gh.checkout(sha, workDir);
   } catch (e) {
     if (isDriftguardError(e) && e.code === 'CHECKOUT_REFUSED') return e;
-    throw e;
+    if (isDriftguardError(e)) throw e;
+    // Say what failed: a bare "Internal Server Error" in a check run does not tell the reader it was the download.
+    throw new Error(`cannot download ${gh.fullName} at ${sha.slice(0, 7)} from GitHub: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -10,6 +10,7 @@ import type { CommandJob } from '../src/queue/jobs.ts';
 import { appScope, prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig } from './repo-config.ts';
+import { syncRunId } from './check-runs.ts';
 
 export const HELP_TEXT = [
   '**Driftguard commands** (comment on a pull request; needs write access to the repository):',
@@ -95,7 +96,7 @@ async function queueSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answ
   await deps.latest.offer(appScope(job.repo, app.name), seq, sha);
   const who = job.allowMassPrune ? `requested by @${job.sender}, mass prune confirmed` : `requested by @${job.sender}`;
   const run = await gh.createCheckRun({
-    name: checkName(app.name), headSha: sha, status: 'queued', externalId: `sync:${app.name}`,
+    name: checkName(app.name), headSha: sha, status: 'queued', externalId: syncRunId(app.name, seq),
     output: { title: 'Queued', summary: `Waiting to sync ${app.name} to ${app.cluster}/${app.namespace} (${who} on #${job.pr}).` },
   });
   try {

@@ -36,3 +36,5 @@ export interface WorkerDeps {
 /** Check run name per app, as users see it on the PR and the commit. */
 export const checkName = (app: string) => `driftguard / ${app}`;
 export const CONFIG_CHECK = 'driftguard / config';
+/** The whole plan's run: carries a failure that happened before any app's run existed. */
+export const PLAN_CHECK = 'driftguard';

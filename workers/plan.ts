@@ -6,13 +6,15 @@ import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-confi
 import type { AppConfig } from '../src/core/config/types.ts';
 import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
-import { isDriftguardError } from '../src/core/errors.ts';
+import { isDeterministic, isDriftguardError } from '../src/core/errors.ts';
 import { withOwnership } from '../src/core/ownership.ts';
 import { renderCheckRun, renderPrComment, findMarker, COMMENT_MAX_CHARS, type AppReport } from '../src/core/report/index.ts';
 import type { RepoClient } from '../src/github/client.ts';
 import type { PlanJob } from '../src/queue/jobs.ts';
 import { prScope } from '../src/store/latest-sha.ts';
-import { checkName, type WorkerDeps } from './deps.ts';
+import { PLAN_CHECK, checkName, type WorkerDeps } from './deps.ts';
+import { isPlanRunOf, planJobRunId, planRunId, resumeCheckRun } from './check-runs.ts';
+import type { Attempt } from './attempt.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { toReportError } from './render-app.ts';
@@ -26,7 +28,43 @@ export type PlanOutcome = 'superseded' | 'no-config' | 'invalid-config' | 'no-ap
 const EMPTY: DiffResult = { resources: [], summary: { create: 0, update: 0, delete: 0, none: 0, total: 0 } };
 export const FORK_NOTE = '> **Plan only**: this pull request comes from a fork. Driftguard shows what it would change but never applies changes from forks.\n\n';
 
-export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome: PlanOutcome; apps: string[] }> {
+export async function runPlan(job: PlanJob, deps: WorkerDeps, attempt: Attempt = { finalAttempt: true }): Promise<{ outcome: PlanOutcome; apps: string[] }> {
+  try {
+    return await planPullRequest(job, deps);
+  } catch (e) {
+    // The PR always hears why: a failure before any app (config read, tarball download, GitHub 5xx after
+    // retries) has no app run to carry it. A retry gets its own chance first.
+    if (attempt.finalAttempt || isDeterministic(e)) {
+      await reportPlanFailure(job, deps, toReportError(e).message).catch((err) => deps.log.warn({ err, repo: job.repo, pr: job.pr }, 'could not report the failed plan'));
+    }
+    throw e;
+  }
+}
+
+/**
+ * The last word on a plan job that failed for good (from the catch above, or the consumer's failed
+ * handler when the job stalled too often): a failing `driftguard` run saying why, and every run the job
+ * left open completed as failure.
+ */
+export async function reportPlanFailure(job: PlanJob, deps: Pick<WorkerDeps, 'github'>, reason: string): Promise<void> {
+  const gh = await deps.github(job.repo, job.installationId);
+  const output = { title: 'Driftguard could not plan this pull request', summary: `The plan of ${job.headSha.slice(0, 7)} failed: ${reason}\n\nPush again or comment \`/driftguard diff\` to retry.` };
+  for (const r of await gh.listCheckRuns(job.headSha)) {
+    if (r.status !== 'completed' && isPlanRunOf(r.externalId, job.seq)) await gh.completeCheckRun(r.id, 'failure', output);
+  }
+  const run = await resumeCheckRun(gh, { name: PLAN_CHECK, headSha: job.headSha, externalId: planJobRunId(job.seq), status: 'in_progress' });
+  await gh.completeCheckRun(run.id, 'failure', output);
+}
+
+/** An earlier plan of this head that failed for good left a failing `driftguard` run: this plan replaces it. */
+async function clearPlanFailure(gh: RepoClient, job: PlanJob): Promise<void> {
+  const [newest] = await gh.listCheckRuns(job.headSha, PLAN_CHECK);
+  if (!newest || newest.conclusion === 'success') return;
+  const run = await resumeCheckRun(gh, { name: PLAN_CHECK, headSha: job.headSha, externalId: planJobRunId(job.seq), status: 'in_progress' });
+  await gh.completeCheckRun(run.id, 'success', { title: 'Planned', summary: `The plan of ${job.headSha.slice(0, 7)} completed; see the check run of each app.` });
+}
+
+async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcome: PlanOutcome; apps: string[] }> {
   const log = deps.log.child({ job: 'plan', repo: job.repo, pr: job.pr, head: job.headSha });
   if (!(await deps.latest.isCurrent(prScope(job.repo, job.pr), job.seq))) {
     log.info('a newer head was pushed; skipping this plan');
@@ -88,6 +126,7 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps): Promise<{ outcome
   } finally {
     await lease?.release();
   }
+  await clearPlanFailure(gh, job);
   log.info({ apps: reports.map((r) => r.app), comment: res }, 'plan reported');
   return { outcome: 'planned', apps: reports.map((r) => r.app) };
 }
@@ -99,7 +138,12 @@ const DRIFT_LABELS = { from: 'live', to: 'base' };
 
 async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps): Promise<AppReport> {
   const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
-  const run = await gh.createCheckRun({ name: checkName(app.name), headSha: job.headSha, status: 'in_progress', externalId: `plan:${app.name}` });
+  // A retry of this job (same seq) resumes the run its dead attempt started; runs of other plans of this
+  // head that were left open (their worker died for good) are closed, never left in progress.
+  const name = checkName(app.name);
+  const run = await resumeCheckRun(gh, { name, headSha: job.headSha, status: 'in_progress', externalId: planRunId(app.name, job.seq) }, {
+    conclusion: 'cancelled', output: { title: 'Replaced by a later plan', summary: 'The worker running this plan stopped before it finished; a later plan of this commit replaces it.' },
+  });
   report.checkRunUrl = run.url || undefined;
   try {
     const auth = authorizeApp(deps.operator, job.repo, app);

@@ -2,11 +2,13 @@
 // automated apps whose target revision is the pushed branch AND whose files changed between `before`
 // and `after` (all of them on a first push, a force-push, an unknown `before` or a config change),
 // create a queued check run per app on the pushed commit and enqueue one sync job each. Older pushes
-// lose to newer ones (seq).
+// lose to newer ones (seq); a retried fan-out (same seq) resumes where its first attempt stopped.
 import type { PushJob } from '../src/queue/jobs.ts';
 import { appScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
+import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
+import type { Attempt } from './attempt.ts';
 import { appsChangedBy, pushChanges } from './changed-apps.ts';
 
 export type PushOutcome = 'no-config' | 'invalid-config' | 'fanned-out';
@@ -21,7 +23,7 @@ export interface PushResult {
   unchanged: string[];
 }
 
-export async function runPush(job: PushJob, deps: WorkerDeps): Promise<PushResult> {
+export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt = { finalAttempt: true }): Promise<PushResult> {
   const log = deps.log.child({ job: 'push', repo: job.repo, ref: job.ref, sha: job.sha });
   const branch = job.ref.replace(/^refs\/heads\//, '');
   const gh = await deps.github(job.repo, job.installationId);
@@ -42,25 +44,34 @@ export async function runPush(job: PushJob, deps: WorkerDeps): Promise<PushResul
   const queued: string[] = [];
   const superseded: string[] = [];
   for (const app of apps) {
-    const current = await deps.latest.offer(appScope(job.repo, app.name), job.seq, job.sha);
-    if (!current) {
-      // A newer push already took over (this job ran late): record it, never leave a run pending.
-      await gh.reportCheckRun({
-        name: checkName(app.name), headSha: job.sha, conclusion: 'skipped', externalId: `sync:${app.name}`,
-        output: { title: 'Superseded by a newer push', summary: `A newer commit on ${branch} is synced instead of this one.` },
-      });
+    // Resumable: a retry (same seq) finds what its first attempt registered, created and queued, and
+    // finishes the rest. Only a newer commit for the app supersedes this push.
+    const name = checkName(app.name);
+    const externalId = syncRunId(app.name, job.seq);
+    if (!(await deps.latest.offer(appScope(job.repo, app.name), job.seq, job.sha))) {
+      // A newer push already took over (this job ran late): record it, never leave a run pending. A run
+      // an earlier attempt queued belongs to its sync job, which reports the same.
+      if (!(await findCheckRun(gh, job.sha, name, externalId))) {
+        await gh.reportCheckRun({
+          name, headSha: job.sha, conclusion: 'skipped', externalId,
+          output: { title: 'Superseded by a newer push', summary: `A newer commit on ${branch} is synced instead of this one.` },
+        });
+      }
       superseded.push(app.name);
       continue;
     }
-    const run = await gh.createCheckRun({
-      name: checkName(app.name), headSha: job.sha, status: 'queued', externalId: `sync:${app.name}`,
+    const run = await resumeCheckRun(gh, {
+      name, headSha: job.sha, status: 'queued', externalId,
       output: { title: 'Queued', summary: `Waiting to sync ${app.name} to ${app.cluster}/${app.namespace}.` },
     });
-    try {
-      await deps.producer.sync({ repo: job.repo, installationId: job.installationId, app: app.name, sha: job.sha, ref: job.ref, seq: job.seq, checkRunId: run.id, deliveryId: job.deliveryId });
-    } catch (e) {
-      await gh.completeCheckRun(run.id, 'cancelled', { title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
-      throw e;
+    if (!run.completed) {
+      try {
+        await deps.producer.sync({ repo: job.repo, installationId: job.installationId, app: app.name, sha: job.sha, ref: job.ref, seq: job.seq, checkRunId: run.id, deliveryId: job.deliveryId });
+      } catch (e) {
+        // A retry resumes this run; only the last attempt gives up on it.
+        if (attempt.finalAttempt) await gh.completeCheckRun(run.id, 'cancelled', { title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
+        throw e;
+      }
     }
     queued.push(app.name);
   }

@@ -22,7 +22,8 @@ import { LatestShaRegister } from '../src/store/latest-sha.ts';
 import { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
-import { runPlan } from './plan.ts';
+import { reportPlanFailure, runPlan } from './plan.ts';
+import { attemptOf } from './attempt.ts';
 import { runPush } from './push.ts';
 import { failSyncCheckRun, runSync } from './sync.ts';
 import { runCommand } from './command.ts';
@@ -49,6 +50,10 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const operator = overrides.operator ?? loadOperatorConfig(env);
   const registry = new ClusterRegistry(operator.clusters);
   const factory = overrides.github ? undefined : probotOctokitFactory(env);
+  // How long a dead worker's job stays locked before another worker runs it again (BullMQ lock and
+  // stalled check; default 30 s); its app lease lasts twice that (default 60 s).
+  const lockDuration = env.DRIFTGUARD_JOB_LOCK_MS ? Number(env.DRIFTGUARD_JOB_LOCK_MS) : undefined;
+  const timing = lockDuration ? { lockDuration, stalledInterval: lockDuration } : {};
   const redis = createRedis(env.REDIS_URL, {}, (e) => log.debug({ err: e.message }, 'redis'));
   const redisCheck = warnIfRedisNotDurable(redis, log, 'the worker');
   const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
@@ -60,7 +65,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     diffLive: diffApp,
     sync: syncApp,
     producer,
-    locks: new AppLocks(redis),
+    locks: new AppLocks(redis, lockDuration ? 2 * lockDuration : undefined),
     latest: new LatestShaRegister(redis),
     replies: new ReplyLimiter(redis),
     log,
@@ -71,15 +76,21 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const connection = queueConnection(env.REDIS_URL);
   const concurrency = Number(env.WORKER_CONCURRENCY ?? 2);
   const onError = (e: Error) => log.debug({ err: e.message }, 'worker redis');
-  const finalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   const failed = (queue: string) => (job: Job, err: Error) => log.error({ queue, jobId: job.id, err: err.message }, 'job failed for good');
 
   const workers: Worker[] = [
-    createConsumer<PlanJob>(QUEUES.plan, (job) => runPlan(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('plan') }),
-    createConsumer<PushJob>(QUEUES.push, (job) => runPush(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('push') }),
-    createConsumer<CommandJob>(QUEUES.command, (job) => runCommand(job.data, deps), { connection, concurrency, onError, onFinalFailure: failed('command') }),
+    createConsumer<PlanJob>(QUEUES.plan, (job) => runPlan(job.data, deps, attemptOf(job)), {
+      connection, concurrency, onError, ...timing,
+      onFinalFailure: async (job, err) => {
+        failed('plan')(job, err);
+        // Stalled too often (the worker died each time): nobody else will finish its runs.
+        if (/stalled/.test(err.message)) await reportPlanFailure(job.data as PlanJob, deps, `the worker running it stopped (${err.message})`);
+      },
+    }),
+    createConsumer<PushJob>(QUEUES.push, (job) => runPush(job.data, deps, attemptOf(job)), { connection, concurrency, onError, ...timing, onFinalFailure: failed('push') }),
+    createConsumer<CommandJob>(QUEUES.command, (job) => runCommand(job.data, deps), { connection, concurrency, onError, ...timing, onFinalFailure: failed('command') }),
     createConsumer<SyncJob>(QUEUES.sync, async (job, token) => {
-      const r = await runSync(job.data, deps, { finalAttempt: finalAttempt(job) });
+      const r = await runSync(job.data, deps, attemptOf(job));
       if (r.outcome === 'locked') {
         // Another worker syncs this app: wait without holding a worker slot (BullMQ's delayed retry).
         await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
@@ -87,7 +98,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       }
       return r.outcome;
     }, {
-      connection, concurrency, onError,
+      connection, concurrency, onError, ...timing,
       onFinalFailure: async (job, err) => {
         failed('sync')(job, err);
         await failSyncCheckRun(job.data as SyncJob, deps, `Sync failed after ${job.attemptsMade} attempt(s): ${err.message}`);

@@ -18,13 +18,15 @@ import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
+import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
+import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
+import type { Attempt } from './attempt.ts';
+import { isDeterministic } from '../src/core/errors.ts';
 
 export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'refused' | 'synced';
 
-export interface SyncRunOptions {
-  /** Last attempt: on an unexpected error the check run is completed as failure (otherwise the retry finishes it). */
-  finalAttempt: boolean;
-}
+/** Last attempt: on an unexpected error the check run is completed as failure (otherwise the retry finishes it). */
+export type SyncRunOptions = Attempt;
 
 export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions = { finalAttempt: true }): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
   const log = deps.log.child({ job: 'sync', repo: job.repo, app: job.app, sha: job.sha });
@@ -33,14 +35,27 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
   const run = await ensureCheckRun(gh, job);
   const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
 
-  if (!(await deps.latest.isCurrent(scope, job.seq))) {
-    const newer = await deps.latest.latest(scope);
-    await finish('skipped', { title: 'Superseded by a newer push', summary: `${newer ? `Commit ${newer.sha.slice(0, 7)}` : 'A newer commit'} is synced instead.` });
+  const newer = await deps.latest.newerCommit(scope, job.seq, job.sha);
+  if (newer) {
+    await finish('skipped', { title: 'Superseded by a newer push', summary: `Commit ${newer.sha.slice(0, 7)} is synced instead.` });
+    await closeOpenDeployments(gh, job, 'inactive', 'Superseded by a newer push').catch((e) => log.warn({ err: e }, 'could not close an open deployment'));
     return { outcome: 'skipped' };
   }
   const lease = await deps.locks.acquire(job.repo, job.app);
   if (!lease) return { outcome: 'locked' }; // the caller delays the job; the run stays queued
   lease.keepAlive(() => log.warn('lost the app lease while syncing'));
+  try {
+    return await syncLeased(job, deps, opts, gh, run, lease);
+  } finally {
+    // Whatever happened (timeout, thrown error, lost connection), the app is free for the next sync.
+    await lease.release().catch((e) => log.warn({ err: e }, 'could not release the app lease; it expires by its TTL'));
+  }
+}
+
+async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, gh: RepoClient, run: number, lease: Lease): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
+  const log = deps.log.child({ job: 'sync', repo: job.repo, app: job.app, sha: job.sha });
+  const scope = appScope(job.repo, job.app);
+  const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
 
   let checkout: CheckoutOrRefusal | undefined;
   let deployment: number | undefined;
@@ -51,7 +66,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
   };
   try {
     // Re-check under the lease: a newer sync may have finished while we waited for it.
-    if (!(await deps.latest.isCurrent(scope, job.seq))) {
+    if (await deps.latest.newerCommit(scope, job.seq, job.sha)) {
       await complete('skipped', { title: 'Superseded by a newer push', summary: 'A newer commit is synced instead.' });
       return { outcome: 'skipped' };
     }
@@ -76,7 +91,8 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       return { outcome: 'failed' };
     }
     const env = `${app.name}`;
-    deployment = await gh.createDeployment({ sha: job.sha, environment: env, description: `Driftguard sync of ${app.name} to ${app.cluster}/${app.namespace}`, payload: { app: app.name, cluster: app.cluster, namespace: app.namespace } }).catch((e) => {
+    // A deployment an earlier attempt of this job left in progress is resumed, not left beside a new one.
+    deployment = await resumeDeployment(gh, job, env, `Driftguard sync of ${app.name} to ${app.cluster}/${app.namespace}`, { app: app.name, cluster: app.cluster, namespace: app.namespace }).catch((e) => {
       log.warn({ err: e }, 'could not create a deployment');
       return undefined;
     });
@@ -94,7 +110,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Render failed', environment: env });
       return { outcome: 'failed' };
     }
-    if (!(await deps.latest.isCurrent(scope, job.seq)) || lease.isLost) {
+    if ((await deps.latest.newerCommit(scope, job.seq, job.sha)) || lease.isLost) {
       await complete('cancelled', { title: 'Cancelled: superseded by a newer push', summary: 'Nothing was applied; the newer commit is synced instead.' });
       if (deployment) await gh.deploymentStatus(deployment, 'inactive', { description: 'Superseded', environment: env });
       return { outcome: 'cancelled' };
@@ -155,15 +171,15 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
     log.info({ phase: result.phase, health, counts, commented, ms }, 'synced');
     return { outcome: out.conclusion === 'failure' ? 'failed' : 'synced', result };
   } catch (e) {
-    if (opts.finalAttempt && !completed) {
+    // A deterministic failure is not retried: this is the last attempt whatever the count says.
+    if ((opts.finalAttempt || isDeterministic(e)) && !completed) {
       const msg = toReportError(e).message;
       await complete('failure', { title: 'Sync failed', summary: msg }).catch(() => {});
       if (deployment) await gh.deploymentStatus(deployment, 'error', { description: msg.slice(0, 140) }).catch(() => {});
     }
     throw e;
   } finally {
-    await cleanupCheckout(checkout);
-    await lease.release().catch(() => {});
+    await cleanupCheckout(checkout).catch((e) => log.warn({ err: e }, 'could not remove the checkout'));
   }
 }
 
@@ -175,7 +191,7 @@ async function prChangesApp(gh: RepoClient, pr: number, config: RepoConfig, app:
 
 async function ensureCheckRun(gh: RepoClient, job: SyncJob): Promise<number> {
   if (job.checkRunId) return job.checkRunId;
-  return (await gh.createCheckRun({ name: checkName(job.app), headSha: job.sha, status: 'queued', externalId: `sync:${job.app}` })).id;
+  return (await resumeCheckRun(gh, { name: checkName(job.app), headSha: job.sha, status: 'queued', externalId: syncRunId(job.app, job.seq) })).id;
 }
 
 function toReportResults(r: SyncResult): SyncResourceResult[] {
@@ -188,11 +204,12 @@ function toReportResults(r: SyncResult): SyncResourceResult[] {
   }));
 }
 
-/** Last resort from the consumer's failed handler (attempts exhausted, or stalled): end the run. */
+/** Last resort from the consumer's failed handler (attempts exhausted, or stalled): end the run and the deployment. */
 export async function failSyncCheckRun(job: SyncJob, deps: Pick<WorkerDeps, 'github'>, message: string): Promise<void> {
-  if (!job.checkRunId) return;
   const gh = await deps.github(job.repo, job.installationId);
-  await gh.completeCheckRun(job.checkRunId, 'failure', { title: 'Sync failed', summary: message });
+  const run = job.checkRunId ?? (await findCheckRun(gh, job.sha, checkName(job.app), syncRunId(job.app, job.seq)))?.id;
+  if (run) await gh.completeCheckRun(run, 'failure', { title: 'Sync failed', summary: message });
+  await closeOpenDeployments(gh, job, 'error', message);
 }
 
 export type { AppConfig };

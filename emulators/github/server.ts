@@ -64,7 +64,12 @@ function faultFor(state: EmulatorState, method: string, path: string, operationI
       (!x.operationId || x.operationId === operationId) &&
       (!x.path || (typeof x.path === 'string' ? x.path === path : x.path.test(path))),
   );
-  if (f) f.left--;
+  if (!f) return undefined;
+  if (f.skip) {
+    f.skip--;
+    return undefined;
+  }
+  f.left--;
   return f;
 }
 

@@ -144,6 +144,8 @@ export interface Fault {
   retryAfter?: number;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** Let this many matching requests through before the fault starts (default 0): fail "half way". */
+  skip?: number;
 }
 
 export interface TokenRecord {

@@ -52,3 +52,33 @@ export class DriftguardError extends Error {
 export function isDriftguardError(e: unknown): e is DriftguardError {
   return e instanceof DriftguardError;
 }
+
+/**
+ * Whether running the same job again gives the same error (bad input, a refusal by policy or by a safety
+ * check): such failures are reported once and never retried. Every code must be classified here, so a
+ * new code cannot silently become retryable (or not). Transient ones: API errors and timeouts.
+ */
+const DETERMINISTIC: Record<ErrorCode, boolean> = {
+  YAML_SYNTAX: true,
+  YAML_LIMIT: true,
+  MANIFEST_INVALID: true,
+  DUPLICATE_OBJECT: true,
+  RENDER_FAILED: true,
+  // The render's own time limit: a retry runs the same input under the same limit (e.g. an alias bomb).
+  RENDER_TIMEOUT: true,
+  TOOL_MISSING: true,
+  CONFIG_INVALID: true,
+  USAGE: true,
+  NOT_FOUND: true,
+  KUBE_API: false,
+  SYNC_REFUSED: true,
+  TIMEOUT: false,
+  // A link leaving the repository or an entry git never makes: the same archive is refused again.
+  CHECKOUT_REFUSED: true,
+  // A tool killed at its memory or CPU limit: the same input hits the same limit.
+  RENDER_LIMIT: true,
+};
+
+export function isDeterministic(e: unknown): boolean {
+  return isDriftguardError(e) && DETERMINISTIC[e.code];
+}

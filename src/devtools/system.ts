@@ -30,6 +30,8 @@ export interface SystemOptions {
   redisUrl?: string;
   rollout?: KubeEmulatorOptions['rollout'];
   env?: NodeJS.ProcessEnv;
+  /** Start the worker in this process (default true); false: the caller runs worker processes with `env`. */
+  workers?: boolean;
 }
 
 export interface System {
@@ -38,7 +40,10 @@ export interface System {
   kube: KubeEmulator;
   gh: GitHubEmulator;
   web: WebProcess;
-  workers: WorkerProcess;
+  /** The in-process worker (none with `workers: false`). */
+  workers?: WorkerProcess;
+  /** The environment the web process and the worker get (for worker processes of your own). */
+  env: NodeJS.ProcessEnv;
   kubeconfig: string;
   redisUrl: string;
   webhookUrl: string;
@@ -134,15 +139,15 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     };
     const web = await startWeb(env, { defaultMetrics: false });
     cleanups.push(() => web.close());
-    const workers = await startWorkers(env);
-    cleanups.push(() => workers.close());
+    const workers = opts.workers === false ? undefined : await startWorkers(env);
+    if (workers) cleanups.push(() => workers.close());
     const webhookUrl = `${web.url}/api/github/webhooks`;
 
     const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: queueConnection(redisUrl), prefix: QUEUE_PREFIX }));
     cleanups.push(() => Promise.all(queues.map((q) => q.close())));
 
     return {
-      owner, repo, kube, gh, web, workers, kubeconfig, redisUrl, webhookUrl, kubectl, close,
+      owner, repo, kube, gh, web, workers, env, kubeconfig, redisUrl, webhookUrl, kubectl, close,
       async deliver(event, action, o = {}) {
         const payload = await emulatorPayload(gh, event, action, { owner, repo, ...o });
         const r = await sendWebhook(webhookUrl, { event, payload, secret: WEBHOOK_SECRET });

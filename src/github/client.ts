@@ -47,6 +47,15 @@ export interface CompareResult {
 
 export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 
+export interface CheckRunInfo {
+  id: number;
+  name: string;
+  url: string;
+  externalId: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+}
+
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface Checkout {
@@ -234,6 +243,14 @@ export class RepoClient {
     }
   }
 
+  /** Every check run on `headSha` (named `name`, when given), newest first, with the external_id that says which job owns it. */
+  async listCheckRuns(headSha: string, name?: string): Promise<CheckRunInfo[]> {
+    const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, { ...this.r, ref: headSha, ...(name ? { check_name: name } : {}), filter: 'all', per_page: 100 });
+    return runs
+      .map((c) => ({ id: c.id, name: c.name, url: c.html_url ?? '', externalId: c.external_id ?? '', status: c.status as CheckStatus, conclusion: (c.conclusion ?? null) as CheckConclusion | null }))
+      .sort((a, b) => b.id - a.id);
+  }
+
   /** Create and complete a check run in one go (plus annotation batches). */
   async reportCheckRun(input: { name: string; headSha: string; conclusion: CheckConclusion; output: CheckOutput; externalId?: string }): Promise<{ id: number; url: string }> {
     const run = await this.createCheckRun({ name: input.name, headSha: input.headSha, status: 'in_progress', externalId: input.externalId });
@@ -311,6 +328,21 @@ export class RepoClient {
       ...(input.environment ? { environment: input.environment } : {}),
       auto_inactive: true,
     });
+  }
+
+  /**
+   * Deployments of `sha` to `environment` whose latest status is not final (none yet, queued,
+   * in_progress, pending): what a job that died left behind.
+   */
+  async openDeployments(sha: string, environment: string): Promise<number[]> {
+    const { data } = await this.octokit.rest.repos.listDeployments({ ...this.r, sha, environment, per_page: 100 });
+    const open: number[] = [];
+    for (const d of data) {
+      const { data: statuses } = await this.octokit.rest.repos.listDeploymentStatuses({ ...this.r, deployment_id: d.id, per_page: 1 });
+      const state = statuses[0]?.state;
+      if (state === undefined || state === 'queued' || state === 'in_progress' || state === 'pending') open.push(d.id);
+    }
+    return open;
   }
 
   /** The user's role on the repository; 'none' when not a collaborator. */

@@ -37,10 +37,10 @@ export class Resources {
   }
 
   /** The object, or undefined on 404. */
-  async get(gvk: GVK, namespace: string, name: string): Promise<KubeObject | undefined> {
+  async get(gvk: GVK, namespace: string, name: string, opts: { signal?: AbortSignal } = {}): Promise<KubeObject | undefined> {
     const info = await this.info(gvk);
     try {
-      return await this.http.request<KubeObject>('GET', resourcePath(info, namespace, name));
+      return await this.http.request<KubeObject>('GET', resourcePath(info, namespace, name), { signal: opts.signal });
     } catch (e) {
       if (kubeStatus(e) === 404) return undefined;
       throw e;
@@ -48,7 +48,7 @@ export class Resources {
   }
 
   /** All objects of a kind (paginated), optionally in one namespace and by label selector. Items get apiVersion/kind filled in. */
-  async list(gvk: GVK, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): Promise<ListResult> {
+  async list(gvk: GVK, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; signal?: AbortSignal } = {}): Promise<ListResult> {
     const info = await this.info(gvk);
     const items: KubeObject[] = [];
     let cont: string | undefined;
@@ -56,7 +56,7 @@ export class Resources {
     do {
       const page = await this.http.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>(
         'GET', resourcePath(info, opts.namespace),
-        { query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: 500, continue: cont } },
+        { query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: 500, continue: cont }, signal: opts.signal },
       );
       for (const it of page?.items ?? []) items.push({ ...it, apiVersion: apiVersionOf(info), kind: info.kind });
       cont = page?.metadata?.continue || undefined;

@@ -10,7 +10,11 @@ import { apiVersionOf, type ApiResourceInfo, type GVK } from './discovery.ts';
 import { backoffDelay } from './backoff.ts';
 import type { KubeHttp } from './http.ts';
 import { resourcePath, type Resources } from './resources.ts';
-import { kubeApiError, kubeStatus } from './errors.ts';
+import { kubeApiError, kubeMessage, kubeStatus } from './errors.ts';
+import { sleep } from './http.ts';
+import { DriftguardError } from '../core/errors.ts';
+import { untilAborted } from './until-aborted.ts';
+
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type CacheListener = (type: CacheEventType, obj: KubeObject) => void;
@@ -43,6 +47,8 @@ class Informer {
   private resolveSynced!: () => void;
   private rejectSynced!: (e: unknown) => void;
   private everSynced = false;
+  /** The last error of a list or watch (why a kind that is not synced yet is not). */
+  lastError: unknown;
   private readonly abort = new AbortController();
 
   constructor(
@@ -58,7 +64,7 @@ class Informer {
   }
 
   private async relist(): Promise<void> {
-    const { items, resourceVersion } = await this.owner.resources.list(this.info, { labelSelector: this.selector, namespace: this.namespace || undefined });
+    const { items, resourceVersion } = await this.owner.resources.list(this.info, { labelSelector: this.selector, namespace: this.namespace || undefined, signal: this.abort.signal });
     this.owner.stats.lists++;
     const seen = new Set<string>();
     for (const o of items) {
@@ -92,12 +98,13 @@ class Informer {
         if (gone) { needList = true; this.owner.stats.relists++; }
       } catch (e) {
         if (this.abort.signal.aborted) return;
+        this.lastError = e;
         if (kubeStatus(e) === 410) { needList = true; this.owner.stats.relists++; continue; }
         if (!this.everSynced && kubeStatus(e) !== undefined && kubeStatus(e)! >= 400 && kubeStatus(e)! < 500 && kubeStatus(e) !== 429) {
           this.rejectSynced(e); // e.g. 403: no point retrying for the first sync
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffDelay(Math.min(failures++, 6), { retries: 0, baseMs: 200, maxMs: 10_000 })));
+        await sleep(backoffDelay(Math.min(failures++, 6), { retries: 0, baseMs: 200, maxMs: 10_000 }), this.abort.signal).catch(() => undefined);
       }
     }
   }
@@ -170,6 +177,15 @@ class Informer {
     if (!prev || isNewer(obj.metadata.resourceVersion, prev.metadata.resourceVersion)) this.store.set(k, obj);
   }
 
+  get isSynced(): boolean {
+    return this.everSynced;
+  }
+
+  /** `Deployment.apps/v1 in namespace web` */
+  describe(): string {
+    return `${this.info.kind} (${apiVersionOf(this.info)})${this.namespace ? ` in namespace ${this.namespace}` : ''}`;
+  }
+
   stop(): void {
     this.abort.abort();
     this.rejectSynced(new Error('cache closed'));
@@ -191,10 +207,16 @@ export class OwnedCache {
    * skipped. With `namespaces`, namespaced kinds are watched in those namespaces only and cluster-scoped
    * kinds not at all (what namespaced RBAC allows); without, every kind is watched cluster-wide.
    */
-  async ensure(gvks: GVK[], namespaces?: string[], opts: { optional?: boolean } = {}): Promise<void> {
+  /**
+   * With `signal` (the sync's deadline) the wait ends when it aborts: kinds whose first list has not
+   * succeeded by then are dropped (no endless retrying in the background) and the error names each of
+   * them with its last error.
+   */
+  async ensure(gvks: GVK[], namespaces?: string[], opts: { optional?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     // Optional kinds (the prune scan) may be unknown, undiscoverable or forbidden: skip them.
     const infos = await Promise.all(gvks.map((g) => this.resources.discovery.resolve(g).catch((e) => { if (opts.optional) return undefined; throw e; })));
     const waits: Promise<void>[] = [];
+    const mine: Array<[string, Informer]> = [];
     for (const info of infos) {
       if (!info || !info.verbs.includes('watch') || !info.verbs.includes('list')) continue;
       const scopes = namespaces && info.namespaced ? namespaces : namespaces ? [] : [''];
@@ -205,15 +227,29 @@ export class OwnedCache {
           inf = new Informer(this, info, this.selector, ns);
           this.informers.set(k, inf);
         }
-        const mine = inf;
+        const own = inf;
+        mine.push([k, own]);
         // A kind whose first list failed (e.g. 403) is dropped, so a later ensure() tries it again.
-        waits.push(mine.synced.catch((e) => {
-          if (this.informers.get(k) === mine) { mine.stop(); this.informers.delete(k); }
+        waits.push(own.synced.catch((e) => {
+          this.drop(k, own);
           if (!opts.optional) throw e;
         }));
       }
     }
-    await Promise.all(waits);
+    if (!opts.signal) return void (await Promise.all(waits));
+    try {
+      await untilAborted(Promise.all(waits), opts.signal);
+    } catch (e) {
+      if (!opts.signal.aborted) throw e;
+      const unsynced = mine.filter(([, i]) => !i.isSynced);
+      for (const [k, i] of unsynced) this.drop(k, i);
+      const why = unsynced.map(([, i]) => `${i.describe()}: ${i.lastError ? kubeMessage(i.lastError) : 'no answer yet'}`);
+      throw new DriftguardError('TIMEOUT', `could not read the live state of ${why.join('; ')}`, { cause: e, details: { kinds: unsynced.map(([, i]) => i.info.kind) } });
+    }
+  }
+
+  private drop(key: string, inf: Informer): void {
+    if (this.informers.get(key) === inf) { inf.stop(); this.informers.delete(key); }
   }
 
   private informersOf(gvk: GVK): Informer[] {

@@ -4,8 +4,10 @@
 // where processors get a last chance to finish their check run (onFinalFailure). A job failed by
 // the stalled checker ("job stalled more than allowable limit") emits no worker event, so that case
 // is watched through QueueEvents; every consumer of the queue sees it, so onFinalFailure must be
-// idempotent (completing a check run twice is harmless).
-import { Job, QueueEvents, Worker, type WorkerOptions } from 'bullmq';
+// idempotent (completing a check run twice is harmless). Deterministic failures (isDeterministic) are
+// thrown as UnrecoverableError: failed at once, never retried.
+import { Job, QueueEvents, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { isDeterministic } from '../core/errors.ts';
 import type { ConnectionOptions } from 'bullmq';
 import { QUEUE_PREFIX, type QueueName } from './names.ts';
 
@@ -31,13 +33,24 @@ export function createConsumer<T>(name: QueueName, processor: Processor<T>, opts
     stalledInterval: opts.stalledInterval ?? 30_000,
     maxStalledCount: opts.maxStalledCount ?? 1,
   };
-  const worker = new Worker<T>(name, processor, wopts);
+  // A deterministic failure (render error, refusal, invalid config) is final: BullMQ must not retry it.
+  const run: Processor<T> = async (job, token) => {
+    try {
+      return await processor(job, token);
+    } catch (e) {
+      if (!isDeterministic(e)) throw e;
+      const u = new UnrecoverableError(String(e)); // DriftguardError's toString: file:line: message
+      (u as Error).cause = e;
+      throw u;
+    }
+  };
+  const worker = new Worker<T>(name, run, wopts);
   const final = (job: Job, err: Error) => {
     if (!opts.onFinalFailure) return;
     Promise.resolve(opts.onFinalFailure(job, err)).catch((e) => opts.onError?.(e as Error));
   };
   worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) final(job, err);
+    if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError')) final(job, err);
   });
   worker.on('error', (err) => opts.onError?.(err));
   if (opts.onFinalFailure) {

@@ -4,7 +4,8 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export const planJobId = (repo: string, pr: number, headSha: string) => `plan-${safe(repo)}-${pr}-${safe(headSha)}`;
 export const pushJobId = (deliveryId: string) => `push-${safe(deliveryId)}`;
-export const syncJobId = (repo: string, app: string, sha: string) => `sync-${safe(repo)}-${safe(app)}-${safe(sha)}`;
+// The push sequence is part of the id: a retried fan-out dedupes, a later push of the same commit syncs again.
+export const syncJobId = (repo: string, app: string, sha: string, seq: number) => `sync-${safe(repo)}-${safe(app)}-${safe(sha)}-${seq}`;
 export const commandJobId = (repo: string, commentId: number) => `command-${safe(repo)}-${commentId}`;
 /** Suffix that makes a re-run (by comment command) a new job while the earlier one is still kept. */
 export const rerunSuffix = (rerunKey?: string) => (rerunKey ? `-r${rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');

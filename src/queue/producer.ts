@@ -43,7 +43,7 @@ export class JobProducer {
 
   /** `rerunKey` (the comment id of `/driftguard sync`) syncs a SHA again even while its earlier job is kept. */
   async sync(job: Omit<SyncJob, 'kind'>, opts: { rerunKey?: string } = {}): Promise<string> {
-    const id = syncJobId(job.repo, job.app, job.sha) + rerunSuffix(opts.rerunKey);
+    const id = syncJobId(job.repo, job.app, job.sha, job.seq) + rerunSuffix(opts.rerunKey);
     return this.add(QUEUES.sync, { kind: 'sync', ...job }, id);
   }
 

@@ -1,13 +1,27 @@
 // Coalescing rapid pushes: every push gets a sequence number when the web process receives it
 // (INCR, so ordering follows arrival even if workers run out of order); the register keeps the
-// highest sequence per key. A sync whose SHA is no longer the latest ends as skipped/cancelled.
+// highest sequence per key. "Superseded" means exactly one thing: a NEWER COMMIT was registered for
+// the scope. A retried or stalled job (same sequence, same sha) is still current, and so is an older
+// job whose commit was pushed again later (same sha, higher sequence): both must do their work.
 import type { Redis } from 'ioredis';
 import { KEY_PREFIX } from './redis.ts';
 
-// Set {seq, sha} only when seq is newer than what is stored. Returns 1 when stored.
+// Offer {seq, sha}. Returns 1 when the offer is current: stored (newer), the same offer again (a retry),
+// or a newer offer of the same sha (nothing newer to sync). 0 when a newer commit is registered.
 const OFFER = `
 local cur = redis.call('hget', KEYS[1], 'seq')
-if cur and tonumber(cur) >= tonumber(ARGV[1]) then return 0 end
+if cur then
+  local c, s = tonumber(cur), tonumber(ARGV[1])
+  local sha = redis.call('hget', KEYS[1], 'sha')
+  if c > s then
+    if sha == ARGV[2] then return 1 end
+    return 0
+  end
+  if c == s then
+    if sha == ARGV[2] then return 1 end
+    return 0
+  end
+end
 redis.call('hset', KEYS[1], 'seq', ARGV[1], 'sha', ARGV[2])
 redis.call('pexpire', KEYS[1], ARGV[3])
 return 1`;
@@ -29,7 +43,10 @@ export class LatestShaRegister {
     return this.redis.incr(`${KEY_PREFIX}seq`);
   }
 
-  /** Record sha at seq for scope if it is the newest; true when it now is the latest. */
+  /**
+   * Record sha at seq for scope if it is the newest. True when the offer is current: newly stored,
+   * offered again by a retry of the same job, or a later push of this same commit exists.
+   */
   async offer(scope: string, seq: number, sha: string): Promise<boolean> {
     return (await this.redis.eval(OFFER, 1, this.key(scope), String(seq), sha, String(this.ttlMs))) === 1;
   }
@@ -43,6 +60,12 @@ export class LatestShaRegister {
   async isCurrent(scope: string, seq: number): Promise<boolean> {
     const l = await this.latest(scope);
     return !l || l.seq <= seq;
+  }
+
+  /** The newer commit registered for scope after (seq, sha), or null: a job for (seq, sha) is not superseded. */
+  async newerCommit(scope: string, seq: number, sha: string): Promise<LatestEntry | null> {
+    const l = await this.latest(scope);
+    return l && l.seq > seq && l.sha !== sha ? l : null;
   }
 }
 

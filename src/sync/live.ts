@@ -28,6 +28,8 @@ export interface LiveOptions {
   /** Namespace-restricted access: list/watch only in these namespaces, never cluster-wide. */
   allowedNamespaces?: string[];
   concurrency: number;
+  /** The sync's deadline: every read stops when it aborts, and loadLive throws a TIMEOUT naming what it could not read. */
+  signal?: AbortSignal;
 }
 
 export interface LiveState {
@@ -56,7 +58,7 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   if (!watchNs) {
     for (const ns of wanted) {
       if (cache.get(NAMESPACE_GVK, '', ns)) continue;
-      nsReads.set(ns, cluster.resources.get(NAMESPACE_GVK, '', ns).then(
+      nsReads.set(ns, cluster.resources.get(NAMESPACE_GVK, '', ns, { signal: opts.signal }).then(
         (o): NamespaceState | KubeObject => (o ? { ...o, apiVersion: 'v1', kind: 'Namespace' } : 'missing'),
         (e): NamespaceState => (kubeStatus(e) === 403 ? 'unknown' : { error: kubeMessage(e) }),
       ));
@@ -66,7 +68,7 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   for (const g of PRUNE_SCAN_KINDS) void cluster.discovery.resolve(g).catch(() => undefined);
   // Round 1: the kinds the app renders, and ConfigMaps (where its inventory lives).
   try {
-    await cache.ensure([...gvks, INVENTORY_GVK], watchNs);
+    await cache.ensure([...gvks, INVENTORY_GVK], watchNs, { signal: opts.signal });
   } catch (e) {
     await Promise.all(nsReads.values());
     if (kubeStatus(e) !== 403) throw e;
@@ -76,7 +78,7 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   }
   const inventory = readInventory(cache.get(INVENTORY_GVK, opts.namespace, inventoryName(app)));
   // Round 2: kinds the app had before (its inventory); with no inventory yet, the common built-in kinds.
-  const round2 = cache.ensure(inventory ? inventory.kinds : [...PRUNE_SCAN_KINDS], watchNs, { optional: true });
+  const round2 = cache.ensure(inventory ? inventory.kinds : [...PRUNE_SCAN_KINDS], watchNs, { optional: true, signal: opts.signal });
   round2.catch(() => undefined);
 
   const byKey = new Map<string, KubeObject>();
@@ -120,7 +122,7 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
     if (group.length <= LIST_INSTEAD_OF_GETS) return void singles.push(...group);
     const first = group[0];
     try {
-      const { items } = await cluster.resources.list(first.gvk, { namespace: first.object.metadata.namespace });
+      const { items } = await cluster.resources.list(first.gvk, { namespace: first.object.metadata.namespace, signal: opts.signal });
       const found = new Map(items.map((o) => [o.metadata.name, o]));
       for (const p of group) {
         const o = found.get(p.object.metadata.name);
@@ -132,12 +134,16 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   }));
   await mapLimit(singles, opts.concurrency, async (p) => {
     try {
-      const o = await cluster.resources.get(p.gvk, p.object.metadata.namespace ?? '', p.object.metadata.name!);
+      const o = await cluster.resources.get(p.gvk, p.object.metadata.namespace ?? '', p.object.metadata.name!, { signal: opts.signal });
       if (o) byKey.set(keyString(keyOf(o)), { ...o, apiVersion: p.object.apiVersion, kind: p.object.kind });
     } catch (e) {
       readErrors.set(keyString(keyOf(p.object)), (e as Error).message);
     }
   });
+  // Reads cut short by the deadline are not errors of their objects: the sync ran out of time.
+  if (opts.signal?.aborted) {
+    throw new DriftguardError('TIMEOUT', `could not read the live state of ${readErrors.size} object(s) in time (${[...readErrors.keys()].slice(0, 3).join(', ')}${readErrors.size > 3 ? ', ...' : ''})`);
+  }
   // The prune scan's owned objects join the live state (round 1's are already in).
   await round2;
   for (const o of cache.objects()) {

@@ -15,11 +15,12 @@ import { FIELD_MANAGER, isOwnedBy } from '../core/ownership.ts';
 import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
-import { DriftguardError } from '../core/errors.ts';
 import { kubeMessage, kubeStatus } from '../kube/errors.ts';
 import { redactSecretValues, SecretScrubber } from '../core/redact-secrets.ts';
 import { desiredOutOfBounds, keepOutOfBounds } from './enforce-bounds.ts';
 import { sleep } from '../kube/http.ts';
+import { untilAborted } from '../kube/until-aborted.ts';
+import { DriftguardError, isDriftguardError } from '../core/errors.ts';
 import { inventoryName, inventoryObject, inventoryOf, sameInventory } from './inventory.ts';
 import { loadLive, type LiveState } from './live.ts';
 import { mapLimit } from './pool.ts';
@@ -29,6 +30,8 @@ import { waitForHealth, type HealthTarget } from './wait-health.ts';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const CRD_ESTABLISH_MS = 30_000;
+/** How long a timed-out read may take to stop and say what it was waiting for. */
+const ABORT_GRACE_MS = 1000;
 
 function baseOf(obj: KubeObject, action: ResourceResult['action'], outcome: SyncOutcome, extra: Partial<ResourceResult> = {}): ResourceResult {
   const { group, version } = parseApiVersion(obj.apiVersion);
@@ -127,8 +130,24 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   // stops listening when done: more than Node's default of 10 listeners is expected, not a leak.
   setMaxListeners(0, signal);
 
+  // The timeout bounds everything below, reads included: a wait that outlives it ends in a TIMEOUT naming
+  // what could not be done (the kind whose reads failed, with its last error).
+  const bounded = async <T>(what: string, p: Promise<T>): Promise<T> => {
+    try {
+      return await untilAborted(p, signal);
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      // The work got the same signal and stops too; its own error says what it could not finish.
+      const inner = await Promise.race([p.then((v) => ({ v }), (x: unknown) => ({ x })), sleep(ABORT_GRACE_MS).then(() => undefined)]);
+      if (inner && 'v' in inner) return inner.v;
+      const cause = inner?.x ?? e;
+      const why = isDriftguardError(cause) && cause.code === 'TIMEOUT' ? cause.message : `${what} did not finish`;
+      throw new DriftguardError('TIMEOUT', `sync timed out after ${deadline - started} ms: ${why}`, { cause, details: isDriftguardError(cause) ? cause.details : undefined });
+    }
+  };
+
   // 1. Resolve kinds, default namespaces, mark ownership.
-  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
+  const prep = await bounded('discovery of the app\'s kinds', prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces));
   const escapes = opts.bounds ? desiredOutOfBounds(prep, opts.bounds) : [];
   if (prep.problems.length || escapes.length) {
     const failures = [...prep.problems, ...escapes].map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message }));
@@ -138,7 +157,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const pending = new Set(prep.objects.filter((p) => p.pendingCrd).map((p) => keyString(keyOf(p.object))));
 
   // 2. Live state, diff, plan.
-  const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
+  const state = await bounded('reading the live state', loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc, signal }));
   if (state.readErrors.size) {
     const failures = prep.objects
       .filter((p) => state.readErrors.has(keyString(keyOf(p.object))))

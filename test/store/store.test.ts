@@ -71,13 +71,20 @@ test('latest-SHA register: the newest sequence wins regardless of offer order', 
     [s2, 'bbbb', true],
     [s1, 'aaaa', false], // arrived first, processed late: stale
     [s3, 'cccc', true],
-    [s3, 'cccc', false], // same sequence again: not newer
+    // The same offer again is a retry of the same job (issue 10): still current, or its work is never done.
+    [s3, 'cccc', true],
+    [s3, 'dddd', false], // another commit cannot claim a sequence already taken
+    [s1, 'cccc', true], // an older push of the commit that is the latest: nothing newer to sync
   ];
-  for (const [seq, sha, stored] of cases) assert.equal(await reg.offer(scope, seq, sha), stored, `${sha}@${seq}`);
+  for (const [seq, sha, current] of cases) assert.equal(await reg.offer(scope, seq, sha), current, `${sha}@${seq}`);
   assert.deepEqual(await reg.latest(scope), { seq: s3, sha: 'cccc' });
   assert.equal(await reg.isCurrent(scope, s2), false);
   assert.equal(await reg.isCurrent(scope, s3), true);
   assert.equal(await reg.isCurrent(appScope('acme/web', 'other'), s1), true, 'unknown scope: nothing newer');
+  // Superseded means a newer commit, nothing else.
+  assert.deepEqual(await reg.newerCommit(scope, s2, 'bbbb'), { seq: s3, sha: 'cccc' });
+  assert.equal(await reg.newerCommit(scope, s3, 'cccc'), null, 'a retry of the latest');
+  assert.equal(await reg.newerCommit(scope, s1, 'cccc'), null, 'the same commit pushed again later');
 });
 
 test('clients survive a Redis restart', async () => {
