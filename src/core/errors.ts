@@ -77,6 +77,8 @@ const DETERMINISTIC: Record<ErrorCode, boolean> = {
   CHECKOUT_REFUSED: true,
   // A tool killed at its memory or CPU limit: the same input hits the same limit.
   RENDER_LIMIT: true,
+  // A helper process (dev tools) that exited early: may well start next time.
+  TOOL_FAILED: false,
 };
 
 export function isDeterministic(e: unknown): boolean {
