@@ -200,7 +200,8 @@ function toReportResults(r: SyncResult): SyncResourceResult[] {
     action: x.action === 'prune' ? 'delete' : x.action,
     outcome: x.outcome,
     ...(x.health ? { health: x.health.status } : {}),
-    ...(x.message ? { message: x.message } : {}),
+    // A resource that is not Healthy says why (the rule's message) when the sync has nothing else to say.
+    ...(x.message ? { message: x.message } : x.health && x.health.status !== 'Healthy' && x.health.message ? { message: x.health.message } : {}),
   }));
 }
 
