@@ -41,6 +41,7 @@ const CUSTOM_KINDS: Record<string, HealthStatus[]> = {
   'database.gcp.crossplane.io/CloudSQLInstance': ['Degraded'],
   'pkg.crossplane.io/Provider': ['Healthy', 'Progressing', 'Degraded'],
   'pkg.crossplane.io/Configuration': ['Healthy', 'Degraded'],
+  'pkg.crossplane.io/Function': ['Degraded'],
   'apiextensions.crossplane.io/Composition': ['Healthy'],
   'keda.sh/ScaledObject': ['Healthy', 'Progressing', 'Degraded', 'Suspended'],
   'keda.sh/ScaledJob': ['Healthy', 'Progressing', 'Degraded', 'Suspended'],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateHealth, assessHealth, isWorse, NO_HEALTH_CHECK, objectHealth } from '../../src/core/health/index.ts';
+import { aggregateHealth, assessHealth, isWorse, NO_HEALTH_CHECK, NOT_ASSESSED, objectHealth } from '../../src/core/health/index.ts';
 import type { HealthStatus } from '../../src/core/health/types.ts';
 import type { KubeObject } from '../../src/core/model/object.ts';
 
@@ -81,6 +81,7 @@ test('generic rule: a custom kind is Healthy with no status, unassessed when its
   // A status of its own vocabulary (no conditions, no observedGeneration): no health, as Argo CD gives none.
   const opaque: KubeObject = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', generation: 1 }, status: { phase: 'Failed' } };
   assert.equal(assessHealth(opaque), undefined);
+  assert.equal(objectHealth(opaque).message, NOT_ASSESSED);
   // Built-in kinds without a rule keep having no health, status or not.
   const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, status: { phase: 'Active' } };
   assert.equal(assessHealth(ns), undefined);

@@ -1,4 +1,4 @@
-// Crossplane packages, Provider and Configuration (pkg.crossplane.io): Installed says whether the
+// Crossplane packages, Provider, Configuration and Function (pkg.crossplane.io): Installed says whether the
 // package revision was unpacked and made active; Healthy whether it runs (a Provider's deployment is
 // up, a Configuration's dependencies are satisfied). Both True = Healthy. Unknown (Crossplane's
 // initial "UnknownPackageRevisionHealth" while installing) is Progressing; Argo CD calls anything but

@@ -80,6 +80,7 @@ const CHECKS: Record<string, Check> = {
   'external-secrets.io/PushSecret': pushSecretHealth,
   'pkg.crossplane.io/Provider': crossplanePackageHealth,
   'pkg.crossplane.io/Configuration': crossplanePackageHealth,
+  'pkg.crossplane.io/Function': crossplanePackageHealth,
   'apiextensions.crossplane.io/Composition': compositionHealth,
   'keda.sh/ScaledObject': scaledObjectHealth,
   'keda.sh/ScaledJob': scaledJobHealth,
@@ -151,9 +152,10 @@ export function isWorse(a: HealthStatus, b: HealthStatus): boolean {
  * Healthy with the message "no health check for this kind", so every input object gets one line.
  */
 export function objectHealth(obj: KubeObject, custom?: CustomHealthChecks): ObjectHealth {
-  const r = assessHealth(obj, custom) ?? { status: 'Healthy' as const, message: NO_HEALTH_CHECK };
+  const group = parseApiVersion(obj.apiVersion ?? '').group;
+  const r = assessHealth(obj, custom) ?? { status: 'Healthy' as const, message: isBuiltinGroup(group) ? NO_HEALTH_CHECK : NOT_ASSESSED };
   return {
-    group: parseApiVersion(obj.apiVersion ?? '').group,
+    group,
     kind: obj.kind,
     namespace: obj.metadata?.namespace ?? '',
     name: obj.metadata?.name ?? '',
@@ -163,3 +165,5 @@ export function objectHealth(obj: KubeObject, custom?: CustomHealthChecks): Obje
 }
 
 export const NO_HEALTH_CHECK = 'no health check for this kind';
+/** A custom kind whose status the generic rule cannot read (a CEL check in the operator config can). */
+export const NOT_ASSESSED = 'not assessed: no rule for this kind, and its status has neither conditions nor observedGeneration';
