@@ -241,7 +241,8 @@ export class OwnedCache {
       await untilAborted(Promise.all(waits), opts.signal);
     } catch (e) {
       if (!opts.signal.aborted) throw e;
-      const unsynced = mine.filter(([, i]) => !i.isSynced);
+      const unsynced = [...new Map(mine.filter(([, i]) => !i.isSynced)).entries()];
+      if (unsynced.length === 0) return; // all synced as the deadline struck: the reads did finish
       for (const [k, i] of unsynced) this.drop(k, i);
       const why = unsynced.map(([, i]) => `${i.describe()}: ${i.lastError ? kubeMessage(i.lastError) : 'no answer yet'}`);
       throw new DriftguardError('TIMEOUT', `could not read the live state of ${why.join('; ')}`, { cause: e, details: { kinds: unsynced.map(([, i]) => i.info.kind) } });
