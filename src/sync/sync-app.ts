@@ -92,7 +92,7 @@ async function saveInventory(cluster: Cluster, app: string, namespace: string, d
   }
 }
 
-async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>, written: Map<string, { generation?: number }>, scrubber: SecretScrubber): Promise<ResourceResult> {
+async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, signal: AbortSignal, cache: ReturnType<Cluster['cacheFor']>, written: Map<string, { generation?: number }>, scrubber: SecretScrubber, watchNs: string[] | undefined): Promise<ResourceResult> {
   try {
     if (pendingCrd) {
       // Its CRD was applied in an earlier kind group; wait until discovery serves the kind (Established).
@@ -102,6 +102,9 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
         if (Date.now() > until || signal.aborted) throw new Error(`kind ${t.object.kind} in ${t.object.apiVersion} is still not served after its CRD was applied`);
         await sleep(250, signal);
       }
+      // The cache skipped this kind when the sync began (not served yet): watch it now, or the health
+      // wait never sees the object and runs until the timeout.
+      await cache.ensure([gvk], watchNs);
     }
     const applied = await cluster.resources.apply(t.object, { force: true, fieldManager: FIELD_MANAGER, signal });
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
@@ -245,7 +248,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         waveResults.push(...group.map((t) => taskResult(t, 'skipped', `not applied: ${stop}`)));
         continue;
       }
-      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache, written, scrubber));
+      const rs = await mapLimit(group, conc, (t) => applyOne(cluster, t, pending.has(keyString(t.key)), signal, state.cache, written, scrubber, opts.allowedNamespaces));
       waveResults.push(...rs);
       // Later kind groups depend on earlier ones (namespaces, CRDs): stop at the first failure.
       if (rs.some((r) => r.outcome === 'failed')) stop = `an earlier write in wave ${wave.wave} failed`;
