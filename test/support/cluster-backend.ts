@@ -73,6 +73,12 @@ export interface TestCluster {
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
   /** Creates or updates an object with a separate admin client, as another tool would (field manager `test-setup`). */
   put(obj: KubeObject): Promise<KubeObject>;
+  /**
+   * Resolves once the object is gone. A real server deletes asynchronously: a foreground delete (what
+   * prune sends) leaves the object with a deletionTimestamp until the garbage collector has removed its
+   * dependents and the finalizer; the emulator deletes at once. Rejects after `timeoutMs`.
+   */
+  waitGone(apiVersion: string, kind: string, namespace: string | undefined, name: string, timeoutMs?: number): Promise<void>;
   /** Deletes an object with the admin client (foreground propagation), true when it existed. */
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<boolean>;
   /** Runs the real kubectl against this cluster (async: the emulator runs in this process). */
@@ -120,6 +126,15 @@ async function connect(
     async put(obj) {
       const { managedFields: _mf, resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, ...metadata } = obj.metadata as KubeObject['metadata'] & Record<string, unknown>;
       return await admin.resources.apply({ ...obj, metadata } as KubeObject, { fieldManager: 'test-setup', force: true });
+    },
+    async waitGone(apiVersion, kind, namespace, name, timeoutMs = 30_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const o = await t.get(apiVersion, kind, namespace, name);
+        if (!o) return;
+        if (Date.now() > end) throw new Error(`${kind} ${namespace ? `${namespace}/` : ''}${name} still exists after ${timeoutMs} ms (deletionTimestamp: ${o.metadata.deletionTimestamp ?? 'none'}, finalizers: ${JSON.stringify(o.metadata.finalizers ?? [])})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     remove: (apiVersion, kind, namespace, name) => admin.resources.delete(gvkOf(apiVersion, kind), namespace ?? '', name, { propagationPolicy: 'Foreground' }),
     kubectl: async (...args) => (await run(KUBECTL, ['--kubeconfig', kubeconfig, ...args])).stdout,

@@ -32,7 +32,7 @@ forEachBackend((backend) => {
 
       const complete = await syncApp({ ...base, desired: src([cm('a', ns), cm('b', ns)]), prune: true, desiredComplete: true });
       assert.equal(complete.counts.pruned, 1, complete.message);
-      assert.equal(await t.get('v1', 'ConfigMap', ns, 'c'), undefined);
+      await t.waitGone('v1', 'ConfigMap', ns, 'c');
     } finally {
       await t.close();
     }

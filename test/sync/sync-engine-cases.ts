@@ -90,7 +90,7 @@ export function syncEngineTests(backend: ClusterBackend): void {
       assert.equal(r.phase, 'Succeeded', r.message);
       assert.deepEqual(r.resources.filter((x) => x.outcome === 'pruned').map((x) => x.name).sort(), ['old-1', 'old-2']);
       for (const c of ['hand-made', 'billing-cm', 'old-1-copy', 'settings']) assert.ok(await t.get('v1', 'ConfigMap', n, c), `${c} kept`);
-      for (const c of ['old-1', 'old-2']) assert.equal(await t.get('v1', 'ConfigMap', n, c), undefined);
+      for (const c of ['old-1', 'old-2']) await t.waitGone('v1', 'ConfigMap', n, c);
 
       t.resetWrites();
       await assert.rejects(
@@ -100,7 +100,7 @@ export function syncEngineTests(backend: ClusterBackend): void {
       assert.equal(t.writes(), 0);
       const ok = await syncApp({ cluster: t.cluster, app, desired: src([ns(n)]), prune: true, dryRun: false, timeoutMs: 30_000, allowMassPrune: true });
       assert.equal(ok.counts.pruned, 4, ok.message);
-      assert.equal(await t.get('apps/v1', 'Deployment', n, 'api'), undefined);
+      await t.waitGone('apps/v1', 'Deployment', n, 'api');
     } finally {
       await t.close();
     }
