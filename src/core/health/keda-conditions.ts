@@ -9,6 +9,9 @@ export function kedaHealth(obj: KubeObject, waiting: string): HealthResult {
   const fallback = findCondition(conds, 'Fallback');
   const paused = findCondition(conds, 'Paused');
   if (ready?.status === 'False') return { status: 'Degraded', message: messageOf(ready, 'Ready=False') };
+  // Ready=Unknown is KEDA's initial state (no reason), but also what it writes when only some triggers
+  // work (reason PartialTriggerError).
+  if (ready?.status === 'Unknown' && /Error|Fail/.test(ready.reason)) return { status: 'Degraded', message: messageOf(ready) };
   if (fallback?.status === 'True') return { status: 'Degraded', message: messageOf(fallback, 'Scalers are failing; using fallback replicas') };
   const lag = generationLag(obj);
   if (lag) return { status: 'Progressing', message: lag };

@@ -1,6 +1,7 @@
 // KEDA ScaledJob: the ScaledObject conditions without an HPA (Ready, Active, Paused). Argo CD calls
-// Ready=Unknown Degraded for this kind; KEDA sets every condition Unknown before its first reconcile,
-// so we call it Progressing, as for ScaledObject.
+// any Ready=Unknown Degraded for this kind; KEDA also sets every condition Unknown (no reason) before
+// its first reconcile, which we call Progressing as for ScaledObject. Ready=Unknown with an error
+// reason (PartialTriggerError: some triggers fail) is Degraded, as in Argo CD.
 import type { KubeObject } from '../model/object.ts';
 import type { HealthResult } from './types.ts';
 import { kedaHealth } from './keda-conditions.ts';
