@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import { RedisServer } from '../support/redis.ts';
+import { DriftguardError } from '../../src/core/errors.ts';
 import { JobProducer, QUEUES, createConsumer, closeConsumers, queueConnection, type PlanJob, type SyncJob } from '../../src/queue/index.ts';
 
 let server: RedisServer;
@@ -87,4 +88,39 @@ test('a job whose worker died is failed by the stalled checker and reported thro
   assert.equal(f.job.id, 'push-crash-1');
   assert.match(f.err.message, /stalled/);
   await closeConsumers([survivor]);
+});
+
+test('a deterministic failure (typed DriftguardError code) is not retried; a transient one is', async () => {
+  // Retries with no backoff, so the transient case is quick.
+  const retrying = new JobProducer(queueConnection(server.url), { attempts: 3 });
+  const attempts = new Map<string, number>();
+  const finals = new Map<string, ReturnType<typeof deferred<{ job: Job; err: Error }>>>([['render', deferred()], ['refused', deferred()], ['api', deferred()]]);
+  const errors: Record<string, () => Error> = {
+    render: () => new DriftguardError('RENDER_FAILED', 'template error', { location: { file: 'deploy/web/templates/a.yaml', line: 3 } }),
+    refused: () => new DriftguardError('SYNC_REFUSED', 'mass prune refused'),
+    api: () => new DriftguardError('KUBE_API', 'the API server answered 503'),
+  };
+  const w = createConsumer<SyncJob>(QUEUES.sync, async (job) => {
+    attempts.set(job.data.app, (attempts.get(job.data.app) ?? 0) + 1);
+    throw errors[job.data.app]();
+  }, {
+    connection: queueConnection(server.url),
+    onFinalFailure: (job, err) => finals.get((job.data as SyncJob).app)!.resolve({ job, err }),
+  });
+  try {
+    for (const [i, app] of ['render', 'refused', 'api'].entries()) {
+      await retrying.sync({ repo: 'acme/retry', installationId: 1, app, sha: 'c'.repeat(40), ref: 'refs/heads/main', seq: 100 + i, deliveryId: `r-${app}` });
+    }
+    const render = await finals.get('render')!.promise;
+    assert.equal(attempts.get('render'), 1, 'a render error runs once');
+    assert.equal(render.err.name, 'UnrecoverableError');
+    assert.equal(render.err.message, 'deploy/web/templates/a.yaml:3: template error', 'the message keeps file:line');
+    await finals.get('refused')!.promise;
+    assert.equal(attempts.get('refused'), 1, 'a refusal runs once');
+    await finals.get('api')!.promise;
+    assert.equal(attempts.get('api'), 3, 'a transient API error is retried until attempts run out');
+  } finally {
+    await closeConsumers([w]);
+    await retrying.close();
+  }
 });
