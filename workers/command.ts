@@ -27,14 +27,12 @@ export const HELP_TEXT = [
 
 export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
 
-/** The command as we understood it, for replies (never the raw comment). */
-export function commandLine(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
-  if (job.command === 'sync') return `/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}`;
+/** The command as we understood it, in inline code, for replies (never the raw comment). */
+export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
+  if (job.command === 'sync') return `\`/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}\``;
   if (job.command === 'unknown') return 'this command';
-  return `/driftguard ${job.command}`;
+  return `\`/driftguard ${job.command}\``;
 }
-
-const code = (s: string) => (s === 'this command' ? s : `\`${s}\``);
 
 export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ outcome: CommandOutcome }> {
   const log = deps.log.child({ job: 'command', repo: job.repo, pr: job.pr, sender: job.sender, command: job.command });
@@ -52,7 +50,7 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
 
   const permission = await gh.permission(job.sender);
   if (!canRunCommands(permission)) {
-    return answer('denied', '-1', `@${job.sender} ${code(commandLine(job))} needs **write** access to this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Ask a maintainer to run it.`);
+    return answer('denied', '-1', `@${job.sender} ${namedCommand(job)} needs **write** access to this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Ask a maintainer to run it.`);
   }
   if (job.command === 'help') return answer('helped', 'eyes', HELP_TEXT);
   if (job.command === 'unknown') return answer('unknown', 'confused', `@${job.sender} Driftguard does not know this command.\n\n${HELP_TEXT}`);
