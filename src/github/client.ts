@@ -80,7 +80,15 @@ function scrubberFor(octokit: InstallationOctokit): SecretScrubber {
     const scrubber = new SecretScrubber();
     scrubbers.set(octokit, scrubber);
     octokit.hook.before('request', (options: Record<string, unknown>) => {
-      for (const k of TEXT_PARAMS) if (k in options) options[k] = scrubber.scrubDeep(options[k]);
+      for (const k of TEXT_PARAMS) {
+        if (!(k in options)) continue;
+        const before = options[k];
+        let after = scrubber.scrubDeep(before);
+        // A deployment status description must stay within 140 characters; `++++++++` can be longer than
+        // the value it replaces, so a description that fitted keeps fitting.
+        if (k === 'description' && typeof before === 'string' && typeof after === 'string' && before.length <= 140 && after.length > 140) after = `${after.slice(0, 139)}…`;
+        options[k] = after;
+      }
     });
     s = scrubber;
   }

@@ -43,6 +43,19 @@ test('check runs, annotations, comments and deployment statuses are scrubbed of 
   assert.equal(stored.output.title, 'failed: ++++++++');
 });
 
+test('a deployment status description that fitted in 140 characters still fits after scrubbing', async () => {
+  const c = await client();
+  c.scrubber.addValues(['Zq1x']);
+  const sha = (await c.pull(3)).headSha;
+  const dep = (await c.createDeployment({ sha, environment: 'short', description: 'sync', payload: { app: 'short' } }))!;
+  const description = `${'d'.repeat(120)} Zq1x Zq1x Zq1x`.slice(0, 140);
+  await c.deploymentStatus(dep, 'failure', { description, environment: 'short' });
+  const sent = gh.requests().filter((r) => r.method === 'POST' && /\/statuses$/.test(r.path)).map((r) => (r.body as { description: string }).description).at(-1)!;
+  assert.ok(sent.length <= 140, `${sent.length}`);
+  assert.ok(!sent.includes('Zq1x'));
+  assert.match(sent, /^d{120} \+{8}/);
+});
+
 test('each client (one per job) has its own scrubber', async () => {
   const [a, b] = [await client(), await client()];
   assert.notEqual(a.scrubber, b.scrubber);
