@@ -1,7 +1,7 @@
 // Helm: `helm template` on a chart directory in the repository, with values files and inline values,
 // CRDs included, never fetching anything: dependencies must be vendored under charts/. Every output
 // object points back at its template via helm's `# Source: <chart>/templates/x.yaml` comments.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
@@ -166,6 +166,10 @@ export async function renderHelm(rootReal: string, chartDir: string, opts: HelmO
       throw new DriftguardError('RENDER_FAILED', `values file ${vf} is outside the repository root`);
     }
     if (!existsSync(abs)) throw new DriftguardError('NOT_FOUND', `values file ${repoPath(rootReal, abs)} does not exist`);
+    // A values file (or a folder on its way) may be a link: helm would follow it out of the repository.
+    if (!isInside(rootReal, realpathSync.native(abs))) {
+      throw new DriftguardError('RENDER_FAILED', `symlink points outside the repository root (values file ${vf})`, { location: { file: repoPath(rootReal, abs), line: 1 } });
+    }
     args.push('--values', abs);
     valueFileList.push(abs);
   }
