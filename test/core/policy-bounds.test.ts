@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOperatorConfig } from '../../src/core/config/index.ts';
+import { parseOperatorConfig, parseRepoConfig } from '../../src/core/config/index.ts';
 import { DriftguardError } from '../../src/core/errors.ts';
 import { parseManifestText } from '../../src/core/manifests/index.ts';
 import { withOwnership } from '../../src/core/ownership.ts';
@@ -156,4 +156,16 @@ for (const c of badOperator) {
 test('operator config: kind lists default to all namespaced, no cluster-scoped, none denied', () => {
   const op = parseOperatorConfig('operator.yml', 'clusters: [{name: dev}]\nprojects:\n  - {name: p, repos: ["*/*"], destinations: [{cluster: dev, namespaces: [web]}]}\n');
   assert.deepEqual(projectBounds(op, 'p', 'dev'), { project: 'p', cluster: 'dev', namespaces: ['web'], allowedClusterKinds: [], deniedKinds: [] });
+});
+
+test('repo config: no field can widen a project (kind lists are the operator\'s alone)', () => {
+  for (const field of ['allowedClusterKinds', 'allowedNamespacedKinds', 'deniedKinds', 'destinations']) {
+    const text = `apps:\n  - name: web\n    path: deploy/web\n    cluster: dev\n    namespace: web\n    ${field}: [{group: "*", kind: "*"}]\n`;
+    assert.throws(() => parseRepoConfig('.github/driftguard.yml', text), (e: unknown) => {
+      assert.ok(e instanceof DriftguardError);
+      assert.equal(e.location?.line, 6);
+      assert.match(e.message, new RegExp(`unknown field "${field}"`));
+      return true;
+    }, field);
+  }
 });
