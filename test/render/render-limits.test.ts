@@ -3,12 +3,13 @@
 // tools run under a heap limit whose breach is a clear error at the app's file:line.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderApp } from '../../src/render/render.ts';
 import { DriftguardError } from '../../src/core/errors.ts';
 import { limitedCommand } from '../../src/render/run-tool.ts';
+import { writeTree } from '../support/write-tree.ts';
 
 /** The classic billion laughs, 9^9 strings from ten short lines. */
 const BOMB = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -28,11 +29,7 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'driftguard-limits-'));
   dirs.push(root);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  return root;
+  return writeTree(root, files);
 }
 
 async function refused(p: Promise<unknown>, code: string, message: RegExp, file: string, line: number) {

@@ -2,27 +2,20 @@
 // link's path, with the kustomization line that reads it (the CLI renders clones as they are).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderApp } from '../../src/render/render.ts';
 import { DriftguardError } from '../../src/core/errors.ts';
+import { writeTree } from '../support/write-tree.ts';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function repo(files: Record<string, string>, links: Record<string, string>): string {
+const repo = (files: Record<string, string>, links: Record<string, string>) => {
   const root = mkdtempSync(join(tmpdir(), 'driftguard-links-'));
   dirs.push(root);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  for (const [p, target] of Object.entries(links)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    symlinkSync(target, join(root, p));
-  }
-  return root;
-}
+  return writeTree(root, files, links);
+};
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 test('in-repo links are followed: a plain manifest, a kustomize base through a linked folder, a helm values file', async () => {

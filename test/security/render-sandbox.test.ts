@@ -2,13 +2,14 @@
 // kubectl kustomize: no file outside the repository, no cluster, no network, no environment, no plugins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderApp } from '../../src/render/render.ts';
 import { runTool } from '../../src/render/run-tool.ts';
 import { DriftguardError } from '../../src/core/errors.ts';
 import { FAKE_ENV_SECRETS } from './system.ts';
+import { writeTree } from '../support/write-tree.ts';
 
 let work: string;
 const saved: Record<string, string | undefined> = {};
@@ -28,18 +29,7 @@ after(() => {
 });
 
 let n = 0;
-function repo(files: Record<string, string>, links: Record<string, string> = {}): string {
-  const root = join(work, `r${n++}`);
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), t);
-  }
-  for (const [p, target] of Object.entries(links)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    symlinkSync(target, join(root, p));
-  }
-  return root;
-}
+const repo = (files: Record<string, string>, links: Record<string, string> = {}) => writeTree(join(work, `r${n++}`), files, links);
 
 const CHART = 'apiVersion: v2\nname: c\nversion: 0.1.0\n';
 const values = (objs: Array<{ object: Record<string, any> }>) => JSON.stringify(objs.map((o) => o.object));
