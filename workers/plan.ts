@@ -3,7 +3,7 @@
 // sticky comment. Never applies anything; fork PRs get the same plan, marked as plan-only.
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
-import type { AppConfig } from '../src/core/config/types.ts';
+import type { AppConfig, PolicyConfig } from '../src/core/config/types.ts';
 import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDeterministic, isDriftguardError } from '../src/core/errors.ts';
@@ -20,6 +20,7 @@ import { appsChangedBy } from './changed-apps.ts';
 import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { appBounds, planBoundsErrors } from './bounds.ts';
+import { checkRendered } from './checks.ts';
 
 export { touchedApps } from './changed-apps.ts';
 
@@ -104,7 +105,7 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
   const reports: AppReport[] = [];
   try {
     [head, base] = await Promise.all([checkoutOrRefusal(gh, job.headSha, deps.workDir), checkoutOrRefusal(gh, job.baseSha, deps.workDir)]);
-    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps));
+    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps, loaded.config.policy));
   } finally {
     await Promise.all([cleanupCheckout(head), cleanupCheckout(base)]);
   }
@@ -116,7 +117,7 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
   const note = job.fork ? FORK_NOTE : '';
   let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length });
   if (note) body = insertAfterMarker(body, note);
-  const anything = reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0);
+  const anything = reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0 || (r.checks?.result.counts.errors ?? 0) > 0);
   // Two plans of one PR (a re-plan command racing a push) must not both create the comment.
   // `#` cannot occur in app names, so this lease never collides with an app's.
   const lease = await deps.locks.acquireWithin(job.repo, `#pr-${job.pr}`, 30_000);
@@ -136,7 +137,7 @@ const CHANGE_LABELS = { from: 'base', to: 'head' };
 /** The drift section compares the cluster with what the base branch renders (what a merge re-applies). */
 const DRIFT_LABELS = { from: 'live', to: 'base' };
 
-async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps): Promise<AppReport> {
+async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps, repoPolicy?: PolicyConfig): Promise<AppReport> {
   const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
   // A retry of this job (same seq) resumes the run its dead attempt started; runs of other plans of this
   // head that were left open (their worker died for good) are closed, never left in progress.
@@ -157,6 +158,8 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
       const baseObjects = b.ok === true ? b.objects : [];
       if (h.ok === true) {
         report.errors.push(...(await planBoundsErrors(deps, auth.project, app, h.objects)));
+        // Fork code is checked offline: bundled schemas, no cluster reads on its behalf.
+        report.checks = await checkRendered(deps, app, h.objects, { repoPolicy, offline: job.fork });
         const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
         report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }

@@ -5,7 +5,7 @@
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
-import { errorsToAnnotations, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, massPruneRefusal, renderMassPruneRefusal, requestNote, type SyncResourceResult } from '../src/core/report/index.ts';
+import { checksLine, errorsToAnnotations, findingsToAnnotations, notesToAnnotations, renderChecksSection, truncateWithEllipsis, renderSyncCheckRun, renderSyncComment, summarizeSync, massPruneRefusal, renderMassPruneRefusal, requestNote, type SyncResourceResult } from '../src/core/report/index.ts';
 import type { HealthStatus } from '../src/core/health/types.ts';
 import type { CheckConclusion, CheckOutput, RepoClient } from '../src/github/client.ts';
 import type { SyncJob } from '../src/queue/jobs.ts';
@@ -17,6 +17,7 @@ import { configAnnotations, loadRepoConfig } from './repo-config.ts';
 import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { appsChangedBy } from './changed-apps.ts';
+import { checkRendered } from './checks.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
@@ -110,6 +111,19 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Render failed', environment: env });
       return { outcome: 'failed' };
     }
+    // Checks before any write: an error-severity finding refuses the sync (a final outcome, not retried).
+    const checks = await checkRendered(deps, app, rendered.objects, { repoPolicy: config.policy });
+    const checkAnnotations = [...findingsToAnnotations(checks.result.findings), ...notesToAnnotations(checks.notes)];
+    if (checks.result.counts.errors > 0) {
+      await complete('failure', {
+        title: `Checks failed (${checksLine(checks.result)}): nothing was applied`,
+        summary: truncateWithEllipsis(`Driftguard refused to sync ${app.name} at ${job.sha.slice(0, 7)}: fix the errors below or waive a rule on the resource (\`driftguard.dev/waive: <rule>: <reason>\`).\n\n${renderChecksSection(checks)}`, 60_000),
+        annotations: checkAnnotations,
+      });
+      if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Checks failed: nothing was applied', environment: env });
+      log.info({ counts: checks.result.counts }, 'sync refused by checks');
+      return { outcome: 'failed' };
+    }
     if ((await deps.latest.newerCommit(scope, job.seq, job.sha)) || lease.isLost) {
       await complete('cancelled', { title: 'Cancelled: superseded by a newer push', summary: 'Nothing was applied; the newer commit is synced instead.' });
       if (deployment) await gh.deploymentStatus(deployment, 'inactive', { description: 'Superseded', environment: env });
@@ -155,7 +169,8 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     const health: HealthStatus = result.health ?? 'Unknown';
     const error = result.phase === 'Failed' ? result.message : undefined;
     const out = renderSyncCheckRun({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, results, health, ...(error ? { error } : {}) });
-    await complete(out.conclusion, { title: out.title, summary: note ? `${note}\n\n${out.summary}` : out.summary, text: out.text, annotations: failedResourceAnnotations(result) });
+    const checked = checks.result.findings.length > 0 ? `\n${renderChecksSection(checks)}` : '';
+    await complete(out.conclusion, { title: out.title, summary: truncateWithEllipsis(`${note ? `${note}\n\n` : ''}${out.summary}${checked}`, 65_000), text: out.text, annotations: [...failedResourceAnnotations(result), ...checkAnnotations] });
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);

@@ -246,10 +246,14 @@ test('network-policy: a NetworkPolicy in the cluster counts; the message says wh
   assert.match(none.findings.find((f) => f.rule === 'network-policy')!.message, /neither in this app nor in the cluster/);
   const live = check('a.yaml', text, { liveNetworkPolicyNamespaces: new Set(['ops']) });
   assert.equal(live.findings.filter((f) => f.rule === 'network-policy').length, 0);
-  // The app's default namespace is used for objects that set none; cluster-scoped objects are ignored.
-  const ns = check('a.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', { namespace: 'team' });
-  assert.deepEqual(ns.findings.map((f) => f.message), ['namespace `team` has no NetworkPolicy in this app (the cluster was not checked): every pod in it accepts traffic from anywhere']);
+  // The app's default namespace is used for objects that set none; the finding sits on the first
+  // object that runs pods; namespaces with no pods (only config) need no NetworkPolicy.
+  const quiet = { 'run-as-root': 'off', 'privilege-escalation': 'off', resources: 'off', probes: 'off' } as const;
+  const ns = check('a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: "nginx:1.27"}]}\n', { namespace: 'team', severities: quiet });
+  assert.deepEqual(ns.findings.map((f) => f.message), ['namespace `team` has no NetworkPolicy (in this app; the cluster was not checked): every pod in it accepts traffic from anywhere']);
   assert.equal(ns.findings[0]!.location?.line, 7);
+  const configOnly = check('a.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', { namespace: 'team' });
+  assert.deepEqual(configOnly.findings, []);
 });
 
 test('field locator: List items, flow mappings and absent fields resolve to the deepest written element', () => {

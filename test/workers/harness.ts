@@ -23,6 +23,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
 
+/**
+ * Operator `policy:` for worker tests that are about planning and syncing, not about checks: the
+ * minimal fixtures (no probes, limits or securityContext) would otherwise turn every plan neutral.
+ * The checks themselves are tested in test/workers/checks.test.ts and test/core/policy.test.ts.
+ */
+export const QUIET_CHECKS = `policy:
+  rules: {privilege-escalation: "off", run-as-root: "off", resources: "off", probes: "off", network-policy: "off"}
+`;
+
 export const OPERATOR = `
 clusters:
   - {name: production, context: prod}
@@ -30,7 +39,7 @@ projects:
   - name: default
     repos: ["acme/*"]
     destinations: [{cluster: production, namespaces: ["web", "api"]}]
-`;
+${QUIET_CHECKS}`;
 
 export const CONFIG = `apps:
   - name: web
@@ -214,7 +223,7 @@ export async function startEmulatedWorkers(h: Harness, opts: { cluster: string; 
   const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, `kubeconfig-${kube.port}`));
   const operatorFile = join(h.redis.dir, `operator-${kube.port}.yml`);
   const projects = opts.projects ?? `  - {name: default, repos: ["acme/*"], destinations: [{cluster: ${opts.cluster}, namespaces: ${JSON.stringify(opts.namespaces)}}]}\n`;
-  writeFileSync(operatorFile, `clusters:\n  - {name: ${opts.cluster}, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n${projects}`);
+  writeFileSync(operatorFile, `clusters:\n  - {name: ${opts.cluster}, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n${projects}${QUIET_CHECKS}`);
   for (const ns of opts.namespaces) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   // Real cluster, real renderer; only GitHub auth comes from the harness.
   const workers = await startWorkers(

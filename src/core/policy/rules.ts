@@ -178,21 +178,25 @@ export const RULES: Rule[] = [
     title: 'Namespace without any NetworkPolicy',
     defaultSeverity: 'warning',
     checkApp(objects, ctx) {
+      // Only namespaces where the app runs pods: NetworkPolicies select pods, a ConfigMap needs none.
       const byNs = new Map<string, SourcedObject[]>();
+      const runsPods = new Set<string>();
       const covered = new Set<string>();
       for (const so of objects) {
         const { group } = parseApiVersion(so.object.apiVersion);
         if (ctx.isClusterScoped?.(group, so.object.kind)) continue;
         const ns = so.object.metadata?.namespace || ctx.namespace;
         if (group === 'networking.k8s.io' && so.object.kind === 'NetworkPolicy') covered.add(ns);
+        if (podSpecOf(so.object)) runsPods.add(ns);
         if (!byNs.has(ns)) byNs.set(ns, []);
         byNs.get(ns)!.push(so);
       }
       const out: Array<{ object: SourcedObject; hit: RuleHit; also: SourcedObject[] }> = [];
       for (const [ns, objs] of byNs) {
-        if (covered.has(ns) || ctx.liveNetworkPolicyNamespaces?.has(ns)) continue;
-        const where = ctx.liveNetworkPolicyNamespaces ? 'neither in this app nor in the cluster' : 'in this app (the cluster was not checked)';
-        out.push({ object: objs[0]!, also: objs.slice(1), hit: { path: ['metadata'], message: `namespace \`${ns}\` has no NetworkPolicy ${where}: every pod in it accepts traffic from anywhere` } });
+        if (!runsPods.has(ns) || covered.has(ns) || ctx.liveNetworkPolicyNamespaces?.has(ns)) continue;
+        const where = ctx.liveNetworkPolicyNamespaces ? 'neither in this app nor in the cluster' : 'in this app; the cluster was not checked';
+        const first = objs.find((so) => podSpecOf(so.object))!;
+        out.push({ object: first, also: objs.filter((so) => so !== first), hit: { path: ['metadata'], message: `namespace \`${ns}\` has no NetworkPolicy (${where}): every pod in it accepts traffic from anywhere` } });
       }
       return out;
     },

@@ -9,6 +9,7 @@ import { chooseBlocks, modified, renderResourceBlock, resourceTitle, type Block 
 import { changeCounts } from './pr-comment.ts';
 import { escapeMarkdown, inlineCode, shortSha, truncateWithEllipsis } from './text.ts';
 import { displayKey } from '../model/object.ts';
+import { checksConclusion, checksLine, findingsToAnnotations, notesToAnnotations, renderChecksSection } from './checks.ts';
 
 /** Resources not Healthy listed by name in the summary; the rest are counted. */
 const UNHEALTHY_LISTED = 20;
@@ -54,6 +55,7 @@ function countsTitle(r: AppReport): string {
   const c = r.changes.summary;
   const drift = modified(r.drift).length;
   if (r.errors.length > 0) return `${r.errors.length} error${r.errors.length === 1 ? '' : 's'} in ${r.app}`;
+  if (r.checks && (r.checks.result.counts.errors > 0 || r.checks.result.counts.warnings > 0)) return `Checks: ${checksLine(r.checks.result)}`;
   const parts = c.create + c.update + c.delete === 0 ? ['No changes'] : [`${c.create} to create, ${c.update} to update, ${c.delete} to delete`];
   if (drift > 0) parts.push(`${drift} drifted`);
   return parts.join('; ');
@@ -86,6 +88,7 @@ function renderSummary(r: AppReport, headSha: string): string {
       lines.push(`- ${where}${escapeMarkdown(truncateWithEllipsis(e.message, 1000))}`);
     }
   }
+  if (r.checks) lines.push('', renderChecksSection(r.checks));
   return truncateWithEllipsis(`${lines.join('\n')}\n`, CHECK_RUN_SUMMARY_MAX_CHARS);
 }
 
@@ -145,9 +148,13 @@ export function renderCheckRun(report: AppReport, opts: CheckRunOptions): CheckR
     title: truncateWithEllipsis(countsTitle(report), 200),
     summary: renderSummary(report, opts.headSha),
     text: renderText(report, max),
-    // Changes and drift are what a plan is for; only errors (render/validation) fail the check.
-    conclusion: report.errors.length > 0 ? 'failure' : 'success',
-    annotations: errorsToAnnotations(report.errors),
+    // Changes and drift are what a plan is for; only errors (render, validation, checks) fail the
+    // check; check warnings make it neutral.
+    conclusion: report.errors.length > 0 ? 'failure' : checksConclusion(report.checks?.result),
+    annotations: [
+      ...errorsToAnnotations(report.errors),
+      ...(report.checks ? [...findingsToAnnotations(report.checks.result.findings), ...notesToAnnotations(report.checks.notes)] : []),
+    ],
   };
 }
 

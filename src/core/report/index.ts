@@ -6,3 +6,4 @@ export { MARKER, findMarker, renderPrComment, changeCounts, type PrCommentInput 
 export { renderCheckRun, batchAnnotations, errorsToAnnotations, type CheckRunOptions } from './check-run.ts';
 export { renderSyncComment, renderSyncCheckRun, summarizeSync, syncConclusion } from './sync.ts';
 export { massPruneRefusal, renderMassPruneRefusal, requestNote, confirmCommand, type MassPruneRefusal } from './mass-prune.ts';
+export { checksLine, checksConclusion, findingsToAnnotations, notesToAnnotations, renderChecksSection, markdownMessage, type AppChecks } from './checks.ts';

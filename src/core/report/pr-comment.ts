@@ -6,6 +6,7 @@ import type { AppReport } from './types.ts';
 import { COMMENT_MAX_CHARS } from './limits.ts';
 import { chooseBlocks, modified, renderResourceBlock, type Block } from './blocks.ts';
 import { escapeHtml, escapeMarkdown, inlineCode, shortSha, truncateWithEllipsis } from './text.ts';
+import { checksLine } from './checks.ts';
 
 export const MARKER = '<!-- driftguard:plan -->';
 
@@ -48,6 +49,14 @@ function header(input: PrCommentInput, marker: string): string {
 function tableRow(r: AppReport): string {
   const errors = r.errors.length > 0 ? ` (${r.errors.length} error${r.errors.length === 1 ? '' : 's'})` : '';
   return `| ${escapeMarkdown(r.app)}${errors} | ${escapeMarkdown(`${r.cluster}/${r.namespace}`)} | ${changeCounts(r.changes)} | ${healthText(r.health)} | ${driftCount(r.drift)} |\n`;
+}
+
+/** One short "Checks" line per app that ran checks; the findings themselves are in the check runs. */
+function checksBlock(reports: AppReport[]): string {
+  const checked = reports.filter((r) => r.checks);
+  if (checked.length === 0) return '';
+  const lines = checked.map((r) => `- **Checks** ${escapeMarkdown(r.app)}: ${checksLine(r.checks!.result)} — details in ${checkRunPointer(r)}\n`);
+  return `${lines.join('')}\n`;
 }
 
 const TABLE_HEAD = '| App | Cluster/Namespace | Changes (+add ~change −delete) | Health | Drift |\n| --- | --- | --- | --- | --- |\n';
@@ -108,7 +117,8 @@ export function renderPrComment(input: PrCommentInput): string {
   const nothing = reports.every((r) => modified(r.changes).length === 0 && modified(r.drift).length === 0 && r.errors.length === 0);
   if (nothing) {
     const apps = reports.length === 0 ? 'no apps are affected by this PR' : `${reports.length} app${reports.length === 1 ? '' : 's'} checked: ${reports.map((r) => `${escapeMarkdown(r.app)} (${healthText(r.health)})`).join(', ')}`;
-    return truncateWithEllipsis(`${header(input, marker)}**No changes**: this PR changes nothing in the cluster and there is no drift to overwrite (${apps}).\n`, max);
+    const checks = reports.some((r) => r.checks && r.checks.result.findings.length > 0) ? `\n${checksBlock(reports)}` : '';
+    return truncateWithEllipsis(`${header(input, marker)}**No changes**: this PR changes nothing in the cluster and there is no drift to overwrite (${apps}).\n${checks}`, max);
   }
 
   let order = 0;
@@ -123,7 +133,7 @@ export function renderPrComment(input: PrCommentInput): string {
   const total = allBlocks.length;
 
   const render = (shown: Set<Block>): string => {
-    let out = header(input, marker) + TABLE_HEAD + reports.map(tableRow).join('') + '\n';
+    let out = header(input, marker) + TABLE_HEAD + reports.map(tableRow).join('') + '\n' + checksBlock(reports);
     for (const l of layouts) out += renderApp(l, shown);
     return out + truncationLine(shown.size, total, reports);
   };

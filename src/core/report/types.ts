@@ -2,6 +2,7 @@
 import type { DiffAction, DiffResult } from '../diff/types.ts';
 import type { HealthStatus, ObjectHealth } from '../health/types.ts';
 import type { SourceLocation } from '../model/object.ts';
+import type { AppChecks } from './checks.ts';
 
 export interface ReportError {
   message: string;
@@ -25,6 +26,8 @@ export interface AppReport {
   /** Per-resource health behind `health`; the check run lists the resources that are not Healthy. */
   resourceHealth?: ObjectHealth[];
   errors: ReportError[];
+  /** Schema validation and misconfiguration checks of the head render, when it rendered. */
+  checks?: AppChecks;
   /** Link to this app's check run (full diff), when known. */
   checkRunUrl?: string;
 }
