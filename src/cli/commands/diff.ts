@@ -9,6 +9,7 @@ import { loadManifestPath } from '../../render/load-directory.ts';
 import { EXIT, stringOpt, type Command } from '../command.ts';
 import { locateLiveFiles } from '../locate-app.ts';
 import { RENDER_OPTIONS, renderFromArgs } from '../render-args.ts';
+import { reportRenderErrors } from '../findings.ts';
 
 const SYMBOL: Record<ResourceDiff['action'], string> = { create: '+', update: '~', delete: '-', none: '=' };
 const C = { bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', cyan: '\x1b[36m', yellow: '\x1b[33m', reset: '\x1b[0m' };
@@ -81,6 +82,9 @@ then a summary line. JSON output is the DiffResult:
                   "patch", "diff", "source"?}],
    "summary": {"create", "update", "delete", "none", "total"}}
 
+Check errors in the desired objects (schema errors, error-severity rules; see \`driftguard validate\`)
+are printed on stderr, one per line at file:line; they do not change the exit code.
+
 Exit code: 0 whether or not there are differences; with --exit-code, 3 when there are.
 
 Examples:
@@ -92,6 +96,7 @@ Examples:
     if (!livePath && stringOpt(values, 'context')) {
       const { runLiveClusterDiff } = await import('../../sync/cli-support.ts');
       const rendered = await renderFromArgs(positionals[0]!, values, io);
+      await reportRenderErrors(rendered.objects, stringOpt(values, 'namespace'), io);
       const result = await runLiveClusterDiff(rendered.objects, positionals[0]!, values, io);
       if (values.output === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else io.stdout.write(formatDiffText(result, color) + result.errors.map((e) => `error: ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}\n`).join(''));
@@ -100,6 +105,7 @@ Examples:
     }
     if (!livePath) throw new DriftguardError('USAGE', 'diff needs --live <file-or-dir> with the saved live objects');
     const rendered = await renderFromArgs(positionals[0]!, values, io);
+    await reportRenderErrors(rendered.objects, stringOpt(values, 'namespace'), io);
     const liveLoc = locateLiveFiles(livePath, io.cwd);
     const live = loadManifestPath(liveLoc.root, join(liveLoc.root, liveLoc.path), { skipToolInputs: false }).map((so) => so.object);
     const app = stringOpt(values, 'app');

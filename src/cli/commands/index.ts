@@ -5,5 +5,6 @@ import { diffCommand } from './diff.ts';
 import { healthCommand } from './health.ts';
 import { syncCommand } from './sync.ts';
 import { devClusterCommand } from './dev-cluster.ts';
+import { validateCommand } from './validate.ts';
 
-export const COMMANDS: Command[] = [renderCommand, diffCommand, healthCommand, syncCommand, devClusterCommand];
+export const COMMANDS: Command[] = [renderCommand, validateCommand, diffCommand, healthCommand, syncCommand, devClusterCommand];

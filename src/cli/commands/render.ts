@@ -1,8 +1,9 @@
 // `driftguard render <path>`: prints what an app path renders to, each object with its source.
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, stringOpt, type Command } from '../command.ts';
 import { maskSecret } from '../mask-secrets.ts';
 import { RENDER_OPTIONS, renderFromArgs } from '../render-args.ts';
 import { toYaml } from '../yaml-output.ts';
+import { reportRenderErrors } from '../findings.ts';
 
 export const renderCommand: Command = {
   name: 'render',
@@ -29,6 +30,9 @@ listed on stderr and left out; --include-hooks keeps them. Helm's .Capabilities 
 built-in ones; --kube-version and --api-versions set them as a cluster would (diff/sync --context
 use the cluster's).
 
+Check errors in what was rendered (schema errors, error-severity rules; see \`driftguard validate\`)
+are printed on stderr, one per line at file:line; the exit code does not change.
+
 Examples:
   driftguard render deploy/api/overlays/prod
   driftguard render charts/web -f charts/web/values-prod.yaml --set image.tag=1.2.3 -n web -o json
@@ -39,6 +43,7 @@ Examples:
       const where = h.source ? ` (${h.source.file}:${h.source.line})` : '';
       io.stderr.write(`# Helm hook set aside: ${h.object.kind}/${h.object.metadata.name ?? h.object.metadata.generateName} [${h.object.metadata.annotations?.['helm.sh/hook']}]${where}\n`);
     }
+    await reportRenderErrors(rendered.objects, stringOpt(values, 'namespace'), io);
     const items = rendered.objects.map((so) => ({ source: so.source, object: maskSecret(so.object) }));
     if (values.output === 'json') {
       io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
