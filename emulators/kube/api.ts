@@ -233,6 +233,7 @@ export class KubeApi {
   }
 
   private commitCreate(res: ResourceDef, input: KubeObject, opts: WriteOptions, track: (o: KubeObject) => KubeObject): KubeObject {
+    const sent = admittedFieldsOf(res, input);
     const meta = input.metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = this.timestamp();
@@ -246,9 +247,16 @@ export class KubeApi {
     applyDefaults(input, res.group, this.alloc, !!res.crd);
     if (res.crd) for (const u of this.undeclared(res, input, opts.version)) u.drop(); // schema defaults + pruning
     if (res.kind === 'CustomResourceDefinition' && res.group === 'apiextensions.k8s.io') crdStatus(input);
+    if (res.group === 'apps' && res.kind === 'DaemonSet') {
+      meta.annotations = { ...(meta.annotations ?? {}), 'deprecated.daemonset.template.generation': '1' };
+    }
     const errs = validateObject(res.group, input, undefined);
     if (errs.length) throw invalid(res, meta.name!, errs);
-    let out = orderMetadata(track(input));
+    // The field manager runs before admission and the registry: what they set is nobody's.
+    const tracked = track(withoutAdmitted(input, sent));
+    let out = orderMetadata({ ...input, metadata: { ...input.metadata, managedFields: tracked.metadata.managedFields } });
+    if (!out.metadata.managedFields) delete out.metadata.managedFields;
+    if (!res.group && res.kind === 'Pod') admitPod(out);
     if (opts.dryRun) return this.present(res, out, opts.version);
     out.metadata.resourceVersion = String(this.store.nextRv());
     out = orderMetadata(out);
@@ -295,9 +303,17 @@ export class KubeApi {
     }
     const now = this.timestamp();
     if (type === 'apply') {
-      if (!opts.manager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (!opts.manager) {
+        throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
+          group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+        });
+      }
       if (!isObj(patchBody)) throw badRequest('apply patch must be an object');
       const applied = patchBody as KubeObject;
+      const wantGv = apiVersionOf(res.group, opts.version ?? res.versions[0]!);
+      if ((applied.kind && applied.kind !== res.kind) || (applied.apiVersion && applied.apiVersion !== wantGv)) {
+        throw badRequest(`invalid object type: ${applied.apiVersion ?? ''}, Kind=${applied.kind ?? ''}`);
+      }
       this.checkIdentity(res, ns, { ...applied, metadata: applied.metadata ?? {} } as KubeObject, opts.version);
       if (applied.metadata?.name && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
       if (live && applied.metadata?.resourceVersion && applied.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(res, name);
@@ -313,7 +329,11 @@ export class KubeApi {
         try {
           return serverSideApply(l ? this.view(res, l, opts.version) : undefined, applied, { manager: opts.manager, force: !!opts.force, now, subresource: sub || undefined, types: this.types });
         } catch (e) {
-          if (e instanceof ApplyConflictError) throw applyConflict(res, name, e);
+          if (e instanceof ApplyConflictError) throw applyConflict(e);
+          if (e instanceof MergeError && e.status === 500) {
+            const gvk = `${res.group}/${opts.version ?? res.versions[0]}, Kind=${res.kind}`;
+            throw new ApiError(500, '', `failed to create typed patch object (${res.namespaced ? ns : ''}/${name}; ${gvk}): ${e.message}`);
+          }
           throw fromMergeError(e);
         }
       };
@@ -640,14 +660,15 @@ function applyPatch(type: PatchType, live: KubeObject, body: unknown, root: Type
   }
 }
 
-function applyConflict(res: ResourceDef, name: string, e: ApplyConflictError): ApiError {
-  return new ApiError(409, 'Conflict', e.message, { name, group: res.group || undefined, kind: res.plural, causes: e.causes() });
+/** The API server's 409 for apply conflicts names no object in its details, only the causes. */
+function applyConflict(e: ApplyConflictError): ApiError {
+  return new ApiError(409, 'Conflict', e.message, { causes: e.causes() });
 }
 
 /** Merge-module errors carry the status and reason the API server answers with. */
 function fromMergeError(e: unknown): unknown {
   if (e instanceof ApiError) return e;
-  if (e instanceof MergeError) return new ApiError(e.status, e.reason, e.message);
+  if (e instanceof MergeError) return new ApiError(e.status, e.reason, e.message, e.details);
   return new ApiError(422, 'Invalid', (e as Error)?.message ?? String(e));
 }
 
@@ -721,3 +742,79 @@ function orderMetadata(o: KubeObject): KubeObject {
   return { apiVersion, kind, metadata: m as KubeObject['metadata'], ...rest };
 }
 
+/**
+ * Fields admission plugins and the registry set on create (Priority, ServiceAccount, DefaultStorageClass
+ * admission; Service IP and port allocation; the Job selector), as paths, with whether the client sent them.
+ */
+function admittedFieldsOf(res: ResourceDef, input: KubeObject): Array<{ path: string[]; sent: boolean }> {
+  const paths: string[][] = [];
+  const spec = (input.spec ?? {}) as Record<string, any>;
+  if (!res.group && res.kind === 'Pod') paths.push(['spec', 'priority'], ['spec', 'preemptionPolicy'], ['spec', 'serviceAccountName'], ['spec', 'serviceAccount']);
+  if (!res.group && res.kind === 'Service') {
+    paths.push(['spec', 'clusterIP'], ['spec', 'clusterIPs'], ['spec', 'ipFamilies'], ['spec', 'ipFamilyPolicy']);
+    (spec.ports ?? []).forEach((_: unknown, i: number) => paths.push(['spec', 'ports', String(i), 'nodePort']));
+  }
+  if (!res.group && res.kind === 'PersistentVolumeClaim') paths.push(['spec', 'storageClassName']);
+  if (res.group === 'batch' && res.kind === 'Job' && spec.manualSelector !== true) {
+    paths.push(['spec', 'selector']);
+    if (!input.metadata.labels || Object.keys(input.metadata.labels).length === 0) paths.push(['metadata', 'labels']);
+    for (const k of JOB_LABELS) paths.push(['metadata', 'labels', k], ['spec', 'template', 'metadata', 'labels', k]);
+  }
+  return paths.map((path) => ({ path, sent: valueAt(input, path) !== undefined }));
+}
+
+const JOB_LABELS = ['batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name', 'controller-uid', 'job-name'];
+
+function valueAt(obj: unknown, path: string[]): unknown {
+  let cur: any = obj;
+  for (const p of path) cur = cur == null ? undefined : cur[p];
+  return cur;
+}
+
+/** A copy of `obj` without the admitted fields the client did not send (emptied maps dropped). */
+function withoutAdmitted(obj: KubeObject, admitted: Array<{ path: string[]; sent: boolean }>): KubeObject {
+  const drop = admitted.filter((a) => !a.sent && valueAt(obj, a.path) !== undefined);
+  if (drop.length === 0) return obj;
+  const out = clone(obj);
+  for (const { path } of drop) {
+    const parent = valueAt(out, path.slice(0, -1)) as Record<string, unknown> | undefined;
+    if (parent) delete parent[path[path.length - 1]!];
+    const grand = valueAt(out, path.slice(0, -2)) as Record<string, unknown> | undefined;
+    const key = path[path.length - 2]!;
+    if (grand && isObj(grand[key]) && Object.keys(grand[key] as object).length === 0) delete grand[key];
+  }
+  return out;
+}
+
+/**
+ * Mutating admission of pods after the field manager ran: the ServiceAccount plugin's projected token
+ * volume (mounted read-only in every container) and DefaultTolerationSeconds' not-ready/unreachable
+ * tolerations, as kube-apiserver's default plugins add them.
+ */
+function admitPod(pod: KubeObject): void {
+  const spec = (pod.spec ??= {}) as Record<string, any>;
+  if (spec.automountServiceAccountToken !== false && !(spec.volumes ?? []).some((v: any) => /^kube-api-access-/.test(v.name))) {
+    const name = `kube-api-access-${randomSuffix()}`;
+    spec.volumes = [...(spec.volumes ?? []), {
+      name,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+        defaultMode: 420,
+      },
+    }];
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      if ((c.volumeMounts ?? []).some((m: any) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount')) continue;
+      c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }];
+    }
+  }
+  const tolerations = (spec.tolerations ?? []) as Array<Record<string, unknown>>;
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (tolerations.some((t) => (t.key === key || t.operator === 'Exists' && !t.key) && (!t.effect || t.effect === 'NoExecute'))) continue;
+    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+}

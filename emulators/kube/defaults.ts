@@ -160,6 +160,7 @@ const DEFAULTERS: Record<string, Defaulter> = {
     setIfAbsent(s, 'parallelism', 1);
     setIfAbsent(s, 'backoffLimit', s.backoffLimitPerIndex != null ? 2147483647 : 6);
     setIfAbsent(s, 'completionMode', 'NonIndexed');
+    setIfAbsent(s, 'manualSelector', false);
     setIfAbsent(s, 'suspend', false);
     if (!s.podFailurePolicy) setIfAbsent(s, 'podReplacementPolicy', 'TerminatingOrFailed');
     else setIfAbsent(s, 'podReplacementPolicy', 'Failed');
@@ -229,6 +230,16 @@ const DEFAULTERS: Record<string, Defaulter> = {
       delete o.stringData;
     }
   },
+  // value-struct statuses Go serializes even when empty
+  'networking.k8s.io/Ingress': (o) => { setIfAbsent(o, 'status', {}); setIfAbsent(o.status, 'loadBalancer', {}); },
+  'ResourceQuota': (o) => { setIfAbsent(o, 'status', {}); },
+  'LimitRange': (o) => {
+    // a container limit's default request is its default limit (SetDefaults_LimitRangeItem)
+    for (const l of o.spec?.limits ?? []) {
+      if (l.type !== 'Container' || !l.default) continue;
+      l.defaultRequest = { ...l.default, ...(l.defaultRequest ?? {}) };
+    }
+  },
   'networking.k8s.io/NetworkPolicy': (o) => {
     const s = (o.spec ??= {});
     if (!s.policyTypes || s.policyTypes.length === 0) {
@@ -259,7 +270,7 @@ const DEFAULTERS: Record<string, Defaulter> = {
 function defaultSubjects(o: Obj): void {
   for (const s of o.subjects ?? []) {
     if (s.kind === 'User' || s.kind === 'Group') setIfAbsent(s, 'apiGroup', 'rbac.authorization.k8s.io');
-    else if (s.kind === 'ServiceAccount') setIfAbsent(s, 'apiGroup', '');
+    // ServiceAccount subjects keep apiGroup "", which Go's omitempty leaves out of the JSON
   }
 }
 

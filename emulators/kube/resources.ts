@@ -30,6 +30,13 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
+/** kube-apiserver's group priorities as /apis lists them (observed on 1.36; differential.test.ts). */
+const GROUP_ORDER = [
+  '', 'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch',
+  'certificates.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io',
+  'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io',
+];
+
 export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function def(group: string, versions: string[], kind: string, plural: string, namespaced: boolean,
@@ -48,7 +55,7 @@ export function builtinResources(): ResourceDef[] {
     def('', ['v1'], 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
     def('', ['v1'], 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
     def('', ['v1'], 'Secret', 'secrets', true),
-    def('', ['v1'], 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status'] }),
+    def('', ['v1'], 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
     def('', ['v1'], 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
     def('', ['v1'], 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
     def('', ['v1'], 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
@@ -72,7 +79,7 @@ export function builtinResources(): ResourceDef[] {
     def('rbac.authorization.k8s.io', ['v1'], 'RoleBinding', 'rolebindings', true),
     def('rbac.authorization.k8s.io', ['v1'], 'ClusterRole', 'clusterroles', false),
     def('rbac.authorization.k8s.io', ['v1'], 'ClusterRoleBinding', 'clusterrolebindings', false),
-    def('autoscaling', ['v2', 'v1'], 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: ['status'], generation: true }),
+    def('autoscaling', ['v2', 'v1'], 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: ['status'], generation: false }),
     def('policy', ['v1'], 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: ['status'], generation: true }),
     def('apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: ['status'], generation: true }),
     def('apiregistration.k8s.io', ['v1'], 'APIService', 'apiservices', false, { categories: ['api-extensions'], subresources: ['status'] }),
@@ -154,7 +161,7 @@ export class ResourceRegistry {
   byKind(group: string, kind: string): ResourceDef | undefined {
     return this.kinds.get(`${group}/${kind}`);
   }
-  /** Groups with their served versions, core first then sorted by name like the API server. */
+  /** Groups with their served versions in the API server's discovery order (built-ins by priority, then custom groups by name). */
   groups(): Array<{ group: string; versions: string[] }> {
     const m = new Map<string, string[]>();
     for (const d of this.defs.values()) {
@@ -162,7 +169,9 @@ export class ResourceRegistry {
       for (const v of d.versions) if (!vs.includes(v)) vs.push(v);
       m.set(d.group, vs);
     }
-    return [...m.entries()].map(([group, versions]) => ({ group, versions })).sort((a, b) => a.group.localeCompare(b.group));
+    const rank = (g: string) => { const i = GROUP_ORDER.indexOf(g); return i < 0 ? GROUP_ORDER.length : i; };
+    return [...m.entries()].map(([group, versions]) => ({ group, versions }))
+      .sort((a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group));
   }
   inGroupVersion(group: string, version: string): ResourceDef[] {
     return this.all().filter((d) => d.group === group && d.versions.includes(version));

@@ -69,8 +69,13 @@ const EMPTY_SELECTOR: Record<string, string> = {
 
 function validateWorkloadSelector(o: Obj, errs: FieldError[]): void {
   const s = o.spec ?? {};
-  if (!s.selector) { errs.push({ field: 'spec.selector', type: 'Required', detail: '' }); return; }
   const labels = s.template?.metadata?.labels;
+  if (!s.selector) {
+    // a nil selector matches nothing, so the template labels are reported too (ValidateDeploymentSpec)
+    errs.push({ field: 'spec.selector', type: 'Required', detail: '' });
+    errs.push({ field: 'spec.template.metadata.labels', type: 'Invalid', goValue: labels ? goStringMap(labels) : 'null', detail: '`selector` does not match template `labels`' });
+    return;
+  }
   const reqs = labelSelectorReqs(s.selector);
   if (reqs.length === 0) errs.push({ field: 'spec.selector', type: 'Invalid', goValue: goLabelSelector(s.selector), detail: EMPTY_SELECTOR[o.kind] ?? EMPTY_SELECTOR.Deployment! });
   else if (!matchesLabels(reqs, labels)) {
@@ -172,7 +177,9 @@ export function validateObject(group: string, o: Obj, old: Obj | undefined): Fie
     }
     case 'Service':
       if (old && old.spec?.clusterIP && old.spec.clusterIP !== o.spec?.clusterIP && old.spec?.type !== 'ExternalName' && o.spec?.type !== 'ExternalName') {
-        errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', value: o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP, detail: 'may not change once set' });
+        // the value shown is the new clusterIPs list (the clusterIP the request set, first)
+        const ips = o.spec?.clusterIP && o.spec.clusterIP !== o.spec?.clusterIPs?.[0] ? [o.spec.clusterIP] : (o.spec?.clusterIPs ?? [o.spec?.clusterIP]);
+        errs.push({ field: 'spec.clusterIPs[0]', type: 'Invalid', goValue: JSON.stringify(ips), detail: 'may not change once set' });
       }
       validateService(o, errs);
       break;

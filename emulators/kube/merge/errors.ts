@@ -1,6 +1,7 @@
 // Typed errors of the merge operations, carrying the HTTP status and reason the API server answers
 // with, so the emulator's HTTP layer maps them one to one into a metav1.Status.
-export type MergeReason = 'BadRequest' | 'Invalid' | 'Conflict' | 'UnsupportedMediaType' | 'InternalError';
+/** '' for the 500s the API server answers without a reason. */
+export type MergeReason = 'BadRequest' | 'Invalid' | 'Conflict' | 'UnsupportedMediaType' | '';
 
 export class MergeError extends Error {
   readonly status: number;
@@ -17,6 +18,7 @@ export class MergeError extends Error {
 
 export interface ApplyConflict {
   manager: string;
+  operation?: 'Apply' | 'Update';
   /** `.spec.replicas`, `.spec.template.spec.containers[name="nginx"].image` */
   path: string;
   apiVersion?: string;
@@ -38,8 +40,10 @@ export class ApplyConflictError extends MergeError {
   }
 }
 
+// Only Update managers are named with their apiVersion (fieldmanager's printManager).
 function managerLabel(c: ApplyConflict): string {
-  return `"${c.manager}"${c.subresource ? ` with subresource "${c.subresource}"` : ''}${c.apiVersion ? ` using ${c.apiVersion}` : ''}`;
+  const using = c.operation !== 'Apply' && c.apiVersion ? ` using ${c.apiVersion}` : '';
+  return `"${c.manager}"${c.subresource ? ` with subresource "${c.subresource}"` : ''}${using}`;
 }
 
 // Same wording as apiserver's fieldmanager (internal/conflict.go), which kubectl prints verbatim.
@@ -52,7 +56,6 @@ function conflictMessage(conflicts: ApplyConflict[]): string {
   const n = conflicts.length;
   const head = `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: `;
   if (n === 1) return `${head}conflict with ${managerLabel(conflicts[0]!)}: ${conflicts[0]!.path}`;
-  const parts = [...groups].map(([label, cs]) =>
-    cs.length === 1 ? `conflict with ${label}: ${cs[0]!.path}` : `conflicts with ${label}:\n${cs.map((c) => `- ${c.path}`).join('\n')}`);
+  const parts = [...groups].map(([label, cs]) => `conflicts with ${label}:\n${cs.map((c) => `- ${c.path}`).join('\n')}`);
   return head + parts.join('\n');
 }

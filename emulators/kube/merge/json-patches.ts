@@ -37,8 +37,7 @@ export function jsonPatch(live: KubeObject, ops: unknown): KubeObject {
     return res.newDocument as KubeObject;
   } catch (e) {
     if (!(e instanceof fastJsonPatch.JsonPatchError)) throw e;
-    // evanphx/json-patch wording, which the API server passes through
-    const what = e.name === 'TEST_OPERATION_FAILED' ? `testing value ${e.operation?.path ?? ''} failed: test failed` : e.message.split('\n')[0];
-    throw new MergeError(422, 'Invalid', `the server rejected our request due to an error in our request: ${what}`);
+    // kube-apiserver 1.36 answers a patch that cannot be applied with this bare 422 (empty details)
+    throw new MergeError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
 }

@@ -86,7 +86,9 @@ export function encodeManagedFields(
     if (set.isEmpty()) continue;
     const prev = before.get(id);
     const unchanged = prev !== undefined && prev.apiVersion === m.apiVersion && (prev.set === set || prev.set.equals(set));
-    list.push({ ...m, set, raw: unchanged ? prev.raw : undefined, time: unchanged ? prev.time : id === actor ? now : (m.time ?? now) });
+    // Writes through /scale are tracked on the Scale object and converted back without a time.
+    const time = m.subresource === 'scale' && m.operation === 'Update' ? undefined : unchanged ? prev.time : id === actor ? now : (m.time ?? now);
+    list.push({ ...m, set, raw: unchanged ? prev.raw : undefined, time });
   }
   list.sort((a, b) =>
     cmp(a.operation, b.operation) || cmp(secs(a.time), secs(b.time)) || cmp(a.manager, b.manager) ||

@@ -72,7 +72,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     if (clash.isEmpty()) continue;
     lost.set(id, clash);
     for (const p of clash.paths()) {
-      conflicts.push({ manager: m.manager, path: pathString(p), apiVersion: m.apiVersion, ...(m.subresource ? { subresource: m.subresource } : {}) });
+      conflicts.push({ manager: m.manager, operation: m.operation, path: pathString(p), apiVersion: m.apiVersion, ...(m.subresource ? { subresource: m.subresource } : {}) });
     }
   }
   if (conflicts.length > 0 && !opts.force) throw new ApplyConflictError(conflicts);

@@ -29,7 +29,8 @@ function mergeMap(orig: Obj | undefined, patch: Obj, type: Type): Obj | undefine
   if (directive === 'delete') return undefined;
   if (directive === 'replace') return clean(patch, type);
   if (directive !== undefined && directive !== 'merge') {
-    throw new MergeError(400, 'BadRequest', `Unknown patch type: ${String(directive)}`);
+    // apimachinery's error, which kube-apiserver answers as a 500 without a reason
+    throw new MergeError(500, '', `unknown patch type: ${String(directive)} in map: ${goMap(patch)}`);
   }
   const out: Obj = orig ? orig : {};
 
@@ -62,7 +63,8 @@ function mergeMap(orig: Obj | undefined, patch: Obj, type: Type): Obj | undefine
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else if (Array.isArray(v)) {
-      const merged = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : undefined, v, fieldType);
+      const order = patch[`${SET_ORDER}${k}`];
+      const merged = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : undefined, v, fieldType, Array.isArray(order) ? order : undefined);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else {
@@ -74,7 +76,10 @@ function mergeMap(orig: Obj | undefined, patch: Obj, type: Type): Obj | undefine
     if (!k.startsWith(SET_ORDER)) continue;
     const field = k.slice(SET_ORDER.length);
     if (!Array.isArray(order)) throw new MergeError(400, 'BadRequest', `invalid ${k}: must be a list`);
-    if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], order, mergeKeyOf(childOf(type, field)));
+    // lists the patch also merged were ordered by mergeList; here only an order for a list left alone
+    if (Array.isArray(out[field]) && !Array.isArray(patch[field])) {
+      out[field] = normalizeOrder(out[field] as unknown[], order, out[field] as unknown[], mergeKeyOf(childOf(type, field)));
+    }
   }
   return out;
 }
@@ -84,7 +89,8 @@ function mergeKeyOf(t: Type): string | undefined {
   return t.t === 'list' && t.patchStrategy?.split(',').includes('merge') ? t.patchMergeKey : undefined;
 }
 
-function mergeList(orig: unknown[] | undefined, patch: unknown[], type: Type): unknown[] | undefined {
+/** `order`: the patch's $setElementOrder for this list, if any. */
+function mergeList(orig: unknown[] | undefined, patch: unknown[], type: Type, order?: unknown[]): unknown[] | undefined {
   const key = mergeKeyOf(type);
   const itemType = type.t === 'list' ? type.elem : type;
   // A {$patch: replace} item replaces the list with the other items of the patch.
@@ -104,26 +110,38 @@ function mergeList(orig: unknown[] | undefined, patch: unknown[], type: Type): u
       if (idx >= 0) out[idx] = mergeMap(out[idx] as Obj, item, itemType)!;
       else out.push(clean(item, itemType));
     }
-    return out;
+    const named = (patch as Obj[]).filter((item) => item.$patch === undefined);
+    return normalizeOrder(out, order ?? named, orig ?? [], key);
   }
   if (type.t === 'list' && type.patchStrategy?.split(',').includes('merge') && !type.patchMergeKey && patch.every((x) => !isObj(x) && !Array.isArray(x))) {
     const out = orig ? [...orig] : [];
     for (const x of patch) if (!out.some((y) => jsonEqual(x, y))) out.push(x);
-    return out;
+    return normalizeOrder(out, order ?? patch, orig ?? [], undefined);
   }
   return patch.map((item) => cleanValue(item, itemType));
 }
 
-/** Order items named in `order` as given; items not named keep their relative order after them. */
-function reorder(list: unknown[], order: unknown[], key: string | undefined): unknown[] {
+/**
+ * The order apimachinery gives a merged list (normalizeElementOrder): items the patch (or its
+ * $setElementOrder) names in that order, server-only items in their live order, interleaved where
+ * the live order places a server-only item before a patch item.
+ */
+function normalizeOrder(merged: unknown[], order: unknown[], live: unknown[], key: string | undefined): unknown[] {
   const id = (x: unknown): unknown => (key && isObj(x) ? x[key] : x);
-  const wanted = order.map((o) => (key && isObj(o) ? o[key] : o));
-  const named: unknown[] = [];
-  for (const w of wanted) {
-    const hit = list.find((x) => jsonEqual(id(x), w));
-    if (hit !== undefined && !named.includes(hit)) named.push(hit);
+  const indexIn = (list: unknown[], x: unknown): number => list.findIndex((o) => jsonEqual(id(o), id(x)));
+  const named = merged.filter((x) => indexIn(order, x) >= 0).sort((a, b) => indexIn(order, a) - indexIn(order, b));
+  const serverOnly = merged.filter((x) => indexIn(order, x) < 0).sort((a, b) => indexIn(live, a) - indexIn(live, b));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < named.length) {
+    if (j >= named.length) { out.push(serverOnly[i++]); continue; }
+    if (i >= serverOnly.length) { out.push(named[j++]); continue; }
+    const li = indexIn(live, serverOnly[i]);
+    const ri = indexIn(live, named[j]);
+    out.push(li >= 0 && ri >= 0 && li < ri ? serverOnly[i++] : named[j++]);
   }
-  return [...named, ...list.filter((x) => !named.includes(x))];
+  return out;
 }
 
 /** A patch value with its directives resolved against nothing (new content). */
@@ -135,4 +153,11 @@ function cleanValue(v: unknown, type: Type): unknown {
   if (isObj(v)) return clean(v, type);
   if (Array.isArray(v)) return v.map((x) => cleanValue(x, type.t === 'list' ? type.elem : type));
   return v;
+}
+
+/** Go's %v of a decoded JSON value: `map[k:v ...]` with sorted keys, `[a b]` for slices. */
+function goMap(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
+  if (isObj(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap(v[k])}`).join(' ')}]`;
+  return v === null ? '<nil>' : String(v);
 }

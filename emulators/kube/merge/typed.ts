@@ -2,9 +2,9 @@
 // the comparison of two values (added/modified/removed), the merge of an applied configuration into
 // a live object, and removal of field paths. Values are plain JSON; `undefined` is "absent" and
 // `null` is "present, empty" (as a Go nil the API server serialized).
-import { FieldSet, fieldEl, indexEl, keyEl, keyOf, valueEl, type Element, type Path } from './field-set.ts';
+import { FieldSet, fieldEl, keyEl, keyOf, pathString, valueEl, type Element, type Path } from './field-set.ts';
 import { MergeError } from './errors.ts';
-import { childOf, type ListType, type MapType, type Type } from './types.ts';
+import { childOf, type ListType, type Type } from './types.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32,11 +32,11 @@ function atomicMap(t: Type): boolean {
 export function itemElement(t: ListType, item: unknown): Element {
   if (t.rel === 'set') {
     if (isObj(item) || Array.isArray(item) || item === null) {
-      throw new MergeError(500, 'InternalError', `associative list without keys has an element that's ${item === null ? 'an explicit null' : isObj(item) ? 'a map type' : 'a list'}`);
+      throw new MergeError(500, '', `associative list without keys has an element that's ${item === null ? 'an explicit null' : isObj(item) ? 'a map type' : 'a list'}`);
     }
     return valueEl(item);
   }
-  if (!isObj(item)) throw new MergeError(500, 'InternalError', 'associative list with keys may not have non-map elements');
+  if (!isObj(item)) throw new MergeError(500, '', 'associative list with keys may not have non-map elements');
   const key: Obj = {};
   const elemType = t.elem;
   for (const k of t.keys) {
@@ -44,7 +44,7 @@ export function itemElement(t: ListType, item: unknown): Element {
     if (v !== undefined && v !== null) key[k] = v;
   }
   if (t.keys.length > 0 && Object.keys(key).length === 0) {
-    throw new MergeError(500, 'InternalError', `associative list with keys has an element that omits all key fields ${JSON.stringify(t.keys)} (and doesn't have default values for any key fields)`);
+    throw new MergeError(500, '', `associative list with keys has an element that omits all key fields ${JSON.stringify(t.keys)} (and doesn't have default values for any key fields)`);
   }
   return keyEl(key);
 }
@@ -76,7 +76,7 @@ function collect(v: unknown, t: Type, path: Element[], out: Path[], dups: boolea
     const els = v.map((item) => itemElement(t, item));
     for (const el of els) seen.set(el, (seen.get(el) ?? 0) + 1);
     for (const [el, n] of seen) {
-      if (n > 1 && !dups) throw new MergeError(500, 'InternalError', `duplicate entries for key ${el}`);
+      if (n > 1 && !dups) throw new MergeError(500, '', `${pathString(path)}: duplicate entries for key ${pathString([el])}`);
       if (n > 1) out.push([...path, el]);
     }
     v.forEach((item, i) => {
@@ -241,7 +241,7 @@ function mergeItems(live: unknown[], config: unknown[], t: ListType): unknown[] 
   lEls.forEach((el, i) => lBy.set(el, lBy.has(el) ? null : live[i])); // duplicates in live merge as nothing
   const rBy = new Map<Element, unknown>();
   rEls.forEach((el, i) => {
-    if (rBy.has(el)) throw new MergeError(500, 'InternalError', `duplicate entries for key ${el}`);
+    if (rBy.has(el)) throw new MergeError(500, '', `duplicate entries for key ${pathString([el])}`);
     rBy.set(el, config[i]);
   });
   // Walk both lists: live-only items stay where they are; a shared live item that is not the next
@@ -307,10 +307,3 @@ function removeAt(cur: unknown, path: Path, i: number, t: Type): boolean {
   if (last) { cur.splice(idx, 1); return true; }
   return removeAt(cur[idx], path, i + 1, t.t === 'list' ? t.elem : t);
 }
-
-/** Whether path element `el` is a key field of the list item `parent` names (never removed on its own). */
-export function isKeyField(parent: Element | undefined, el: Element): boolean {
-  return parent?.[0] === 'k' && el[0] === 'f' && el.slice(2) in keyOf(parent);
-}
-
-export type { MapType };

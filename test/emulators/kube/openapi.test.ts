@@ -95,7 +95,9 @@ spec:
       const again = await k('apply', '-f', 'app.yaml');
       assert.equal(again.code, 0, again.stderr);
       const live = (await call(e, 'GET', '/apis/apps/v1/namespaces/default/deployments/web')).body;
-      assert.deepEqual(live.spec.template.spec.containers.map((c: any) => [c.name, c.image]), [['app', 'nginx:1.28'], ['proxy', 'envoy:1']]);
+      // the patch put its new item first and the apply's $setElementOrder keeps the live relative
+      // order (apimachinery normalizeElementOrder; kube-apiserver agrees: differential.test.ts)
+      assert.deepEqual(live.spec.template.spec.containers.map((c: any) => [c.name, c.image]), [['proxy', 'envoy:1'], ['app', 'nginx:1.28']]);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

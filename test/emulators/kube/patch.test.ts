@@ -58,7 +58,8 @@ test('strategic merge, JSON merge and JSON patch', async () => {
     assert.equal(smp.status, 200, smp.text);
     const containers = smp.body.spec.template.spec.containers;
     assert.deepEqual(containers.map((c: any) => c.name), ['app', 'sidecar'], 'containers merge by name');
-    assert.deepEqual(containers[1].env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], 'env merges by name');
+    // items the patch names come first (kube-apiserver 1.36 agrees: differential.test.ts)
+    assert.deepEqual(containers[1].env, [{ name: 'B', value: '2' }, { name: 'A', value: '1' }], 'env merges by name');
 
     const merge = await call(e, 'PATCH', WEB, { spec: { template: { spec: { containers: [{ name: 'only', image: 'x:1' }] } } } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.deepEqual(merge.body.spec.template.spec.containers.map((c: any) => c.name), ['only'], 'JSON merge patch replaces lists');
