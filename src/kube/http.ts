@@ -143,12 +143,14 @@ export class KubeHttp {
         const msg = connectionMessage(e);
         if (retry && attempt < this.backoff.retries) {
           this.stats.retries++;
-          await sleep(backoffDelay(attempt, this.backoff), opts.signal);
+          await this.backoffSleep(backoffDelay(attempt, this.backoff), method, path, opts.signal);
           continue;
         }
         throw kubeApiError(0, `${msg} (after ${attempt + 1} attempts)`, method, path, e);
       }
       const text = await res.body.text().catch(() => '');
+      // An abort while the body streams in must not pass for an empty answer.
+      if (opts.signal?.aborted) throw kubeApiError(0, 'request aborted', method, path, opts.signal.reason);
       this.stats.requestMs += performance.now() - t0;
       let parsed: unknown = text;
       try {
@@ -167,10 +169,19 @@ export class KubeHttp {
         const wait = res.status === 429 || res.status === 503
           ? retryAfterMs(headerValue(res.headers, 'retry-after'), this.backoff.maxMs) ?? backoffDelay(attempt, this.backoff)
           : backoffDelay(attempt, this.backoff);
-        await sleep(wait, opts.signal);
+        await this.backoffSleep(wait, method, path, opts.signal);
         continue;
       }
       throw kubeApiError(res.status, parsed, method, path);
+    }
+  }
+
+  /** The wait before a retry; the caller's abort during it is the same typed "request aborted" as during an attempt. */
+  private async backoffSleep(ms: number, method: string, path: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (e) {
+      throw kubeApiError(0, 'request aborted', method, path, e);
     }
   }
 

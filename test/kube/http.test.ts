@@ -83,10 +83,14 @@ test('a request body reaches the server as sent, with the bearer token and conte
   });
 });
 
+// No timing in these two: the caller aborts once the server holds its request, and a timed-out attempt is
+// counted where it is made (onRequest); under load an attempt may time out before the server reads it.
 test('a hanging attempt times out, is retried, and is reported as timed out', async () => {
   let calls = 0;
   await withServer(() => { calls++; /* never answers */ }, async (base) => {
-    const http = kubeHttp(base, 50);
+    const http = kubeHttp(base, 300);
+    let attempts = 0;
+    http.onRequest = () => { attempts++; };
     try {
       await assert.rejects(http.request('GET', '/api/v1/namespaces/shop'), (e: unknown) => {
         assert.equal(kubeStatus(e), 0);
@@ -96,17 +100,50 @@ test('a hanging attempt times out, is retried, and is reported as timed out', as
     } finally {
       await http.close();
     }
-    assert.equal(calls, 3);
+    assert.equal(attempts, 3);
     assert.equal(http.stats.retries, 2);
+    assert.ok(calls >= 1 && calls <= 3, `the server saw ${calls} of the 3 attempts`);
   });
 });
 
 test('the caller\'s abort stops a request at once and is not retried', async () => {
   let calls = 0;
-  await withServer(() => { calls++; }, async (base) => {
-    const http = kubeHttp(base);
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(), 30);
+  const ac = new AbortController();
+  // Aborted when the request hangs at the server; the attempt timeout (60 s) cannot be what ends it.
+  await withServer(() => { calls++; ac.abort(); }, async (base) => {
+    const http = kubeHttp(base, 60_000);
+    let attempts = 0;
+    http.onRequest = () => { attempts++; };
+    try {
+      await assert.rejects(http.request('GET', '/api/v1/namespaces/shop', { signal: ac.signal }), (e: unknown) => {
+        assert.equal(kubeStatus(e), 0);
+        assert.match(kubeMessage(e), /request aborted/);
+        return true;
+      });
+    } finally {
+      await http.close();
+    }
+    assert.equal(calls, 1);
+    assert.equal(attempts, 1);
+    assert.equal(http.stats.retries, 0);
+  });
+});
+
+test('the caller\'s abort during a retry\'s backoff ends in a typed "request aborted" error', async () => {
+  let calls = 0;
+  const ac = new AbortController();
+  await withServer((_req, _body, res) => {
+    calls++;
+    // A 429 asking for a 60 s wait; the caller gives up during that wait (or, if this process is slow,
+    // while the answer is on its way: a typed "request aborted" either way).
+    res.writeHead(429, { 'retry-after': '60', 'content-type': 'application/json' }).end('{}', () => setTimeout(() => ac.abort(), 200));
+  }, async (base) => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: base }], users: [{ name: 'u', token: 'tok' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+    });
+    const http = new KubeHttp(kc, { retries: 2, baseMs: 60_000, maxMs: 60_000 });
     try {
       await assert.rejects(http.request('GET', '/api/v1/namespaces/shop', { signal: ac.signal }), (e: unknown) => {
         assert.equal(kubeStatus(e), 0);
