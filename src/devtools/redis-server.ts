@@ -1,10 +1,12 @@
 // Starts a private redis-server on a free port (tests, `npm run demo`), so callers can kill and restart it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// It is a managed process (process-group.ts): it dies with us however we die — a test file killed by the
+// runner's timeout leaves no redis-server behind.
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startManagedProcess, type ManagedProcess } from './process-group.ts';
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -17,7 +19,8 @@ export async function freePort(): Promise<number> {
 }
 
 export class RedisServer {
-  private proc?: ChildProcess;
+  private proc?: ManagedProcess;
+  private starts = 0;
   readonly dir = mkdtempSync(join(tmpdir(), 'driftguard-redis-'));
   /** `extraArgs` come after the defaults (no persistence, for speed) and override them, e.g. `--appendonly yes`. */
   constructor(readonly port: number, readonly extraArgs: string[] = []) {}
@@ -34,29 +37,26 @@ export class RedisServer {
 
   async startProcess(): Promise<void> {
     const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-    const proc = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs];
+    let proc: ManagedProcess;
+    try {
+      proc = startManagedProcess('redis-server', bin, args, { logFile: join(this.dir, `redis-${++this.starts}.log`), removeWhenOrphaned: this.dir });
+    } catch {
+      throw new Error(`cannot start ${bin}; install it with: apt-get install -y redis-server`);
+    }
     this.proc = proc;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const onData = (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('Ready to accept connections')) resolve();
-      };
-      proc.stdout!.on('data', onData);
-      proc.on('error', (e: NodeJS.ErrnoException) =>
-        reject(e.code === 'ENOENT' ? new Error('redis-server not found; install it with: apt-get install -y redis-server') : e),
-      );
-      proc.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-    });
+    // The log is a file (a pipe would tie redis to our event loop): read it until redis is ready or gone.
+    for (;;) {
+      const log = proc.logTail(Infinity);
+      if (log.includes('Ready to accept connections')) return;
+      const status = proc.exitStatus();
+      if (status !== undefined) throw new Error(`redis-server exited (${status}): ${log.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async stop(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    p.kill('SIGKILL');
-    await once(p, 'exit');
+    await this.proc?.stop();
   }
 
   async restart(): Promise<void> {

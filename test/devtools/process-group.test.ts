@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { until } from '../../src/devtools/system.ts';
 
 const MODULE = new URL('../../src/devtools/process-group.ts', import.meta.url).href;
@@ -47,4 +48,25 @@ test('a SIGKILLed parent: the watchdog kills the group and removes the directory
   await once(child, 'exit');
   await until('the managed process and its child to be gone', () => !alive(pid) && !alive(grandchild), 10_000);
   await until('the directory to be removed', () => !existsSync(dir), 10_000);
+});
+
+test('a SIGKILLed test process leaves no redis-server behind (test/support/redis.ts)', async () => {
+  const script = `
+    import { RedisServer } from ${JSON.stringify(new URL('../support/redis.ts', import.meta.url).href)};
+    const r = await RedisServer.start();
+    console.log(r.port);
+    setInterval(() => {}, 1000);
+  `;
+  const file = join(mkdtempSync(join(tmpdir(), 'dg-pg-script-')), 'parent.mts');
+  writeFileSync(file, script);
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await once(child.stdout, 'data') as [Buffer];
+  const port = Number(line.toString().trim());
+  const listening = () => new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); }).on('error', () => resolve(false));
+  });
+  assert.ok(await listening(), 'redis-server is up');
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  await until('the orphaned redis-server to be gone', async () => !(await listening()), 30_000);
 });
