@@ -13,6 +13,7 @@ import { liveHealth } from './live-health.ts';
 import { loadLive } from './live.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired } from './prepare.ts';
+import { isHookObject } from '../core/hooks/index.ts';
 import { explainApplyError } from './sync-app.ts';
 import { withoutOutOfBoundsDeletes } from './enforce-bounds.ts';
 import type { DiffAppOptions, DiffAppResult } from './types.ts';
@@ -20,7 +21,8 @@ import type { DiffAppOptions, DiffAppResult } from './types.ts';
 export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
   const { cluster, app } = opts;
   const conc = Math.max(1, opts.concurrency ?? 10);
-  const prep = await prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces);
+  // Hooks are never drift: they run during a sync and are not desired resources.
+  const prep = await prepareDesired(cluster, app, opts.desired.filter((d) => !isHookObject(d.object)), opts.namespace, opts.allowedNamespaces);
   const errors: DiffAppResult['errors'] = prep.problems.map((p) => ({ ...keyOf(p.object), message: p.message, source: p.source }));
   const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
   const liveByKey = new Map(state.live.map((o) => [keyString(keyOf(o)), o]));

@@ -27,6 +27,8 @@ import { mapLimit } from './pool.ts';
 import { prepareDesired, type PreparedObject } from './prepare.ts';
 import type { ResourceResult, SyncOptions, SyncOutcome, SyncResult } from './types.ts';
 import { waitForHealth, type HealthTarget } from './wait-health.ts';
+import { classifyHook } from '../core/hooks/index.ts';
+import { hookResult, runHookPhase, type HookContext, type PreparedHook } from './hooks.ts';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const CRD_ESTABLISH_MS = 30_000;
@@ -157,6 +159,20 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     const message = escapes.length ? `${escapes.length} resource(s) outside the bounds of project "${opts.bounds!.project}"${prep.problems.length ? `, ${prep.problems.length} failed validation` : ''}; nothing was written` : undefined;
     return preflightFailure(opts, started, failures, prep.objects, message);
   }
+  // Hooks are not desired resources: they run in their phases, and are never diffed or pruned.
+  const hooks: PreparedHook[] = [];
+  const hookProblems: ResourceResult[] = [];
+  const regular: PreparedObject[] = [];
+  for (const p of prep.objects) {
+    const c = classifyHook(p.object);
+    if (c.kind === 'resource') regular.push(p);
+    else if (c.kind === 'hook') hooks.push({ object: p.object, source: p.source, gvk: p.gvk, hook: c.hook });
+    else if (c.kind === 'invalid') hookProblems.push(baseOf(p.object, 'none', 'failed', { source: p.source, message: c.message }));
+    // 'ignored' (Helm tests, pre-delete, ...): set aside, as render does.
+  }
+  if (hookProblems.length) return preflightFailure(opts, started, hookProblems, prep.objects);
+  prep.objects = regular;
+  prep.gvks = prep.gvks.filter((g) => regular.some((p) => p.gvk.group === g.group && p.gvk.version === g.version && p.gvk.kind === g.kind));
   const pending = new Set(prep.objects.filter((p) => p.pendingCrd).map((p) => keyString(keyOf(p.object))));
 
   // 2. Live state, diff, plan.
@@ -169,7 +185,7 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   }
   // A server may quote any object in an error, and a Secret's value may be reused elsewhere (a ConfigMap,
   // an env var): every message is scrubbed of the values of all the app's Secrets, desired and live.
-  const scrubber = new SecretScrubber().addSecretsOf([...prep.objects.map((p) => p.object), ...state.live]);
+  const scrubber = new SecretScrubber().addSecretsOf([...prep.objects.map((p) => p.object), ...hooks.map((h) => h.object), ...state.live]);
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
   // Only objects with a live counterpart need a diff: the others are creates (planSync writes objects
   // without a diff entry), and diffing 500 new objects only to throw the text away costs real CPU.
@@ -195,7 +211,16 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     return undefined;
   };
   const nsFailures = applyTasks.filter((t) => nsProblem(t.key.namespace)).map((t) => taskResult(t, 'failed', nsProblem(t.key.namespace)));
+  for (const h of hooks) {
+    const why = nsProblem(h.object.metadata.namespace ?? '');
+    if (why) nsFailures.push(baseOf(h.object, 'none', 'failed', { source: h.source, message: why }));
+  }
   if (nsFailures.length) return preflightFailure(opts, started, nsFailures, prep.objects);
+  // Hooks run only when the sync writes something: an in-sync app makes zero writes.
+  const hasWork = applyTasks.length > 0 || plan.prunes.length > 0;
+  const hookCtx: HookContext = { cluster, app, signal, scrubber };
+  const notRun = (phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail', why: string) =>
+    hooks.filter((h) => h.hook.phases.includes(phase)).map((h) => hookResult(h, phase, 'skipped', `${phase} hook not run: ${why}`));
 
   const results: ResourceResult[] = [];
   const unchanged = plan.unchanged.map((t) => taskResult(t, 'unchanged', t.warning));
@@ -224,7 +249,10 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         return taskResult(t, 'failed', `dry run: the server rejected the delete: ${scrubber.scrub(explainApplyError(e))}`);
       }
     });
-    results.push(...applied, ...unchanged, ...prunes, ...orphans);
+    const hookNotes = hasWork
+      ? hooks.flatMap((h) => h.hook.phases.map((phase) => hookResult(h, phase, 'skipped', `dry run: the sync would run this ${phase} hook`)))
+      : [];
+    results.push(...applied, ...unchanged, ...prunes, ...orphans, ...hookNotes);
     const r = finish(opts, started, results, '');
     r.message = `dry run: ${plan.counts.create} to create, ${plan.counts.update} to update, ${plan.counts.prune} to prune, ${plan.counts.none} unchanged` +
       (r.counts.failed ? `; ${r.counts.failed} rejected by the server` : '');
@@ -236,6 +264,12 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const written = new Map<string, { generation?: number }>();
   const healthTarget = (key: HealthTarget['key'], apiVersion: string): HealthTarget => ({ key, apiVersion, written: written.get(keyString(key)) });
   const waitOpts = { degradedSettleMs: opts.degradedSettleMs, healthChecks: opts.healthChecks };
+  // PreSync hooks must all succeed before anything else is written.
+  if (hasWork) {
+    const pre = await runHookPhase(hookCtx, 'PreSync', hooks);
+    results.push(...pre.results);
+    if (pre.failed) stop = pre.failed;
+  }
   for (let wi = 0; wi < plan.waves.length; wi++) {
     const wave = plan.waves[wi];
     if (stop) {
@@ -270,6 +304,13 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     }
   }
 
+  // Sync hooks run with the main phase, once its applies succeeded (before prunes).
+  if (hasWork && !stop) {
+    const sh = await runHookPhase(hookCtx, 'Sync', hooks);
+    results.push(...sh.results);
+    if (sh.failed) stop = sh.failed;
+  } else if (hasWork) results.push(...notRun('Sync', stop!));
+
   // 5. Prune, only after every apply succeeded.
   const pruneResults: ResourceResult[] = [];
   if (stop) pruneResults.push(...plan.prunes.map((t) => taskResult(t, 'skipped', `not pruned: ${stop}`)));
@@ -300,6 +341,18 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     if (h) { r.health = r.health ?? { status: h.status, message: h.message }; statuses.push(h.status); }
   }
   const health = aggregateHealth(statuses);
+  // PostSync hooks once the app is healthy; SyncFail hooks when the sync failed.
+  if (hasWork) {
+    if (!stop && health === 'Healthy') {
+      const post = await runHookPhase(hookCtx, 'PostSync', hooks);
+      results.push(...post.results);
+      if (post.failed) stop = post.failed;
+    } else results.push(...notRun('PostSync', stop ?? `the app is ${health}`));
+    if (stop || results.some((r) => r.outcome === 'failed')) {
+      const fail = await runHookPhase(hookCtx, 'SyncFail', hooks);
+      results.push(...fail.results);
+    }
+  }
   const res = finish(opts, started, results, '', { health, healthTimedOut: opts.timeoutMs > 0 && !stop ? w.timedOut : undefined });
   const c = res.counts;
   res.message = stop

@@ -1,5 +1,6 @@
 // Result shapes of a sync. `driftguard sync --output json` prints SyncResult; keep field names stable.
 import type { HealthStatus, ObjectHealth } from '../core/health/types.ts';
+import type { HookPhase } from '../core/hooks/index.ts';
 import type { CustomHealthChecks } from '../core/health/custom-checks.ts';
 import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
@@ -19,6 +20,8 @@ export interface ResourceResult {
   action: SyncAction;
   outcome: SyncOutcome;
   wave?: number;
+  /** Set on sync hooks: the phase this run of the hook belonged to (hooks are never pruned or diffed). */
+  hook?: HookPhase;
   health?: { status: HealthStatus; message: string };
   message?: string;
   source?: SourceLocation;

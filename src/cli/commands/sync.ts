@@ -48,7 +48,7 @@ export const syncCommand: Command = {
     const cluster = connectCluster({ context: stringOpt(values, 'context'), kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env });
     try {
       const result = await syncApp({
-        cluster, app, namespace, desired: rendered.objects, prune: values.prune === true, dryRun: values['dry-run'] === true,
+        cluster, app, namespace, desired: [...rendered.objects, ...rendered.hooks], prune: values.prune === true, dryRun: values['dry-run'] === true,
         timeoutMs, allowMassPrune: values['allow-mass-prune'] === true, concurrency: conc ? Number(conc) : undefined,
         allowedNamespaces: values.namespaced === true ? [namespace || cluster.contextNamespace || 'default'] : undefined,
         ...(bounds ? { bounds } : {}),
