@@ -11,6 +11,7 @@ import { SecretScrubber } from '../core/redact-secrets.ts';
 
 import { liveHealth } from './live-health.ts';
 import { loadLive } from './live.ts';
+import { gvkOf } from '../kube/discovery.ts';
 import { mapLimit } from './pool.ts';
 import { prepareDesired } from './prepare.ts';
 import { isHookObject } from '../core/hooks/index.ts';
@@ -38,7 +39,19 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
     desired = await mapLimit(desired, conc, async (d) => {
       if (!liveByKey.has(keyString(keyOf(d.object)))) return d;
       try {
-        const merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
+        const key = keyString(keyOf(d.object));
+        let merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
+        // A warm watch cache can lag the server: when the dry run started from a newer version than the
+        // live object we hold (a controller or a hand edit since), diffing the two would show the other
+        // writer's change as ours. Re-read live and dry-run again until both are of the same version.
+        for (let i = 0; i < 3 && merged.metadata.resourceVersion !== liveByKey.get(key)?.metadata.resourceVersion; i++) {
+          const live = liveByKey.get(key)!;
+          const fresh = await cluster.resources.get(gvkOf(live.apiVersion, live.kind), live.metadata.namespace ?? '', live.metadata.name!);
+          if (!fresh) break;
+          liveByKey.set(key, fresh);
+          if (fresh.metadata.resourceVersion === merged.metadata.resourceVersion) break;
+          merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
+        }
         return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
       } catch (e) {
         errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${scrubber.scrub(explainApplyError(e))}`, source: d.source });
@@ -46,15 +59,16 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
       }
     });
   }
+  const live = [...liveByKey.values()];
   const scope = new Map(prep.objects.map((p) => [`${p.gvk.group}/${p.gvk.kind}`, !!p.object.metadata.namespace]));
-  const all = diffObjects(desired, state.live, {
+  const all = diffObjects(desired, live, {
     ignore: opts.ignore, defaultNamespace: prep.namespace, appName: app, fieldManager: FIELD_MANAGER, labels: opts.labels,
     isNamespaced: (group: string, kind: string) => scope.get(`${group}/${kind}`) ?? cluster.discovery.peek({ group, version: '', kind })?.namespaced,
   });
   // The sync never prunes owned objects outside the project's bounds: neither does the diff show it would.
   const result = opts.bounds ? withoutOutOfBoundsDeletes(all, liveByKey, opts.bounds) : all;
   // Health of what is live now (not of the dry-run result), from the objects already read: no extra request.
-  const h = liveHealth(result.resources, state.live, opts.healthChecks);
+  const h = liveHealth(result.resources, live, opts.healthChecks);
   return { ...result, errors, health: h.health, resourceHealth: h.resources };
 }
 

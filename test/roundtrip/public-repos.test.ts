@@ -1,14 +1,18 @@
 // Round trip of real public GitOps sources (test/fixtures/public-repos, see its README for origins):
-// render with the real kustomize/helm → sync into a fresh API emulator over HTTP → diff is empty in both
-// diff modes (no noise from server defaults) → a second sync writes nothing → out-of-band changes made
-// with the real kubectl 1.34 show as drift on exactly the changed field, and a sync takes them back.
+// render with the real kustomize/helm → sync over HTTP into the API emulator and into the real
+// kube-apiserver (test/support/cluster-backend.ts; one namespace and app per test) → diff is empty in both
+// diff modes (no noise from server defaults) → a second sync sends no mutating request → out-of-band
+// changes made with the real kubectl (scale, edit, set image, label, patch, ...) show as drift on exactly
+// the changed field, and a sync takes them back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderApp } from '../../src/render/index.ts';
-import { keyOf, type KubeObject } from '../../src/core/model/object.ts';
+import { keyOf, type KubeObject, type SourcedObject } from '../../src/core/model/object.ts';
+import { gvkOf } from '../../src/kube/discovery.ts';
+import { forEachBackend, type TestCluster } from '../support/cluster-backend.ts';
 import { startTestCluster } from '../sync/emulator-cluster.ts';
 import { assertInSync, diffBoth, FIXTURES, kubectl, MODES, modified, render, sync, type AppRow } from './support.ts';
 
@@ -23,6 +27,8 @@ const rows: AppRow[] = [
     mutations: [
       { name: 'kubectl scale', args: ['scale', 'deployment/guestbook-ui', '--replicas=5'], drift: { kind: 'Deployment', name: 'guestbook-ui', paths: ['/spec/replicas'] } },
       { name: 'kubectl set image', args: ['set', 'image', 'deployment/guestbook-ui', 'guestbook-ui=gcr.io/google-samples/gb-frontend:v6'], drift: { kind: 'Deployment', name: 'guestbook-ui', paths: [IMAGE] } },
+      // kubectl edit with a non-interactive editor: sh runs the sed script on the YAML kubectl opened.
+      { name: 'kubectl edit', args: ['edit', 'deployment/guestbook-ui'], env: { KUBE_EDITOR: "sed -i -e 's/revisionHistoryLimit: 3/revisionHistoryLimit: 4/'" }, drift: { kind: 'Deployment', name: 'guestbook-ui', paths: ['/spec/revisionHistoryLimit'] } },
       // A label git does not set is someone else's field: not drift (Argo CD and kubectl diff agree).
       { name: 'kubectl label (new key)', args: ['label', 'deployment/guestbook-ui', 'team=web'], drift: null },
       { name: 'kubectl patch (strategic, port merge key)', args: ['patch', 'service/guestbook-ui', '-p', '{"spec":{"ports":[{"port":8080,"targetPort":81}]}}'], drift: { kind: 'Service', name: 'guestbook-ui', paths: ['/spec/ports/0/targetPort'] } },
@@ -112,41 +118,79 @@ function assertServerDefaulted(live: KubeObject): void {
   }
 }
 
-for (const row of rows) {
-  test(`round trip: ${row.name}`, async () => {
-    const desired = await render(row);
-    assert.deepEqual(desired.map((d) => `${d.object.kind}/${d.object.metadata.name}`).sort(), row.objects, 'rendered objects');
+// The warm watch cache is eventually consistent: a local-mode diff sees a hand change once its watch
+// event has arrived (a worker's next plan would). Wait for that, reading the server with another client.
+async function cacheCaughtUp(t: TestCluster, app: string, desired: SourcedObject[]): Promise<void> {
+  const cache = t.cluster.cacheFor(app);
+  for (const { object: o } of desired) {
+    const ns = o.metadata.namespace ?? '';
+    const gvk = gvkOf(o.apiVersion, o.kind);
+    const server = await t.get(o.apiVersion, o.kind, ns, o.metadata.name!);
+    for (let i = 0; ; i++) {
+      const cached = cache.get(gvk, ns, o.metadata.name!);
+      if (server ? Number(cached?.metadata.resourceVersion) >= Number(server.metadata.resourceVersion) : !cached) break;
+      if (i > 100) assert.fail(`${o.kind}/${o.metadata.name}: watch cache at ${cached?.metadata.resourceVersion}, server at ${server?.metadata.resourceVersion}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
 
-    const t = await startTestCluster({ rollout: { readyDelayMs: 10 } });
-    const app = row.namespace;
+// The real cluster has no cloud controller: give a new LoadBalancer Service an address, as one would
+// (the emulator plays that part itself), so its health is Healthy on both backends.
+function playCloudLoadBalancer(t: TestCluster, namespace: string): { stop(): void } {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const out = await t.kubectl('get', 'services', '-n', namespace, '-o', 'jsonpath={range .items[?(@.spec.type=="LoadBalancer")]}{.metadata.name}{" "}{end}').catch(() => '');
+      for (const name of out.split(' ').filter(Boolean)) {
+        await t.kubectl('patch', 'service', name, '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.10"}]}}}').catch(() => '');
+        stopped = true;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return { stop: () => { stopped = true; } };
+}
+
+forEachBackend((backend) => {
+  for (const row of rows) {
+  test(`[${backend.name}] round trip: ${row.name}`, async () => {
+    const t = await backend.start({ rollout: { readyDelayMs: 10 } });
     try {
-      await kubectl(t, ['create', 'namespace', row.namespace]);
-      const first = await sync(t, app, row.namespace, desired);
+      // One namespace (and app of the same name) per test: the real backend's cluster is shared.
+      const namespace = await t.namespace(row.namespace);
+      const app = namespace;
+      const desired = await render({ ...row, namespace });
+      assert.deepEqual(desired.map((d) => `${d.object.kind}/${d.object.metadata.name}`).sort(), row.objects, 'rendered objects');
+      const lb = backend.name === 'real' ? playCloudLoadBalancer(t, namespace) : undefined;
+      const first = await sync(t, app, namespace, desired).finally(() => lb?.stop());
       assert.equal(first.phase, 'Succeeded', `${first.message}\n${JSON.stringify(first.resources.filter((r) => r.outcome !== 'applied'))}`);
       assert.equal(first.counts.applied, desired.length);
       assert.equal(first.health, row.health);
       for (const r of first.resources) assert.equal(r.health?.status, row.health, `${r.kind}/${r.name}: ${r.health?.message}`);
       for (const d of desired) {
-        const live = t.emu.getObject(d.object.apiVersion, d.object.kind, row.namespace, d.object.metadata.name!);
+        const live = await t.get(d.object.apiVersion, d.object.kind, namespace, d.object.metadata.name!);
         assert.ok(live, `${keyOf(d.object).kind}/${d.object.metadata.name} applied`);
         assertServerDefaulted(live);
       }
       // kubectl sees the same objects (discovery, table output over the emulator).
-      const names = await kubectl(t, ['get', 'all,configmaps', '-n', row.namespace, '-o', 'name']);
+      const names = await kubectl(t, ['get', 'all,configmaps', '-n', namespace, '-o', 'name']);
       for (const o of row.objects) if (!o.startsWith('ConfigMap/')) assert.match(names, new RegExp(`^${o.split('/')[0].toLowerCase()}[^/]*/${o.split('/')[1]}$`, 'm'));
 
-      let diffs = await diffBoth(t, app, row.namespace, desired);
+      let diffs = await diffBoth(t, app, namespace, desired);
       for (const mode of MODES) assertInSync(diffs[mode], `after first sync (${mode})`);
 
-      t.emu.counters.reset();
-      const second = await sync(t, app, row.namespace, desired);
+      // Zero writes, counted on the client side (the real server has no request counter to read).
+      t.resetWrites();
+      const second = await sync(t, app, namespace, desired);
       assert.equal(second.phase, 'Succeeded', second.message);
       assert.equal(second.counts.unchanged, desired.length);
-      assert.equal(t.emu.counters.writes(), 0, `second sync wrote: ${JSON.stringify(t.emu.counters.snapshot())}`);
+      assert.equal(t.writes(), 0, 'second sync sent a mutating request');
 
       for (const m of row.mutations) {
-        await kubectl(t, ['-n', row.namespace, ...m.args], m.stdin);
-        diffs = await diffBoth(t, app, row.namespace, desired);
+        await kubectl(t, ['-n', namespace, ...m.args], m.stdin, m.env);
+        await cacheCaughtUp(t, app, desired);
+        diffs = await diffBoth(t, app, namespace, desired);
         for (const mode of MODES) {
           assert.deepEqual(diffs[mode].errors, [], `${m.name} (${mode}) errors`);
           const action = m.drift?.action ?? 'update';
@@ -154,17 +198,18 @@ for (const row of rows) {
           assert.deepEqual(modified(diffs[mode]), want, `${m.name} (${mode}):\n${diffs[mode].resources.map((r) => r.diff).join('\n')}`);
         }
         // A sync takes the drift back (forced apply) and leaves the app in sync again.
-        const back = await sync(t, app, row.namespace, desired);
+        const back = await sync(t, app, namespace, desired);
         assert.equal(back.phase, 'Succeeded', `${m.name}: ${back.message}`);
         assert.equal(back.counts.applied, m.drift ? 1 : 0, `${m.name}: resync applies only the drifted object`);
-        diffs = await diffBoth(t, app, row.namespace, desired);
+        diffs = await diffBoth(t, app, namespace, desired);
         for (const mode of MODES) assertInSync(diffs[mode], `after resync of ${m.name} (${mode})`);
       }
     } finally {
       await t.close();
     }
   });
-}
+  }
+});
 
 // Sources that a real 1.34 cluster (or real kustomize) refuses: the refusal must be clear and nothing written.
 test('public sources a real cluster refuses fail before the first write', async () => {

@@ -1,5 +1,5 @@
-// Round-trip helpers: render a vendored public GitOps source with the real tools, sync it into a fresh
-// Kubernetes API emulator, and drive out-of-band changes with the real kubectl 1.34 from .tools/bin.
+// Round-trip helpers: render a vendored public GitOps source with the real tools, sync it into a cluster
+// (the emulator or the real kube-apiserver), and drive out-of-band changes with the real kubectl from .tools/bin.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,10 @@ import { renderApp, type RenderOptions } from '../../src/render/index.ts';
 import { diffApp, syncApp } from '../../src/sync/index.ts';
 import type { DiffAppResult, SyncResult } from '../../src/sync/index.ts';
 import type { SourcedObject } from '../../src/core/model/object.ts';
-import type { TestCluster } from '../sync/emulator-cluster.ts';
+import type { Cluster } from '../../src/kube/cluster.ts';
+
+/** What the helpers need of a test cluster (either backend's, or emulator-cluster.ts's). */
+export interface RoundTripCluster { cluster: Cluster; kubeconfig: string }
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/public-repos/', import.meta.url));
 export const KUBECTL = fileURLToPath(new URL('../../.tools/bin/kubectl', import.meta.url));
@@ -18,6 +21,8 @@ export interface Mutation {
   args: string[];
   /** Manifest piped to kubectl (`-f -`). */
   stdin?: string;
+  /** Extra environment (KUBE_EDITOR for a non-interactive `kubectl edit`). */
+  env?: Record<string, string>;
   /** `paths`: the JSON pointers of the patch back to git (update); a deleted object is a create. */
   drift: { kind: string; name: string; paths: string[]; action?: 'update' | 'create' } | null;
 }
@@ -42,9 +47,9 @@ export async function render(row: Pick<AppRow, 'repo' | 'path' | 'namespace' | '
 }
 
 // Async on purpose: the emulator serves from this process, so a synchronous child would deadlock it.
-export function kubectl(t: TestCluster, args: string[], stdin?: string): Promise<string> {
+export function kubectl(t: RoundTripCluster, args: string[], stdin?: string, env?: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, ['--kubeconfig', t.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+    const child = spawn(KUBECTL, ['--kubeconfig', t.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000, env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (b) => (out += b));
@@ -55,12 +60,12 @@ export function kubectl(t: TestCluster, args: string[], stdin?: string): Promise
   });
 }
 
-export const sync = (t: TestCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<SyncResult> =>
+export const sync = (t: RoundTripCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<SyncResult> =>
   syncApp({ cluster: t.cluster, app, namespace, desired, prune: true, dryRun: false, timeoutMs: 20_000 });
 
 export const MODES = ['server', 'local'] as const;
 
-export async function diffBoth(t: TestCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<Record<(typeof MODES)[number], DiffAppResult>> {
+export async function diffBoth(t: RoundTripCluster, app: string, namespace: string, desired: SourcedObject[]): Promise<Record<(typeof MODES)[number], DiffAppResult>> {
   const server = await diffApp({ cluster: t.cluster, app, namespace, desired, mode: 'server' });
   const local = await diffApp({ cluster: t.cluster, app, namespace, desired, mode: 'local' });
   return { server, local };
