@@ -19,7 +19,7 @@ test('(c) a worker SIGKILLed mid-sync: the deployment it started gets a final st
   await sys.deliver('push', undefined, { push: { before: b, after: sha } });
   const inProgress = (d: ReturnType<System['gh']['deployments']>[number]) => d.sha === sha && d.statuses.at(-1)?.state === 'in_progress';
   await until('a deployment in progress', () => sys.gh.deployments(sys.owner, sys.repo).find(inProgress), 60_000);
-  await first.kill('SIGKILL');
+  await first.kill();
   slow();
   worker();
   await sys.completed(sha, 2, 120_000);
