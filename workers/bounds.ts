@@ -1,5 +1,5 @@
 // The operator project's bounds in the worker jobs: the PR plan checks the head's objects (kinds from
-// discovery only, so a fork's objects never reach the API server) and the sync hands the bounds to the
+// discovery only; an unapproved fork's from the built-in tables and its CRDs, without any request) and the sync hands the bounds to the
 // engine, which refuses before any write. Failed resources become annotations at their file:line.
 import type { AppConfig } from '../src/core/config/types.ts';
 import { displayKey, type SourcedObject } from '../src/core/model/object.ts';
@@ -16,15 +16,20 @@ export function appBounds(deps: Pick<WorkerDeps, 'operator'>, project: string, a
   return b;
 }
 
-/** Plan errors for head objects outside the bounds or of a kind the cluster does not know, at each object's file:line. */
-export async function planBoundsErrors(deps: Pick<WorkerDeps, 'operator' | 'cluster'>, project: string, app: AppConfig, objects: SourcedObject[]): Promise<ReportError[]> {
+/**
+ * Plan errors for head objects outside the bounds or of a kind the cluster does not know, at each
+ * object's file:line. `offline` (an unapproved fork): no discovery; a kind that is neither built in
+ * nor defined by a CRD in the render is left to the approved plan, which can ask the cluster.
+ */
+export async function planBoundsErrors(deps: Pick<WorkerDeps, 'operator' | 'cluster'>, project: string, app: AppConfig, objects: SourcedObject[], opts: { offline?: boolean } = {}): Promise<ReportError[]> {
   let cluster: ReturnType<WorkerDeps['cluster']> | undefined;
   try {
-    cluster = deps.cluster(app.cluster);
+    cluster = opts.offline ? undefined : deps.cluster(app.cluster);
   } catch {
     cluster = undefined; // no kubeconfig: the built-in tables and the render's CRDs decide
   }
-  const violations = await boundsViolations(cluster?.discovery ? cluster : undefined, objects, appBounds(deps, project, app), app.namespace);
+  const violations = (await boundsViolations(cluster?.discovery ? cluster : undefined, objects, appBounds(deps, project, app), app.namespace))
+    .filter((v) => !(opts.offline && v.rule === 'unknownKind'));
   return violations.map((v) => ({
     message: v.message,
     ...(v.source ? { location: v.source } : {}),

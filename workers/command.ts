@@ -3,9 +3,11 @@
 // an answer that changes nothing (help, unknown command, no access, closed PR, unknown app) is
 // answered with a comment once per user, PR and kind in a window (ReplyLimiter), later with a
 // reaction only. Replies never quote the comment: they name the command as parsed.
+// `/driftguard approve` on a fork PR records who approved its current head SHA and re-plans that SHA
+// against the cluster; bots and users without write access are told what is needed, nothing more.
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import { inlineCode } from '../src/core/report/text.ts';
-import { canRunCommands, statusOf, type Reaction, type RepoClient } from '../src/github/client.ts';
+import { canRunCommands, statusOf, type PullInfo, type Reaction, type RepoClient } from '../src/github/client.ts';
 import type { CommandJob } from '../src/queue/jobs.ts';
 import { appScope, prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
@@ -20,12 +22,13 @@ export const HELP_TEXT = [
   '| `/driftguard diff` | Re-plan this PR: render head and base, diff against the live cluster, update the check runs and the plan comment. |',
   '| `/driftguard sync <app>` | Sync the app now at the head of its branch (its target revision), as a push would. |',
   '| `/driftguard sync <app> --allow-mass-prune` | The same, confirming a prune of more than half of the app that was refused: the guard is lifted for this one sync. The check run records who confirmed. |',
+  '| `/driftguard approve` | On a pull request from a fork: let Driftguard plan its current head commit against the cluster (live state, server-side dry run). Needs write, maintain or admin permission; a new push needs a new approval. Nothing from a fork is ever applied. |',
   '| `/driftguard help` | Show this help. |',
   '',
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
-export type CommandOutcome = 'denied' | 'replanned' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
+export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
 
 /** The command as we understood it, in inline code, for replies (never the raw comment). */
 export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
@@ -48,7 +51,13 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
     return { outcome: 'reacted' };
   };
 
+  if (job.bot) {
+    return answer('denied', '-1', `@${job.sender} ${namedCommand(job)} is not taken from bots: a person with **write**, **maintain** or **admin** permission on this repository must comment it.`);
+  }
   const permission = await gh.permission(job.sender);
+  if (!canRunCommands(permission) && job.command === 'approve') {
+    return answer('denied', '-1', `@${job.sender} ${namedCommand(job)} needs **write**, **maintain** or **admin** permission on this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Until someone with that permission approves its head commit, this fork's plan does not read the cluster.`);
+  }
   if (!canRunCommands(permission)) {
     return answer('denied', '-1', `@${job.sender} ${namedCommand(job)} needs **write** access to this repository (you have ${permission === 'none' ? 'no access' : `**${permission}**`}). Ask a maintainer to run it.`);
   }
@@ -58,13 +67,30 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
 
   const pr = await gh.pull(job.pr);
   if (pr.state !== 'open') return answer('closed', 'confused', `@${job.sender} this pull request is ${pr.state}; there is nothing to plan.`);
+  if (job.command === 'approve') {
+    if (!pr.fork) return answer('not-fork', 'confused', `@${job.sender} this pull request comes from this repository, not a fork: it needs no approval.`);
+    // Tied to the head as it is now; a retried job finds the first record and keeps its who and when.
+    const { approval, created } = await deps.approvals.approve(job.repo, job.pr, { sha: pr.headSha, by: job.sender, at: new Date().toISOString() });
+    log.info({ sha: approval.sha, by: approval.by, created }, 'fork head approved');
+  }
+  // A retry of this command job finds the plan it queued: a fresh sequence number would mark that plan
+  // superseded, and the deduplicated enqueue below would not replace it, so the comment would never update.
+  if (!(await deps.producer.hasPlan(job.repo, job.pr, pr.headSha, String(job.commentId)))) await queuePlan(job, deps, pr);
+  // The re-plan's comment records the approval; the reaction says "on it" without another post.
+  if (job.command === 'approve') {
+    await react(gh, job.commentId, 'rocket', log);
+    return { outcome: 'approved' };
+  }
+  return { outcome: 'replanned' };
+}
+
+async function queuePlan(job: CommandJob, deps: WorkerDeps, pr: PullInfo): Promise<void> {
   const seq = await deps.latest.nextSeq();
   await deps.latest.offer(prScope(job.repo, job.pr), seq, pr.headSha);
   await deps.producer.plan(
     { repo: job.repo, installationId: job.installationId, pr: job.pr, headSha: pr.headSha, baseSha: pr.baseSha, fork: pr.fork, deliveryId: job.deliveryId, seq, requestedBy: job.sender },
     { rerunKey: String(job.commentId) },
   );
-  return { outcome: 'replanned' };
 }
 
 type Answer = (outcome: CommandOutcome, reaction: Reaction, body: string) => Promise<{ outcome: CommandOutcome }>;

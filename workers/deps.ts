@@ -10,6 +10,7 @@ import type { JobProducer } from '../src/queue/producer.ts';
 import type { AppLocks } from '../src/store/app-lease.ts';
 import type { LatestShaRegister } from '../src/store/latest-sha.ts';
 import type { ReplyLimiter } from '../src/store/reply-limiter.ts';
+import type { ForkApprovals } from '../src/store/fork-approvals.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   latest: LatestShaRegister;
   /** Bounds comment replies to commands (one per user, PR and kind per window; reactions after). */
   replies: ReplyLimiter;
+  /** `/driftguard approve` of a fork PR's head SHA: lets that SHA's plan read the cluster. */
+  approvals: ForkApprovals;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

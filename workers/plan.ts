@@ -1,6 +1,8 @@
 // PR plan: for each app the PR touches, render head and base, diff head vs base (what the PR
 // changes) and live vs base (drift that merging overwrites), report a check run per app and one
-// sticky comment. Never applies anything; fork PRs get the same plan, marked as plan-only.
+// sticky comment. Never applies anything. A fork PR's head is planned without any cluster request
+// (no live read, no dry run, bundled schemas) and its runs end action_required until a user with write
+// access approves that SHA (`/driftguard approve`); the approved SHA is planned like a same-repo PR.
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
 import type { AppConfig, PolicyConfig } from '../src/core/config/types.ts';
@@ -8,7 +10,7 @@ import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDeterministic, isDriftguardError } from '../src/core/errors.ts';
 import { withOwnership } from '../src/core/ownership.ts';
-import { renderCheckRun, renderPrComment, findMarker, COMMENT_MAX_CHARS, type AppReport } from '../src/core/report/index.ts';
+import { renderCheckRun, renderPrComment, findMarker, forkNote, forkWaitingOutput, COMMENT_MAX_CHARS, type AppReport, type ForkState } from '../src/core/report/index.ts';
 import type { RepoClient } from '../src/github/client.ts';
 import type { PlanJob } from '../src/queue/jobs.ts';
 import { prScope } from '../src/store/latest-sha.ts';
@@ -27,7 +29,6 @@ export { touchedApps } from './changed-apps.ts';
 export type PlanOutcome = 'superseded' | 'no-config' | 'invalid-config' | 'no-apps' | 'planned';
 
 const EMPTY: DiffResult = { resources: [], summary: { create: 0, update: 0, delete: 0, none: 0, total: 0 } };
-export const FORK_NOTE = '> **Plan only**: this pull request comes from a fork. Driftguard shows what it would change but never applies changes from forks.\n\n';
 
 export async function runPlan(job: PlanJob, deps: WorkerDeps, attempt: Attempt = { finalAttempt: true }): Promise<{ outcome: PlanOutcome; apps: string[] }> {
   try {
@@ -100,12 +101,15 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
     return { outcome: 'no-apps', apps: [] };
   }
 
+  // A fork's head reaches the cluster only once a writer approved this very SHA.
+  const fork = job.fork ? await forkState(deps, job) : undefined;
+  const offline = fork !== undefined && !fork.approval;
   let head: CheckoutOrRefusal | undefined;
   let base: CheckoutOrRefusal | undefined;
   const reports: AppReport[] = [];
   try {
     [head, base] = await Promise.all([checkoutOrRefusal(gh, job.headSha, deps.workDir), checkoutOrRefusal(gh, job.baseSha, deps.workDir)]);
-    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps, loaded.config.policy));
+    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps, { offline, ...(loaded.config.policy ? { repoPolicy: loaded.config.policy } : {}) }));
   } finally {
     await Promise.all([cleanupCheckout(head), cleanupCheckout(base)]);
   }
@@ -114,10 +118,11 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
     log.info('a newer head was pushed while planning; leaving the comment to the newer plan');
     return { outcome: 'superseded', apps: apps.map((a) => a.name) };
   }
-  const note = job.fork ? FORK_NOTE : '';
+  const note = fork ? forkNote(fork) : '';
   let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length });
   if (note) body = insertAfterMarker(body, note);
-  const anything = reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0 || (r.checks?.result.counts.errors ?? 0) > 0);
+  // A fork waiting for approval always hears what is needed.
+  const anything = offline || reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0 || (r.checks?.result.counts.errors ?? 0) > 0);
   // Two plans of one PR (a re-plan command racing a push) must not both create the comment.
   // `#` cannot occur in app names, so this lease never collides with an app's.
   const lease = await deps.locks.acquireWithin(job.repo, `#pr-${job.pr}`, 30_000);
@@ -137,7 +142,22 @@ const CHANGE_LABELS = { from: 'base', to: 'head' };
 /** The drift section compares the cluster with what the base branch renders (what a merge re-applies). */
 const DRIFT_LABELS = { from: 'live', to: 'base' };
 
-async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps, repoPolicy?: PolicyConfig): Promise<AppReport> {
+/** The fork's approval of this head SHA, or the PR's earlier approval that a push left behind. */
+async function forkState(deps: WorkerDeps, job: PlanJob): Promise<ForkState> {
+  const approval = await deps.approvals.get(job.repo, job.pr, job.headSha);
+  if (approval) return { headSha: job.headSha, approval };
+  const earlier = await deps.approvals.latest(job.repo, job.pr);
+  return { headSha: job.headSha, ...(earlier ? { earlier } : {}) };
+}
+
+interface PlanAppOptions {
+  repoPolicy?: PolicyConfig;
+  /** A fork's unapproved head: no request to the cluster at all, and the run ends action_required. */
+  offline: boolean;
+}
+
+async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: CheckoutOrRefusal, base: CheckoutOrRefusal, deps: WorkerDeps, opts: PlanAppOptions): Promise<AppReport> {
+  const { repoPolicy, offline } = opts;
   const report: AppReport = { app: app.name, cluster: app.cluster, namespace: app.namespace, changes: EMPTY, drift: EMPTY, errors: [] };
   // A retry of this job (same seq) resumes the run its dead attempt started; runs of other plans of this
   // head that were left open (their worker died for good) are closed, never left in progress.
@@ -151,23 +171,25 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
     if (!auth.ok) {
       report.errors.push({ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line }, title: 'Not allowed' });
     } else {
-      const [h, b] = await Promise.all([renderCheckout(deps, head, app, gh.scrubber), renderCheckout(deps, base, app, gh.scrubber)]);
+      // Offline: helm renders with its default capabilities instead of asking the cluster.
+      const renderDeps = offline ? { render: deps.render, ...(deps.renderTimeoutMs ? { renderTimeoutMs: deps.renderTimeoutMs } : {}) } : deps;
+      const [h, b] = await Promise.all([renderCheckout(renderDeps, head, app, gh.scrubber), renderCheckout(renderDeps, base, app, gh.scrubber)]);
       if (h.ok === false) report.errors.push(...h.errors);
       if (h.ok === 'missing') report.errors.push({ message: `${app.path} does not exist in this pull request`, location: { file: REPO_CONFIG_PATH, line: app.line } });
       // A base that does not render (new app, or already broken) counts as empty: everything is new.
       const baseObjects = b.ok === true ? b.objects : [];
       if (h.ok === true) {
-        report.errors.push(...(await planBoundsErrors(deps, auth.project, app, h.objects)));
-        // Fork code is checked offline: bundled schemas, no cluster reads on its behalf.
-        report.checks = await checkRendered(deps, app, h.objects, { repoPolicy, offline: job.fork });
+        report.errors.push(...(await planBoundsErrors(deps, auth.project, app, h.objects, { offline })));
+        // An unapproved fork is checked offline: bundled schemas, no cluster reads on its behalf.
+        report.checks = await checkRendered(deps, app, h.objects, { ...(repoPolicy ? { repoPolicy } : {}), offline });
         const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
         report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }
-      try {
+      // An unapproved fork reads nothing live: no drift, no health until a writer approves the SHA.
+      if (!offline) try {
         const drift = await deps.diffLive({
           cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: baseObjects, ignore: app.ignoreDifferences,
-          // Fork code never reaches the API server, not even as a dry run.
-          mode: job.fork ? 'local' : 'server',
+          mode: 'server',
           labels: DRIFT_LABELS,
           healthChecks: deps.operator.healthChecks,
           bounds: appBounds(deps, auth.project, app),
@@ -184,7 +206,8 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
       }
     }
     const out = renderCheckRun(report, { headSha: job.headSha });
-    await gh.completeCheckRun(run.id, out.conclusion, { title: out.title, summary: out.summary, text: out.text, annotations: out.annotations });
+    const { title, summary } = offline ? forkWaitingOutput(job.headSha, out) : out;
+    await gh.completeCheckRun(run.id, offline ? 'action_required' : out.conclusion, { title, summary, text: out.text, annotations: out.annotations });
   } catch (e) {
     // Never leave the run in progress.
     await gh.completeCheckRun(run.id, 'failure', { title: 'Driftguard failed', summary: toReportError(e).message }).catch(() => {});

@@ -19,6 +19,8 @@ export interface PullRecord {
   body: string | null;
   user: string;
   head: string;
+  /** `owner/name` of the fork the head branch comes from (the branch itself lives in this repo's git store); absent for same-repo PRs. */
+  headRepo?: string;
   base: string;
   state: 'open' | 'closed';
   draft: boolean;
@@ -252,6 +254,8 @@ export class EmulatorState {
     repo: string;
     number?: number;
     head: string;
+    /** `owner/name` of a fork: the PR comes from there (head.repo), its branch is served from this repo. */
+    headRepo?: string;
     base?: string;
     user?: string;
     title?: string;
@@ -276,6 +280,7 @@ export class EmulatorState {
       body: opts.body ?? null,
       user: opts.user ?? 'octocat',
       head: opts.head,
+      ...(opts.headRepo ? { headRepo: opts.headRepo } : {}),
       base,
       state: 'open',
       draft: opts.draft ?? false,

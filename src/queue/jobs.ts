@@ -11,7 +11,7 @@ export interface PlanJob extends RepoRef {
   pr: number;
   headSha: string;
   baseSha: string;
-  /** PR branch lives in a fork: plan only, marked in the comment. */
+  /** PR branch lives in a fork: planned without any cluster request until its head SHA is approved; never applied. */
   fork: boolean;
   deliveryId: string;
   /** Arrival order (LatestShaRegister sequence) so an older head is dropped. */
@@ -51,7 +51,7 @@ export interface SyncJob extends RepoRef {
   allowMassPrune?: boolean;
 }
 
-export type CommandName = 'diff' | 'help' | 'sync';
+export type CommandName = 'diff' | 'help' | 'sync' | 'approve';
 
 export interface CommandJob extends RepoRef {
   kind: 'command';
@@ -66,6 +66,8 @@ export interface CommandJob extends RepoRef {
   app?: string;
   /** sync: `--allow-mass-prune` was given. */
   allowMassPrune?: boolean;
+  /** The sender is a bot account: refused with a reply (only `/driftguard approve` from bots gets this far). */
+  bot?: boolean;
 }
 
 export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob;

@@ -32,6 +32,11 @@ export class JobProducer {
     return this.add(QUEUES.plan, { kind: 'plan', ...job }, id);
   }
 
+  /** A plan of this head queued earlier with this rerunKey is still kept (waiting, running or finished). */
+  async hasPlan(repo: string, pr: number, headSha: string, rerunKey: string): Promise<boolean> {
+    return (await this.queue(QUEUES.plan).getJob(planJobId(repo, pr, headSha) + rerunSuffix(rerunKey))) !== undefined;
+  }
+
   /** Remove the waiting plan job of this head; false when there is none or it is already running. */
   async cancelPlan(repo: string, pr: number, headSha: string): Promise<boolean> {
     return (await this.queue(QUEUES.plan).remove(planJobId(repo, pr, headSha))) === 1;

@@ -6,7 +6,7 @@ import { LABEL_VALUE } from '../core/config/schema.ts';
 export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
-  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean }
+  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; bot?: boolean }
   | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
   | { queue: 'none'; reason: string };
 
@@ -53,13 +53,16 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
     case 'issue_comment': {
       if (payload.action !== 'created') return { queue: 'none', reason: `issue_comment.${payload.action} ignored` };
       if (!payload.issue?.pull_request) return { queue: 'none', reason: 'comment on an issue, not a pull request' };
-      if (payload.sender?.type === 'Bot') return { queue: 'none', reason: 'comment by a bot' };
       const parsed = parseCommand(payload.comment?.body ?? '');
+      // Bots are never obeyed. A bot's approval of a fork is answered (rate-limited) so the human behind
+      // it learns an approval must come from a person; any other bot command is ignored.
+      const bot = payload.sender?.type === 'Bot';
+      if (bot && parsed?.command !== 'approve') return { queue: 'none', reason: 'comment by a bot' };
       if (!parsed) return { queue: 'none', reason: 'not a /driftguard command' };
       const { command, text, app, allowMassPrune } = parsed;
       return {
         queue: 'command', repo, installationId, pr: payload.issue.number, command, text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login,
-        ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}),
+        ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}), ...(bot ? { bot } : {}),
       };
     }
     case 'check_run': {
@@ -94,7 +97,7 @@ export interface ParsedCommand {
 }
 
 /**
- * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; first line of the
+ * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; `/driftguard approve` → approve; first line of the
  * comment only, like Atlantis. Anything else after the prefix (extra words, other flags, a name that
  * cannot be an app) is 'unknown', so a typo never runs something else.
  */
@@ -110,6 +113,7 @@ export function parseCommand(body: string): ParsedCommand | undefined {
     if (!app || !APP_NAME.test(app) || (flags.length > 0 && !allow)) return { command: 'unknown', text };
     return { command: 'sync', text, app, ...(allow ? { allowMassPrune: true } : {}) };
   }
+  if (sub === 'approve') return { command: words.length === 2 ? 'approve' : 'unknown', text };
   const command = sub === 'diff' || sub === 'plan' ? 'diff' : sub === 'help' ? 'help' : 'unknown';
   return { command, text };
 }

@@ -36,6 +36,9 @@ test('routeWebhook: the event table', () => {
     ['check_run', { ...rerun, check_run: { ...rerun.check_run, app: { id: ownApp + 1 } } }, 'none'],
     ['check_run', payloadFor('check_run', 'requested_action'), 'none'],
     ['issue_comment', botComment, 'none'],
+    // A bot's approval is answered (so its owner learns a person must approve), never obeyed.
+    ['issue_comment', { ...botComment, comment: { ...botComment.comment, body: '/driftguard approve' } }, 'command', (r) => assert.deepEqual([r.command, r.bot], ['approve', true])],
+    ['issue_comment', { ...botComment, comment: { ...botComment.comment, body: '/driftguard approve' }, sender: { login: 'octocat', type: 'User' } }, 'command', (r) => assert.deepEqual([r.command, r.bot], ['approve', undefined])],
     ['issue_comment', issueComment, 'none'],
     ['issue_comment', { ...botComment, sender: { login: 'octocat', type: 'User' } }, 'command', (r) => assert.equal(r.command, 'diff')],
     ['star', { action: 'created', repository: { full_name: 'a/b' }, installation: { id: 1 } }, 'none'],
@@ -56,6 +59,8 @@ test('parseCommand: first line only, exact prefix', () => {
     ['/driftguard', 'help'],
     ['/driftguard help', 'help'],
     ['/driftguard apply', 'unknown'],
+    ['/driftguard approve', 'approve'],
+    ['/driftguard approve abc1234', 'unknown'],
     ['/driftguardx diff', undefined],
     ['please run /driftguard diff', undefined],
     ['LGTM\n/driftguard diff', undefined],

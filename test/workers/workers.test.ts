@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUEUES, type SyncJob, type PlanJob } from '../../src/queue/index.ts';
 import { appScope, prScope } from '../../src/store/index.ts';
-import { runPlan, touchedApps, FORK_NOTE } from '../../workers/plan.ts';
+import { runPlan, touchedApps } from '../../workers/plan.ts';
 import { runPush } from '../../workers/push.ts';
 import { runSync } from '../../workers/sync.ts';
 import { runCommand } from '../../workers/command.ts';
@@ -118,11 +118,18 @@ test('plan: render errors fail the check run with an annotation at file:line; no
   neverPending();
 });
 
-test('plan: fork PRs are planned locally and marked plan-only', async () => {
+test('plan: an unapproved fork PR reads nothing live, waits for approval, and an approved SHA is planned with a server dry run', async () => {
   const job = await openPr('from-fork', { 'deploy/web/deployment.yaml': deployment('web', 5) }, { fork: true });
+  const calls = h.cluster.diffCalls.length;
   await runPlan(job, h.deps);
-  assert.equal(h.cluster.diffCalls.at(-1)?.mode, 'local');
-  assert.ok(botComments(job.pr)[0].body.includes(FORK_NOTE.trim()));
+  assert.equal(h.cluster.diffCalls.length, calls, 'no live read for an unapproved fork');
+  assert.match(botComments(job.pr)[0].body, /\*\*Fork pull request, waiting for approval\*\*/);
+  assert.equal(h.gh.checkRuns('acme', 'gitops', { headSha: job.headSha, name: 'driftguard / web' })[0].conclusion, 'action_required');
+
+  await h.deps.approvals.approve('acme/gitops', job.pr, { sha: job.headSha, by: 'wendy', at: '2026-01-02T03:04:05.000Z' });
+  await runPlan(await planJobFor(job.pr, true), h.deps);
+  assert.equal(h.cluster.diffCalls.at(-1)?.mode, 'server');
+  assert.match(botComments(job.pr)[0].body, /\*\*Fork pull request, approved\*\* by @wendy for `[0-9a-f]{7}` at 2026-01-02T03:04:05.000Z/);
 });
 
 test('plan: a PR that breaks the config gets a failing config check at the line', async () => {

@@ -14,6 +14,14 @@ export async function pullShas(state: EmulatorState, pr: PullRecord): Promise<{ 
   return { head: head!, base: base! };
 }
 
+/** `head` of a pull: a fork's repository (another id and owner, `fork: true`) when the PR comes from one. */
+function headOf(state: EmulatorState, r: RepoRecord, pr: PullRecord, sha: string, repo: ReturnType<typeof repository>, owner: ReturnType<typeof simpleUser>) {
+  if (!pr.headRepo) return { label: `${r.owner}:${pr.head}`, ref: pr.head, sha, user: owner, repo };
+  const [forkOwner, forkName] = pr.headRepo.split('/');
+  const fork = { ...repository(state.urls, { ...r, id: r.id + 1_000_000, owner: forkOwner!, name: forkName!, ownerType: 'User' }), fork: true };
+  return { label: `${forkOwner}:${pr.head}`, ref: pr.head, sha, user: fork.owner, repo: fork };
+}
+
 /** A pull object: `pull-request-simple` fields, plus stats and merge state when `full`. */
 export async function pullObject(state: EmulatorState, r: RepoRecord, pr: PullRecord, full: boolean) {
   const u = state.urls;
@@ -54,7 +62,7 @@ export async function pullObject(state: EmulatorState, r: RepoRecord, pr: PullRe
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${r.owner}:${pr.head}`, ref: pr.head, sha: head, user: owner, repo },
+    head: headOf(state, r, pr, head, repo, owner),
     base: { label: `${r.owner}:${pr.base}`, ref: pr.base, sha: base, user: owner, repo },
     _links: {
       self: { href: `${api}/pulls/${pr.number}` },

@@ -7,3 +7,4 @@ export { renderCheckRun, batchAnnotations, errorsToAnnotations, type CheckRunOpt
 export { renderSyncComment, renderSyncCheckRun, summarizeSync, syncConclusion } from './sync.ts';
 export { massPruneRefusal, renderMassPruneRefusal, requestNote, confirmCommand, type MassPruneRefusal } from './mass-prune.ts';
 export { checksLine, checksConclusion, findingsToAnnotations, notesToAnnotations, renderChecksSection, markdownMessage, type AppChecks } from './checks.ts';
+export { forkNote, forkWaitingOutput, APPROVE_COMMAND, type ForkState, type ForkApprovalInfo } from './fork-approval.ts';
