@@ -186,7 +186,7 @@ test('tokens never appear: installation tokens, the app private key, the webhook
 test('a fork PR is planned but never written to the cluster, not even as a server-side dry run', () => {
   assert.equal(forkWrites, 0, 'no create/update/patch/delete (dry runs included) reached the API server');
   const comment = sys.gh.comments('acme', 'gitops', forkPr).find((c) => c.body.startsWith(MARKER))!;
-  assert.match(comment.body, /Plan only/);
+  assert.match(comment.body, /\*\*Fork pull request, waiting for approval\*\*: `[0-9a-f]{7}` was planned without any request to the cluster/);
   const live = sys.kube.getObject('v1', 'Secret', 'sec', 'db')!;
   assert.equal(Buffer.from(String((live.data as Record<string, string>).password), 'base64').toString(), S.plainDataV2);
 });
