@@ -45,11 +45,45 @@ export function git(dir: string, args: string[], opts: GitOpts & { buffer?: bool
 
 const SAFE_REF = /^(?!-)[^\s~^:?*[\\]+$/;
 
+// Commits git has confirmed, per repository: a commit never changes, so a full SHA (or a loose branch ref
+// holding one) resolves without spawning git. Spawning is the emulator's main cost: fork() of a large
+// test process blocks its event loop, and every pull request object resolves its head and base.
+const knownCommits = new Map<string, Set<string>>();
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+function cachedCommit(dir: string, ref: string): string | undefined {
+  const known = knownCommits.get(dir);
+  if (!known) return undefined;
+  if (FULL_SHA.test(ref)) return known.has(ref) ? ref : undefined;
+  if (!ref.startsWith('refs/heads/')) return undefined;
+  // A loose ref is a file holding the SHA (git writes it through a lock file and a rename).
+  let sha: string;
+  try {
+    sha = readFileSync(join(dir, ref), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  return known.has(sha) ? sha : undefined;
+}
+
+/** Forgets what resolveCommit learnt about a repository directory (before it is removed). */
+export function forgetRepository(dir: string): void {
+  knownCommits.delete(dir);
+}
+
 /** The commit SHA a branch, tag, `refs/...` name or (short) SHA names; undefined when it names nothing. */
 export async function resolveCommit(dir: string, ref: string): Promise<string | undefined> {
   if (!SAFE_REF.test(ref)) return undefined;
+  const cached = cachedCommit(dir, ref);
+  if (cached) return cached;
   try {
-    return (await git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+    const sha = (await git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+    if (sha) {
+      let known = knownCommits.get(dir);
+      if (!known) knownCommits.set(dir, (known = new Set()));
+      known.add(sha);
+    }
+    return sha;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import { createEmulatorServer } from './server.ts';
 import { generateAppPrivateKey, publicKeyFor } from './jwt.ts';
 import { EmulatorState, repoKey, type Fault, type PullRecord, type RecordedRequest, type CheckRunRecord, type CommentRecord, type DeploymentRecord, type IssueRecord } from './state.ts';
 import type { RepoRecord } from './objects.ts';
-import type { CommitOptions, FileMap } from './git.ts';
+import { forgetRepository, type CommitOptions, type FileMap } from './git.ts';
 
 export { createGitRepo, type CommitSpec, type GitRepoFixture } from './create-git-repo.ts';
 export type { Fault, PullRecord, RecordedRequest, CheckRunRecord, CommentRecord, DeploymentRecord, IssueRecord, RepoRecord, FileMap };
@@ -94,7 +94,10 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
       server.closeAllConnections();
       server.close();
       await once(server, 'close').catch(() => undefined);
-      for (const d of state.ownedDirectories()) rmSync(d, { recursive: true, force: true });
+      for (const d of state.ownedDirectories()) {
+        forgetRepository(d);
+        rmSync(d, { recursive: true, force: true });
+      }
     },
   };
 }
