@@ -358,7 +358,15 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   res.message = stop
     ? `sync failed: ${stop}; ${c.applied} applied, ${c.failed} failed, ${c.skipped} skipped`
     : `${c.applied} applied, ${c.pruned} pruned, ${c.unchanged} unchanged${c.failed ? `, ${c.failed} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}; health ${health}` +
-      (res.healthTimedOut ? ' (timed out waiting for health)' : '');
+      (res.healthTimedOut ? ` (timed out waiting for health${waitingOn(res.resources)})` : '');
   if (inventoryWarning) res.message += `; ${inventoryWarning}`;
   return res;
+}
+
+/** Which objects a health wait that ran out of time was still waiting on (a few, then a count). */
+function waitingOn(resources: ResourceResult[]): string {
+  const pending = resources.filter((r) => r.health && r.health.status !== 'Healthy');
+  if (!pending.length) return '';
+  const named = pending.slice(0, 3).map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} (${r.health!.status}${r.health!.message ? `: ${r.health!.message}` : ''})`);
+  return ` of ${named.join(', ')}${pending.length > 3 ? ` and ${pending.length - 3} more` : ''}`;
 }
