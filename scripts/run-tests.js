@@ -35,6 +35,7 @@ const required = process.env.DRIFTGUARD_REQUIRE_REAL_CLUSTER === '1';
 let shared;
 
 async function startShared() {
+  if (env.DRIFTGUARD_REAL_CLUSTER === 'off' && required) throw new Error('DRIFTGUARD_REAL_CLUSTER=off contradicts DRIFTGUARD_REQUIRE_REAL_CLUSTER=1');
   if (env.DRIFTGUARD_REAL_CLUSTER === 'off' || env.DRIFTGUARD_REAL_KUBECONFIG) return;
   if (!findGo()) {
     if (required) throw new Error('Go is not installed but DRIFTGUARD_REQUIRE_REAL_CLUSTER=1: the real-server suites cannot run');

@@ -30,6 +30,8 @@ export interface RealClusterOptions {
   /** Build the binaries when missing (default true; progress goes to `progress`). */
   build?: boolean;
   progress?: (line: string) => void;
+  /** kube-apiserver's port on 127.0.0.1 (default: a free one). */
+  port?: number;
   /** kubeconfig context/cluster/user name (default `driftguard-dev`, as the emulator's). */
   context?: string;
   /** Stand-in kubelet options, or false for no kubelet (pods then stay Pending, as with envtest). */
@@ -87,7 +89,7 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       return p;
     };
 
-    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), opts.port ?? await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const etcd = start('etcd', [
       '--name=default', `--data-dir=${join(dir, 'etcd')}`,
