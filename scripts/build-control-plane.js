@@ -74,7 +74,7 @@ function goBuild(go, cwd, args, label, total, log) {
       compiled += s.split('\n').filter((l) => l && !l.startsWith('go: ') && !l.startsWith('#')).length;
     });
     const secs = () => Math.round((Date.now() - started) / 1000);
-    const timer = setInterval(() => log(`  ${label}: ${compiled}${total ? `/${total}` : ''} packages compiled (${secs()}s)`), 15_000);
+    const timer = setInterval(() => log(`  ${label}: ${compiled}${total ? `/${total}` : ''} packages compiled (${secs()}s)`), 30_000);
     p.on('error', (e) => { clearInterval(timer); reject(e); });
     p.on('exit', (code, signal) => {
       clearInterval(timer);
