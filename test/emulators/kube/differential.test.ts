@@ -235,6 +235,9 @@ if (realBackendEnabled()) {
 
   test('differential: watch events', async () => {
     const cms = (s: Side) => nsPath(s, 'configmaps');
+    // The controller manager publishes kube-root-ca.crt into a new namespace whenever it gets to it (before,
+    // between or after the test's own writes): a controller write, left out of the comparison.
+    const ours = <E extends { object: { metadata?: { name?: string } } }>(events: E[]) => events.filter((e) => e.object.metadata?.name !== 'kube-root-ca.crt');
     await both([
       ['create, update, delete under a watch', async (s) => {
         const list = await s.raw.request('GET', cms(s));
@@ -242,15 +245,15 @@ if (realBackendEnabled()) {
         await s.raw.request('POST', cms(s), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w' }, data: { a: '1' } });
         await s.raw.request('PATCH', `${cms(s)}/w`, { data: { a: '2' } }, MERGE);
         await s.raw.request('DELETE', `${cms(s)}/w`);
-        for (let i = 0; i < 200 && w.events().length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 200 && ours(w.events()).length < 3; i++) await new Promise((r) => setTimeout(r, 25));
         w.close();
-        return w.events().map((e) => ({ type: e.type, name: e.object.metadata.name, data: e.object.data }));
+        return ours(w.events()).map((e) => ({ type: e.type, name: e.object.metadata.name, data: e.object.data }));
       }],
       ['a watch from a compacted resourceVersion', async (s) => {
         const w = await s.raw.watch(`${cms(s)}?watch=true&resourceVersion=1`);
-        for (let i = 0; i < 200 && w.events().length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 200 && ours(w.events()).length < 1; i++) await new Promise((r) => setTimeout(r, 25));
         w.close();
-        return w.events().map((e) => ({ type: e.type, code: e.object.code, reason: e.object.reason, kind: e.object.kind }));
+        return ours(w.events()).map((e) => ({ type: e.type, code: e.object.code, reason: e.object.reason, kind: e.object.kind }));
       }],
     ], unique('diff-watch'));
   });
