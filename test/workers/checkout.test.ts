@@ -4,12 +4,10 @@
 // "1 to delete" and the merge pruned the object); a link out of the repository is refused at its path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
+import type { KubeEmulator } from '../../emulators/kube/index.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { prScope } from '../../src/store/index.ts';
-import { CONFIG, QUIET_CHECKS, deployment, service, startHarness, until, type Harness } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, startProductionCluster, until, type Harness } from './harness.ts';
 
 let h: Harness;
 let kube: KubeEmulator;
@@ -18,11 +16,8 @@ const REPO = 'gitops';
 
 before(async () => {
   h = await startHarness();
-  kube = await startKubeEmulator();
-  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, 'kubeconfig'));
-  const operatorFile = join(h.redis.dir, 'operator.yml');
-  writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n${QUIET_CHECKS}`);
-  for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  let operatorFile: string;
+  ({ kube, operatorFile } = await startProductionCluster(h));
   await h.gh.addRepo({ owner: 'acme', name: REPO, files: { '.github/driftguard.yml': CONFIG, 'deploy/web/deployment.yaml': deployment('web'), 'deploy/web/service.yaml': service('web') } });
   w = await startWorkers({ DRIFTGUARD_CONFIG: operatorFile, REDIS_URL: h.redis.url, LOG_LEVEL: 'silent', DRIFTGUARD_SYNC_TIMEOUT_MS: '20000' }, { github: h.deps.github, log: h.deps.log, producer: h.producer });
 });

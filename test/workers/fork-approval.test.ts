@@ -7,14 +7,12 @@
 // blocked again until a new approval; a retried approval job posts nothing twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
+import type { KubeEmulator } from '../../emulators/kube/index.ts';
 import { QUEUES, type CommandJob } from '../../src/queue/index.ts';
 import { runCommand } from '../../workers/command.ts';
 import { withOwnership } from '../../src/core/ownership.ts';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { CONFIG, QUIET_CHECKS, deployment, service, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, startProcesses, startProductionCluster, until, type Harness, type Processes } from './harness.ts';
 
 const SECRET = 'fork-secret';
 let h: Harness;
@@ -23,11 +21,8 @@ let p: Processes;
 
 before(async () => {
   h = await startHarness();
-  kube = await startKubeEmulator();
-  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, 'kubeconfig'));
-  const operatorFile = join(h.redis.dir, 'operator.yml');
-  writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n${QUIET_CHECKS}`);
-  for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  let operatorFile: string;
+  ({ kube, operatorFile } = await startProductionCluster(h));
   // Live drift (2 replicas where main says 1): an approved plan's server-side dry run has something to patch.
   kube.putObject(withOwnership({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'web' },
@@ -61,14 +56,6 @@ const completedRun = (sha: string, n: number) =>
 const sticky = (pr: number) => h.gh.comments('acme', 'gitops', pr).find((c) => c.body.startsWith('<!-- driftguard:plan -->'));
 const planJobs = async (pr: number) => (await h.producer.queue(QUEUES.plan).getJobs(['completed', 'failed', 'delayed', 'waiting', 'active'])).filter((j) => j.data.pr === pr);
 
-async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 1200; i++) {
-    const v = await f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('a fork PR waits for a writer to approve its head SHA; readers and bots are refused; a new push needs a new approval', async () => {
   await h.gh.commit('acme', 'gitops', { branch: 'contrib', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });

@@ -21,7 +21,7 @@ import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { RedisServer } from '../support/redis.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../emulators/kube/index.ts';
 
 /**
  * Operator `policy:` for worker tests that are about planning and syncing, not about checks: the
@@ -198,10 +198,10 @@ export async function startProcesses(h: Harness, webhookSecret: string, opts: { 
   };
 }
 
-/** Polls `f` every 50 ms until it returns something truthy; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+/** Polls `f` (sync or async) every 50 ms until it returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   for (let i = 0; i * 50 < timeoutMs; i++) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -238,4 +238,18 @@ export async function startEmulatedWorkers(h: Harness, opts: { cluster: string; 
       await kube.close();
     },
   };
+}
+
+/**
+ * A Kubernetes emulator as operator cluster `production` (namespaces web and api exist, project
+ * `default` lets acme/* deploy there) and the operator config file naming it, for workers started
+ * with DRIFTGUARD_CONFIG. `policy` is the operator's policy block (default: QUIET_CHECKS).
+ */
+export async function startProductionCluster(h: Harness, opts: { kube?: KubeEmulatorOptions; policy?: string } = {}): Promise<{ kube: KubeEmulator; operatorFile: string }> {
+  const kube = await startKubeEmulator(opts.kube);
+  const kubeconfig = kube.writeKubeconfig(join(h.redis.dir, `kubeconfig-${kube.port}`));
+  const operatorFile = join(h.redis.dir, `operator-${kube.port}.yml`);
+  writeFileSync(operatorFile, `clusters:\n  - {name: production, kubeconfig: ${kubeconfig}, context: driftguard-dev}\nprojects:\n  - {name: default, repos: ["acme/*"], destinations: [{cluster: production, namespaces: ["web", "api"]}]}\n${opts.policy ?? QUIET_CHECKS}`);
+  for (const ns of ['web', 'api']) kube.putObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  return { kube, operatorFile };
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.ts';
 import { QUEUES } from '../../src/queue/index.ts';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { CONFIG, deployment, service, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
+import { CONFIG, deployment, service, startHarness, startProcesses, until, type Harness, type Processes } from './harness.ts';
 
 const SECRET = 'mass-prune-secret';
 let h: Harness;
@@ -44,14 +44,6 @@ after(async () => {
 });
 
 
-async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 1200; i++) {
-    const v = await f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Commit to main (directly or through a merged PR) and deliver the push webhook; the new head. */
 async function pushToMain(files: Record<string, string | null>, viaPr?: string): Promise<{ sha: string; pr?: number }> {
