@@ -66,24 +66,24 @@ export class Resources {
   }
 
   /** Server-side apply. `dryRun` asks the server what the object would become, without persisting. */
-  async apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean; fieldManager?: string; signal?: AbortSignal } = {}): Promise<KubeObject> {
+  async apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean; fieldManager?: string; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; signal?: AbortSignal } = {}): Promise<KubeObject> {
     const info = await this.info(gvkOf(obj.apiVersion, obj.kind));
     const name = obj.metadata?.name;
     if (!name) throw new DriftguardError('MANIFEST_INVALID', `${obj.kind} without metadata.name cannot be applied`);
     return this.http.request<KubeObject>('PATCH', resourcePath(info, obj.metadata.namespace, name), {
       body: obj,
       contentType: 'application/apply-patch+yaml', // JSON is YAML; the server accepts either
-      query: { fieldManager: opts.fieldManager ?? FIELD_MANAGER, force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined },
+      query: { fieldManager: opts.fieldManager ?? FIELD_MANAGER, force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation },
       signal: opts.signal,
     });
   }
 
   /** Delete; returns false when it was already gone. */
-  async delete(gvk: GVK, namespace: string, name: string, opts: { propagationPolicy?: PropagationPolicy; dryRun?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+  async delete(gvk: GVK, namespace: string, name: string, opts: { propagationPolicy?: PropagationPolicy; dryRun?: boolean; gracePeriodSeconds?: number; signal?: AbortSignal } = {}): Promise<boolean> {
     const info = await this.info(gvk);
     try {
       await this.http.request('DELETE', resourcePath(info, namespace, name), {
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground', ...(opts.dryRun ? { dryRun: ['All'] } : {}) },
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground', ...(opts.dryRun ? { dryRun: ['All'] } : {}), ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}) },
         query: { dryRun: opts.dryRun ? 'All' : undefined },
         signal: opts.signal,
       });

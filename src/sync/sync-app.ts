@@ -28,6 +28,7 @@ import { prepareDesired, type PreparedObject } from './prepare.ts';
 import type { ResourceResult, SyncOptions, SyncOutcome, SyncResult } from './types.ts';
 import { waitForHealth, type HealthTarget } from './wait-health.ts';
 import { classifyHook } from '../core/hooks/index.ts';
+import { parseSyncOptions, syncOptionsOf } from '../core/sync-options.ts';
 import { hookResult, runHookPhase, type HookContext, type PreparedHook } from './hooks.ts';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -44,11 +45,25 @@ function taskResult(t: PlanTask, outcome: SyncOutcome, message?: string): Resour
   return baseOf(t.object, t.action, outcome, { wave: t.wave, source: t.source, ...(message ? { message } : {}) });
 }
 
+function isImmutableError(e: unknown): boolean {
+  return kubeStatus(e) === 422 && /immutable/i.test(kubeMessage(e));
+}
+
+/** Replace=true: delete the live object (Force=true: without a grace period) and wait until its name is free. */
+async function replaceDelete(cluster: Cluster, t: PlanTask, force: boolean, signal: AbortSignal): Promise<void> {
+  const gvk = gvkOf(t.object.apiVersion, t.object.kind);
+  await cluster.resources.delete(gvk, t.key.namespace, t.key.name, { propagationPolicy: 'Background', ...(force ? { gracePeriodSeconds: 0 } : {}), signal });
+  while (await cluster.resources.get(gvk, t.key.namespace, t.key.name, { signal })) await sleep(200, signal);
+}
+
 /** The API server's message, plus what to do about the common cases. */
 export function explainApplyError(e: unknown): string {
   const msg = kubeMessage(e);
-  if (kubeStatus(e) === 422 && /immutable/i.test(msg)) {
-    return `${msg} — this field cannot be changed in place; delete the object and sync again to recreate it`;
+  if (isImmutableError(e)) {
+    return `${msg} — this field cannot be changed in place; delete the object and sync again to recreate it, or set sync option Replace=true (driftguard.dev/sync-options) to have the sync do it`;
+  }
+  if (kubeStatus(e) === 409 && /conflict/i.test(msg)) {
+    return `${msg} — another field manager owns these fields and the object has sync option ServerSideApply=fail; remove it (or set ServerSideApply=force) to take them over`;
   }
   if (kubeStatus(e) === 0 && /abort|timed out/i.test(msg)) return `timed out: ${msg}`;
   return msg;
@@ -108,12 +123,24 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
       // wait never sees the object and runs until the timeout.
       await cache.ensure([gvk], watchNs);
     }
-    const applied = await cluster.resources.apply(t.object, { force: true, fieldManager: FIELD_MANAGER, signal });
+    const so = syncOptionsOf(t.object);
+    const applyOpts = { force: so.force || so.conflicts === 'force', fieldManager: FIELD_MANAGER, fieldValidation: so.validate ? 'Strict' as const : 'Ignore' as const, signal };
+    let applied: KubeObject;
+    let note = t.warning;
+    try {
+      applied = await cluster.resources.apply(t.object, applyOpts);
+    } catch (e) {
+      if (!(so.replace && t.live && isImmutableError(e))) throw e;
+      // Replace=true: what SSA cannot change in place is deleted and created again.
+      await replaceDelete(cluster, t, so.force, signal);
+      applied = await cluster.resources.apply(t.object, applyOpts);
+      note = [`replaced (deleted and re-created, sync option ${so.force ? 'Force' : 'Replace'}=true): ${kubeMessage(e)}`, t.warning].filter(Boolean).join('; ');
+    }
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
     // The generation of OUR write: the health wait must not trust status observed for an older one.
     const generation = applied.metadata?.generation;
     written.set(keyString(t.key), { generation: typeof generation === 'number' ? generation : undefined });
-    return taskResult(t, 'applied', t.warning);
+    return taskResult(t, 'applied', note);
   } catch (e) {
     // The server may quote the submitted or the stored object (admission webhooks see both, typed SSA
     // errors): no Secret values of either. The cache may hold a newer live copy than the plan did.
@@ -165,7 +192,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const regular: PreparedObject[] = [];
   for (const p of prep.objects) {
     const c = classifyHook(p.object);
-    if (c.kind === 'resource') regular.push(p);
+    const so = parseSyncOptions(p.object);
+    if ('error' in so) hookProblems.push(baseOf(p.object, 'none', 'failed', { source: p.source, message: so.error }));
+    else if (c.kind === 'resource') regular.push(p);
     else if (c.kind === 'hook') hooks.push({ object: p.object, source: p.source, gvk: p.gvk, hook: c.hook });
     else if (c.kind === 'invalid') hookProblems.push(baseOf(p.object, 'none', 'failed', { source: p.source, message: c.message }));
     // 'ignored' (Helm tests, pre-delete, ...): set aside, as render does.
@@ -234,9 +263,11 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
         return taskResult(t, 'applied', `dry run: its namespace "${t.key.namespace}" is created by this sync, so the server cannot validate it yet`);
       }
       try {
-        await cluster.resources.apply(t.object, { dryRun: true, force: true, signal });
+        const so = syncOptionsOf(t.object);
+        await cluster.resources.apply(t.object, { dryRun: true, force: so.force || so.conflicts === 'force', fieldValidation: so.validate ? 'Strict' : 'Ignore', signal });
         return taskResult(t, 'applied', `dry run: accepted by the server${t.warning ? `; ${t.warning}` : ''}`);
       } catch (e) {
+        if (syncOptionsOf(t.object).replace && t.live && isImmutableError(e)) return taskResult(t, 'applied', `dry run: would be replaced (deleted and re-created, sync option Replace=true): ${scrubber.scrub(kubeMessage(e))}`);
         return taskResult(t, 'failed', scrubber.scrub(explainApplyError(e)));
       }
     });
@@ -315,7 +346,9 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   const pruneResults: ResourceResult[] = [];
   if (stop) pruneResults.push(...plan.prunes.map((t) => taskResult(t, 'skipped', `not pruned: ${stop}`)));
   else {
-    for (const group of applyGroups(plan.prunes)) {
+    // PruneLast=true prunes form groups of their own, after all others.
+    const last = (t: PlanTask) => syncOptionsOf(t.object).pruneLast;
+    for (const group of [...applyGroups(plan.prunes.filter((t) => !last(t))), ...applyGroups(plan.prunes.filter(last))]) {
       const rs = await mapLimit(group, conc, async (t) => {
         try {
           await cluster.resources.delete(gvkOf(t.object.apiVersion, t.object.kind), t.key.namespace, t.key.name, { propagationPolicy: opts.propagationPolicy ?? 'Foreground', signal });

@@ -264,3 +264,13 @@ test('field locator: List items, flow mappings and absent fields resolve to the 
   assert.deepEqual(so!.fields?.(['data', 'missing', 'deeper']), { file: 'l.yaml', line: 7, column: 5 });
   assert.equal(so!.fields?.(['nothing']), undefined);
 });
+
+test('schema: sync option Validate=false leaves an object out of schema validation, not out of the rules', () => {
+  const off = { 'run-as-root': 'off', 'privilege-escalation': 'off', resources: 'off', probes: 'off', 'network-policy': 'off' } as const;
+  const body = '  containers:\n    - name: a\n      image: nginx:1.27\n      imagePullPolicey: Always\n';
+  assert.equal(check('p.yaml', pod(body), { severities: off }).findings.length, 1);
+  const text = pod(body).replace('metadata:\n', 'metadata:\n  annotations:\n    driftguard.dev/sync-options: Validate=false\n');
+  assert.ok(text.includes('Validate=false'));
+  assert.deepEqual(check('p.yaml', text, { severities: off }).findings, []);
+  assert.ok(check('p.yaml', text, { severities: { ...off, 'run-as-root': 'error' } }).findings.some((f) => f.rule === 'run-as-root'));
+});

@@ -12,6 +12,7 @@ import { displayKey, keyOf, keyString, parseApiVersion, type KubeObject, type Re
 import type { ResourceDiff } from '../diff/types.ts';
 import { APP_LABEL, hasSyncOption, isOwnedBy, syncWave } from '../ownership.ts';
 import { kindOrder } from './kind-order.ts';
+import { syncOptionsOf } from '../sync-options.ts';
 
 export { KIND_ORDER, kindOrder } from './kind-order.ts';
 
@@ -145,9 +146,16 @@ export function planSync(input: PlanInput): SyncPlan {
   for (const t of candidates) {
     const kept = input.keep?.(t.object);
     if (kept !== undefined) orphans.push({ ...t, reason: kept });
+    else if (!syncOptionsOf(t.object).delete) orphans.push({ ...t, reason: 'kept by sync option Delete=false' });
     else if (hasSyncOption(t.object, 'Prune=false')) orphans.push({ ...t, reason: 'kept by sync option Prune=false' });
     else if (!input.prune) orphans.push({ ...t, reason: 'not desired any more; prune is off' });
     else prunes.push(t);
+  }
+  // PruneLast=true: after every other prune (each part keeps its reverse apply order).
+  const last = prunes.filter((t) => syncOptionsOf(t.object).pruneLast);
+  if (last.length) {
+    const first = prunes.filter((t) => !syncOptionsOf(t.object).pruneLast);
+    prunes.splice(0, prunes.length, ...first, ...last);
   }
   if (prunes.length > 0 && prunes.length * 2 > owned.length && !input.allowMassPrune) {
     throw new DriftguardError(

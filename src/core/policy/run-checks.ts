@@ -4,6 +4,7 @@
 import { keyOf, type SourcedObject } from '../model/object.ts';
 import { isClusterScopedBuiltin } from '../normalize/scope.ts';
 import { schemaFindings } from '../validate/schema-findings.ts';
+import { syncOptionsOf } from '../sync-options.ts';
 import type { SchemaSet } from '../validate/schema-set.ts';
 import { CONFIGURABLE_RULES, RULES, WAIVER_RULE, defaultSeverities, type AppContext, type RuleHit } from './rules.ts';
 import { countFindings, formatPath, type CheckResult, type Finding, type Severity } from './types.ts';
@@ -43,7 +44,8 @@ export function runChecks(objects: SourcedObject[], opts: CheckOptions): CheckRe
   let unchecked: string[] = [];
   const schemaSeverity = severities.schema;
   if (opts.schemas && schemaSeverity && schemaSeverity !== 'off') {
-    const r = schemaFindings(objects, opts.schemas, opts.namespace);
+    // `driftguard.dev/sync-options: Validate=false` opts an object out of schema validation (kubectl --validate=false).
+    const r = schemaFindings(objects.filter((so) => syncOptionsOf(so.object).validate), opts.schemas, opts.namespace);
     for (const f of r.findings) findings.push({ ...f, severity: schemaSeverity });
     unchecked = r.unchecked;
   }
