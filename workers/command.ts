@@ -22,18 +22,19 @@ export const HELP_TEXT = [
   '| `/driftguard diff` | Re-plan this PR: render head and base, diff against the live cluster, update the check runs and the plan comment. |',
   '| `/driftguard sync <app>` | Sync the app now at the head of its branch (its target revision), as a push would. |',
   '| `/driftguard sync <app> --allow-mass-prune` | The same, confirming a prune of more than half of the app that was refused: the guard is lifted for this one sync. The check run records who confirmed. |',
-  '| `/driftguard approve` | On a pull request from a fork: let Driftguard plan its current head commit against the cluster (live state, server-side dry run). Needs write, maintain or admin permission; a new push needs a new approval. Nothing from a fork is ever applied. |',
+  '| `/driftguard approve [<sha>]` | On a pull request from a fork: let Driftguard plan its head commit against the cluster (live state, server-side dry run). With a SHA (12 to 40 hex digits) only if that is still the head. Needs write, maintain or admin permission; a new push needs a new approval. Nothing from a fork is ever applied. |',
   '| `/driftguard help` | Show this help. |',
   '',
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
-export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
+export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'stale-sha' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
 
 /** The command as we understood it, in inline code, for replies (never the raw comment). */
-export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune'>): string {
+export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune' | 'sha'>): string {
   if (job.command === 'sync') return `\`/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}\``;
   if (job.command === 'unknown') return 'this command';
+  if (job.command === 'approve' && job.sha) return `\`/driftguard approve ${job.sha}\``;
   return `\`/driftguard ${job.command}\``;
 }
 
@@ -69,6 +70,9 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
   if (pr.state !== 'open') return answer('closed', 'confused', `@${job.sender} this pull request is ${pr.state}; there is nothing to plan.`);
   if (job.command === 'approve') {
     if (!pr.fork) return answer('not-fork', 'confused', `@${job.sender} this pull request comes from this repository, not a fork: it needs no approval.`);
+    if (job.sha && !pr.headSha.startsWith(job.sha)) {
+      return answer('stale-sha', 'confused', `@${job.sender} ${namedCommand(job)} names a commit that is not the head of this pull request any more (the head is now \`${pr.headSha.slice(0, 7)}\`): nothing was approved. Review the new head and approve it.`);
+    }
     // Tied to the head as it is now; a retried job finds the first record and keeps its who and when.
     const { approval, created } = await deps.approvals.approve(job.repo, job.pr, { sha: pr.headSha, by: job.sender, at: new Date().toISOString() });
     log.info({ sha: approval.sha, by: approval.by, created }, 'fork head approved');

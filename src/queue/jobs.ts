@@ -66,6 +66,8 @@ export interface CommandJob extends RepoRef {
   app?: string;
   /** sync: `--allow-mass-prune` was given. */
   allowMassPrune?: boolean;
+  /** approve: the head SHA (12 to 40 hex digits) the approver reviewed; refused when the head moved on. */
+  sha?: string;
   /** The sender is a bot account: refused with a reply (only `/driftguard approve` from bots gets this far). */
   bot?: boolean;
 }

@@ -6,7 +6,7 @@ import { LABEL_VALUE } from '../core/config/schema.ts';
 export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
-  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; bot?: boolean }
+  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; sha?: string; bot?: boolean }
   | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
   | { queue: 'none'; reason: string };
 
@@ -59,10 +59,10 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
       const bot = payload.sender?.type === 'Bot';
       if (bot && parsed?.command !== 'approve') return { queue: 'none', reason: 'comment by a bot' };
       if (!parsed) return { queue: 'none', reason: 'not a /driftguard command' };
-      const { command, text, app, allowMassPrune } = parsed;
+      const { command, text, app, allowMassPrune, sha } = parsed;
       return {
         queue: 'command', repo, installationId, pr: payload.issue.number, command, text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login,
-        ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}), ...(bot ? { bot } : {}),
+        ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}), ...(sha ? { sha } : {}), ...(bot ? { bot } : {}),
       };
     }
     case 'check_run': {
@@ -85,6 +85,7 @@ function isFork(pr: Json): boolean {
 
 const APP_NAME = new RegExp(LABEL_VALUE);
 const MASS_PRUNE_FLAG = '--allow-mass-prune';
+const APPROVED_SHA = /^[0-9a-fA-F]{12,40}$/;
 
 export interface ParsedCommand {
   command: CommandName | 'unknown';
@@ -94,10 +95,12 @@ export interface ParsedCommand {
   app?: string;
   /** sync: lift the mass-prune guard for this one sync. */
   allowMassPrune?: boolean;
+  /** approve: the head SHA the approver reviewed (lower case). */
+  sha?: string;
 }
 
 /**
- * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; `/driftguard approve` → approve; first line of the
+ * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; `/driftguard approve [<sha>]` → approve; first line of the
  * comment only, like Atlantis. Anything else after the prefix (extra words, other flags, a name that
  * cannot be an app) is 'unknown', so a typo never runs something else.
  */
@@ -113,7 +116,13 @@ export function parseCommand(body: string): ParsedCommand | undefined {
     if (!app || !APP_NAME.test(app) || (flags.length > 0 && !allow)) return { command: 'unknown', text };
     return { command: 'sync', text, app, ...(allow ? { allowMassPrune: true } : {}) };
   }
-  if (sub === 'approve') return { command: words.length === 2 ? 'approve' : 'unknown', text };
+  if (sub === 'approve') {
+    // Optionally pinned to the SHA the approver reviewed: at least 12 hex digits, so a fork cannot grind
+    // a commit that matches a short prefix.
+    const [sha, ...rest] = words.slice(2);
+    if (rest.length > 0 || (sha !== undefined && !APPROVED_SHA.test(sha))) return { command: 'unknown', text };
+    return { command: 'approve', text, ...(sha ? { sha: sha.toLowerCase() } : {}) };
+  }
   const command = sub === 'diff' || sub === 'plan' ? 'diff' : sub === 'help' ? 'help' : 'unknown';
   return { command, text };
 }

@@ -60,12 +60,17 @@ test('parseCommand: first line only, exact prefix', () => {
     ['/driftguard help', 'help'],
     ['/driftguard apply', 'unknown'],
     ['/driftguard approve', 'approve'],
-    ['/driftguard approve abc1234', 'unknown'],
+    ['/driftguard approve abc1234', 'unknown'], // too short to pin a commit
+    ['/driftguard approve 0123456789ABcdef', 'approve'],
+    ['/driftguard approve 0123456789abcdef extra', 'unknown'],
+    ['/driftguard approve not-a-sha-at-all', 'unknown'],
     ['/driftguardx diff', undefined],
     ['please run /driftguard diff', undefined],
     ['LGTM\n/driftguard diff', undefined],
   ];
   for (const [body, command] of cases) assert.equal(parseCommand(body)?.command, command, JSON.stringify(body));
+  assert.equal(parseCommand('/driftguard approve 0123456789ABcdef')?.sha, '0123456789abcdef', 'the pinned SHA, lower case');
+  assert.equal(parseCommand('/driftguard approve')?.sha, undefined);
 });
 
 test('parseCommand: sync takes exactly an app name and optionally --allow-mass-prune; anything else is unknown', () => {

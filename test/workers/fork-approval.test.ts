@@ -72,6 +72,7 @@ test('a fork PR waits for a writer to approve its head SHA; readers and bots are
   const waiting = await until('the plan comment', () => sticky(pr));
   assert.match(waiting.body, /\*\*Fork pull request, waiting for approval\*\*: `[0-9a-f]{7}` was planned without any request to the cluster/);
   assert.match(waiting.body, /replicas: 3/, 'the plan still shows what the fork changes');
+  assert.ok(waiting.body.includes(`\`/driftguard approve ${first}\``), 'the comment offers the SHA-pinned command');
   assert.deepEqual(kube.counters.snapshot(), {}, 'no request to the Kubernetes API for a fork plan');
 
   // A reader and a bot are told what is needed; nothing is approved, re-planned or sent to the cluster.
@@ -111,6 +112,17 @@ test('a fork PR waits for a writer to approve its head SHA; readers and bots are
   assert.ok(reblocked.body.includes(`@wendy approved \`${first.slice(0, 7)}\` at ${approval.at}; the push of \`${second.slice(0, 7)}\` needs a new approval.`), reblocked.body);
   assert.deepEqual(kube.counters.snapshot(), {});
   assert.equal(await h.deps.approvals.get('acme/gitops', pr, second), undefined);
+
+  // An approval pinned to the commit the approver reviewed does not carry over to the new head either.
+  await comment(pr, 'wendy', `/driftguard approve ${first}`);
+  const stale = await until('the stale-SHA reply', () => h.gh.comments('acme', 'gitops', pr).find((c) => c.body.startsWith('@wendy')));
+  assert.ok(stale.body.includes(`names a commit that is not the head of this pull request any more (the head is now \`${second.slice(0, 7)}\`): nothing was approved`), stale.body);
+  assert.equal(await h.deps.approvals.get('acme/gitops', pr, second), undefined);
+  assert.deepEqual(h.gh.checkRuns('acme', 'gitops', { headSha: second, name: 'driftguard / web' }).map((c) => c.conclusion), ['action_required']);
+  // Pinned to the current head: approved.
+  await comment(pr, 'wendy', `/driftguard approve ${second.slice(0, 12)}`);
+  assert.equal((await completedRun(second, 2)).conclusion, 'success');
+  assert.equal((await h.deps.approvals.get('acme/gitops', pr, second))?.by, 'wendy');
   assert.deepEqual(h.gh.responseViolations(), []);
 });
 

@@ -33,7 +33,7 @@ export function forkNote(s: ForkState): string {
   const earlier = s.earlier && s.earlier.sha !== s.headSha
     ? ` @${s.earlier.by} approved \`${shortSha(s.earlier.sha)}\` at ${s.earlier.at}; the push of ${sha} needs a new approval.`
     : '';
-  return `> **Fork pull request, waiting for approval**: ${sha} was planned without any request to the cluster (no live state or drift, no server-side dry run, bundled schemas). ${NEVER_APPLIED}${earlier}\n> A user with write, maintain or admin permission can comment \`${APPROVE_COMMAND}\` to plan ${sha} against the cluster.\n\n`;
+  return `> **Fork pull request, waiting for approval**: ${sha} was planned without any request to the cluster (no live state or drift, no server-side dry run, bundled schemas). ${NEVER_APPLIED}${earlier}\n> A user with write, maintain or admin permission can comment \`${APPROVE_COMMAND} ${s.headSha}\` to plan this commit against the cluster (\`${APPROVE_COMMAND}\` alone approves whatever the head is when the command runs).\n\n`;
 }
 
 /** The check run of an app while its fork plan waits: conclusion action_required, saying what is needed. */
