@@ -1,5 +1,5 @@
 // The whole Driftguard system on one machine, over real HTTP: a private redis-server (or REDIS_URL),
-// the Kubernetes API emulator, the GitHub emulator serving one repository, the web process and a
+// the Kubernetes API emulator (or a running cluster: startSystemOnCluster), the GitHub emulator serving one repository, the web process and a
 // worker. Used by `npm run demo`, the end-to-end tests and the benchmarks.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { RedisServer } from './redis-server.ts';
 import { startWeb, type WebProcess } from '../web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { findTool } from '../render/tools.ts';
+import { loadKubeConfig } from '../kube/cluster.ts';
 import { QUEUES, QUEUE_PREFIX, queueConnection } from '../queue/index.ts';
 
 const run = promisify(execFile);
@@ -32,6 +33,11 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Start the worker in this process (default true); false: the caller runs worker processes with `env`. */
   workers?: boolean;
+}
+
+/** On a running cluster (the real kube-apiserver): its kubeconfig; the caller has created the namespaces. */
+export interface SystemOnClusterOptions extends Omit<SystemOptions, 'rollout'> {
+  kubeconfig: string;
 }
 
 export interface System {
@@ -80,7 +86,16 @@ export async function until<T>(what: string, f: () => T | undefined | false | Pr
   }
 }
 
-export async function startSystem(opts: SystemOptions): Promise<System> {
+export function startSystem(opts: SystemOptions): Promise<System> {
+  return start(opts, undefined) as Promise<System>;
+}
+
+/** The same system on an existing cluster instead of an emulator of its own (no `kube`). */
+export function startSystemOnCluster(opts: SystemOnClusterOptions): Promise<Omit<System, 'kube'>> {
+  return start(opts, opts.kubeconfig);
+}
+
+async function start(opts: SystemOptions, existingKubeconfig: string | undefined): Promise<Omit<System, 'kube'> & { kube?: KubeEmulator }> {
   const owner = opts.owner ?? 'acme';
   const repo = opts.repo ?? 'gitops';
   const cluster = opts.cluster ?? 'dev';
@@ -97,12 +112,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       cleanups.push(() => redis.stop());
       redisUrl = redis.url;
     }
-    const kube = await startKubeEmulator({ rollout: opts.rollout ?? { readyDelayMs: 300 } });
-    cleanups.push(() => kube.close());
-    const kubeconfig = kube.writeKubeconfig(join(work, 'kubeconfig'));
+    const kube = existingKubeconfig ? undefined : await startKubeEmulator({ rollout: opts.rollout ?? { readyDelayMs: 300 } });
+    if (kube) cleanups.push(() => kube.close());
+    const kubeconfig = kube ? kube.writeKubeconfig(join(work, 'kubeconfig')) : existingKubeconfig!;
     const kubectlBin = findTool('kubectl');
     const kubectl = async (...args: string[]) => (await run(kubectlBin, ['--kubeconfig', kubeconfig, ...args])).stdout;
-    for (const ns of opts.namespaces) await kubectl('create', 'namespace', ns);
+    if (kube) for (const ns of opts.namespaces) await kubectl('create', 'namespace', ns);
 
     const gh = await startGitHubEmulator({ appId: 4242, validateResponses: false });
     cleanups.push(() => gh.close());
@@ -112,7 +127,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     const operatorFile = join(work, 'operator.yml');
     writeFileSync(operatorFile, [
       'clusters:',
-      `  - {name: ${cluster}, context: driftguard-dev, kubeconfig: ${JSON.stringify(kubeconfig)}}`,
+      `  - {name: ${cluster}, context: ${JSON.stringify(loadKubeConfig({ kubeconfig }).getCurrentContext())}, kubeconfig: ${JSON.stringify(kubeconfig)}}`,
       'projects:',
       `  - name: default`,
       `    repos: [${JSON.stringify(`${owner}/*`)}]`,
