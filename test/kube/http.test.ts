@@ -1,6 +1,6 @@
 // KubeHttp's request path against a plain HTTP server: the path and query it sends (encoded as
 // URLSearchParams would, behind a proxy's path prefix), the per-attempt timeout (retried, then reported
-// as timed out), the caller's abort, and a body that reaches the server intact.
+// as timed out), the caller's abort (during an attempt and during a retry's backoff), and a body that reaches the server intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,7 +28,7 @@ async function withServer(handler: Handler, fn: (base: string) => Promise<void>)
   }
 }
 
-function kubeHttp(server: string, timeoutMs?: number): KubeHttp {
+function kubeHttp(server: string, timeoutMs?: number, backoff = { retries: 2, baseMs: 1, maxMs: 5 }): KubeHttp {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server, skipTLSVerify: false }],
@@ -36,7 +36,20 @@ function kubeHttp(server: string, timeoutMs?: number): KubeHttp {
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  return new KubeHttp(kc, { retries: 2, baseMs: 1, maxMs: 5 }, timeoutMs);
+  return new KubeHttp(kc, backoff, timeoutMs);
+}
+
+/** The request ends in the typed error of a caller's abort. */
+async function rejectsAborted(http: KubeHttp, signal: AbortSignal): Promise<void> {
+  try {
+    await assert.rejects(http.request('GET', '/api/v1/namespaces/shop', { signal }), (e: unknown) => {
+      assert.equal(kubeStatus(e), 0);
+      assert.match(kubeMessage(e), /request aborted/);
+      return true;
+    });
+  } finally {
+    await http.close();
+  }
 }
 
 const queries: Array<[string, Record<string, string | number | boolean | undefined>, string]> = [
@@ -114,15 +127,7 @@ test('the caller\'s abort stops a request at once and is not retried', async () 
     const http = kubeHttp(base, 60_000);
     let attempts = 0;
     http.onRequest = () => { attempts++; };
-    try {
-      await assert.rejects(http.request('GET', '/api/v1/namespaces/shop', { signal: ac.signal }), (e: unknown) => {
-        assert.equal(kubeStatus(e), 0);
-        assert.match(kubeMessage(e), /request aborted/);
-        return true;
-      });
-    } finally {
-      await http.close();
-    }
+    await rejectsAborted(http, ac.signal);
     assert.equal(calls, 1);
     assert.equal(attempts, 1);
     assert.equal(http.stats.retries, 0);
@@ -138,21 +143,7 @@ test('the caller\'s abort during a retry\'s backoff ends in a typed "request abo
     // while the answer is on its way: a typed "request aborted" either way).
     res.writeHead(429, { 'retry-after': '60', 'content-type': 'application/json' }).end('{}', () => setTimeout(() => ac.abort(), 200));
   }, async (base) => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: base }], users: [{ name: 'u', token: 'tok' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
-    });
-    const http = new KubeHttp(kc, { retries: 2, baseMs: 60_000, maxMs: 60_000 });
-    try {
-      await assert.rejects(http.request('GET', '/api/v1/namespaces/shop', { signal: ac.signal }), (e: unknown) => {
-        assert.equal(kubeStatus(e), 0);
-        assert.match(kubeMessage(e), /request aborted/);
-        return true;
-      });
-    } finally {
-      await http.close();
-    }
+    await rejectsAborted(kubeHttp(base, undefined, { retries: 2, baseMs: 60_000, maxMs: 60_000 }), ac.signal);
     assert.equal(calls, 1);
   });
 });
