@@ -3,6 +3,7 @@
 // sticky comment. Never applies anything. A fork PR's head is planned without any cluster request
 // (no live read, no dry run, bundled schemas) and its runs end action_required until a user with write
 // access approves that SHA (`/driftguard approve`); the approved SHA is planned like a same-repo PR.
+import { isHookObject, listHooks } from '../src/core/hooks/index.ts';
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
 import type { AppConfig, PolicyConfig } from '../src/core/config/types.ts';
@@ -183,7 +184,10 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
         // An unapproved fork is checked offline: bundled schemas, no cluster reads on its behalf.
         report.checks = await checkRendered(deps, app, h.objects, { ...(repoPolicy ? { repoPolicy } : {}), offline });
         const own = (xs: typeof baseObjects) => xs.map((o) => ({ ...o, object: withOwnership(o.object, app.name) }));
-        report.changes = diffObjects(own(h.objects), own(baseObjects).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
+        // Hooks are not desired resources (never in changes or drift); the plan lists the ones a sync runs.
+        const hooks = listHooks([...h.objects, ...h.hooks]);
+        if (hooks.length) report.hooks = hooks.map((x) => ({ phase: x.phase, wave: x.wave, kind: x.object.kind, namespace: x.object.metadata.namespace ?? app.namespace, name: x.object.metadata.name ?? '', ...(x.source ? { source: x.source } : {}) }));
+        report.changes = diffObjects(own(h.objects.filter((o) => !isHookObject(o.object))), own(baseObjects.filter((o) => !isHookObject(o.object))).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }
       // An unapproved fork reads nothing live: no drift, no health until a writer approves the SHA.
       if (!offline) try {

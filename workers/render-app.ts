@@ -9,7 +9,7 @@ import type { WorkerDeps } from './deps.ts';
 import { clusterCapabilities, type HelmCapabilities } from '../src/render/capabilities.ts';
 
 /** `complete`: the render read every input (a sync prunes only from a complete render). */
-export type Rendered = { ok: true; objects: SourcedObject[]; complete: boolean } | { ok: false; errors: ReportError[] } | { ok: 'missing' };
+export type Rendered = { ok: true; objects: SourcedObject[]; hooks: SourcedObject[]; complete: boolean } | { ok: false; errors: ReportError[] } | { ok: 'missing' };
 
 export async function renderAppAt(
   deps: Pick<WorkerDeps, 'render' | 'renderTimeoutMs'> & Partial<Pick<WorkerDeps, 'cluster'>>,
@@ -29,7 +29,7 @@ export async function renderAppAt(
       ...(deps.cluster ? { capabilities: () => destinationCapabilities(deps.cluster!, app.cluster) } : {}),
       timeoutMs: deps.renderTimeoutMs ?? 120_000,
     });
-    return { ok: true, objects: r.objects, complete: r.complete };
+    return { ok: true, objects: r.objects, hooks: r.hooks, complete: r.complete };
   } catch (e) {
     return { ok: false, errors: [toReportError(e)] };
   }

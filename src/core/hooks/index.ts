@@ -95,3 +95,14 @@ export function hookPhases(obj: KubeObject): HookPhase[] | undefined {
 export function isHookObject(obj: KubeObject): boolean {
   return classifyHook(obj).kind !== 'resource';
 }
+
+/** Every run of a hook among `objects`, in the order a sync runs them: by phase, then wave, then kind/name. */
+export function listHooks<T extends { object: KubeObject }>(objects: T[]): Array<T & { phase: HookPhase; wave: number }> {
+  const out: Array<T & { phase: HookPhase; wave: number }> = [];
+  for (const o of objects) {
+    const c = classifyHook(o.object);
+    if (c.kind === 'hook') for (const phase of c.hook.phases) out.push({ ...o, phase, wave: c.hook.wave });
+  }
+  const name = (o: T) => `${o.object.kind}/${o.object.metadata?.name ?? ''}`;
+  return out.sort((a, b) => HOOK_PHASES.indexOf(a.phase) - HOOK_PHASES.indexOf(b.phase) || a.wave - b.wave || name(a).localeCompare(name(b)));
+}

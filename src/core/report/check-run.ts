@@ -9,6 +9,7 @@ import { chooseBlocks, modified, renderResourceBlock, resourceTitle, type Block 
 import { changeCounts } from './pr-comment.ts';
 import { escapeMarkdown, inlineCode, shortSha, truncateWithEllipsis } from './text.ts';
 import { displayKey } from '../model/object.ts';
+import { hookLabel } from './hooks.ts';
 import { checksConclusion, checksLine, findingsToAnnotations, notesToAnnotations, renderChecksSection } from './checks.ts';
 
 /** Resources not Healthy listed by name in the summary; the rest are counted. */
@@ -89,6 +90,10 @@ function renderSummary(r: AppReport, headSha: string): string {
     }
   }
   if (r.checks) lines.push('', renderChecksSection(r.checks));
+  if (r.hooks?.length) {
+    lines.push('', '### Sync hooks', '', 'A sync of this change runs these hooks, in this order (PreSync before anything is applied, PostSync once the app is healthy, SyncFail if the sync fails):', '');
+    for (const h of r.hooks) lines.push(`- ${hookLabel(h)}${h.source ? ` — ${inlineCode(`${h.source.file}:${h.source.line}`)}` : ''}`);
+  }
   return truncateWithEllipsis(`${lines.join('\n')}\n`, CHECK_RUN_SUMMARY_MAX_CHARS);
 }
 

@@ -7,6 +7,7 @@ import { COMMENT_MAX_CHARS } from './limits.ts';
 import { chooseBlocks, modified, renderResourceBlock, type Block } from './blocks.ts';
 import { escapeHtml, escapeMarkdown, inlineCode, shortSha, truncateWithEllipsis } from './text.ts';
 import { checksLine } from './checks.ts';
+import { hookList } from './hooks.ts';
 
 export const MARKER = '<!-- driftguard:plan -->';
 
@@ -57,6 +58,12 @@ function checksBlock(reports: AppReport[]): string {
   if (checked.length === 0) return '';
   const lines = checked.map((r) => `- **Checks** ${escapeMarkdown(r.app)}: ${checksLine(r.checks!.result)} — details in ${checkRunPointer(r)}\n`);
   return `${lines.join('')}\n`;
+}
+
+/** One "Hooks" line per app whose head render has sync hooks: what a merge that changes the app runs. */
+function hooksBlock(reports: AppReport[]): string {
+  const lines = reports.filter((r) => r.hooks?.length).map((r) => `- **Hooks** ${escapeMarkdown(r.app)}: a sync of this change runs ${hookList(r.hooks!)}\n`);
+  return lines.length ? `${lines.join('')}\n` : '';
 }
 
 const TABLE_HEAD = '| App | Cluster/Namespace | Changes (+add ~change −delete) | Health | Drift |\n| --- | --- | --- | --- | --- |\n';
@@ -133,7 +140,7 @@ export function renderPrComment(input: PrCommentInput): string {
   const total = allBlocks.length;
 
   const render = (shown: Set<Block>): string => {
-    let out = header(input, marker) + TABLE_HEAD + reports.map(tableRow).join('') + '\n' + checksBlock(reports);
+    let out = header(input, marker) + TABLE_HEAD + reports.map(tableRow).join('') + '\n' + checksBlock(reports) + hooksBlock(reports);
     for (const l of layouts) out += renderApp(l, shown);
     return out + truncationLine(shown.size, total, reports);
   };

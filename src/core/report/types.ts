@@ -2,6 +2,7 @@
 import type { DiffAction, DiffResult } from '../diff/types.ts';
 import type { HealthStatus, ObjectHealth } from '../health/types.ts';
 import type { SourceLocation } from '../model/object.ts';
+import type { HookPhase } from '../hooks/index.ts';
 import type { AppChecks } from './checks.ts';
 
 export interface ReportError {
@@ -30,6 +31,17 @@ export interface AppReport {
   checks?: AppChecks;
   /** Link to this app's check run (full diff), when known. */
   checkRunUrl?: string;
+  /** The sync hooks of the head render, in the order a sync runs them (a merge that changes the app runs them). */
+  hooks?: PlannedHook[];
+}
+
+export interface PlannedHook {
+  phase: HookPhase;
+  wave: number;
+  kind: string;
+  namespace: string;
+  name: string;
+  source?: SourceLocation;
 }
 
 /** GitHub's check-run annotation shape (POST/PATCH /repos/{owner}/{repo}/check-runs). */
