@@ -4,6 +4,17 @@ import { maskSecret } from '../mask-secrets.ts';
 import { RENDER_OPTIONS, renderFromArgs } from '../render-args.ts';
 import { toYaml } from '../yaml-output.ts';
 import { reportRenderErrors } from '../findings.ts';
+import { classifyHook } from '../../core/hooks/index.ts';
+import type { KubeObject } from '../../core/model/object.ts';
+
+/** "PreSync", "Sync,SyncFail", "none" for a hook no sync runs; undefined for a plain object. */
+function hookLabel(obj: KubeObject): string | undefined {
+  const c = classifyHook(obj);
+  if (c.kind === 'hook') return c.hook.phases.join(',');
+  if (c.kind === 'ignored') return 'none';
+  if (c.kind === 'invalid') return `invalid (${c.message})`;
+  return undefined;
+}
 
 export const renderCommand: Command = {
   name: 'render',
@@ -24,9 +35,11 @@ YAML output is a stream of documents, each preceded by "# Source: <file>:<line>"
 to the repository root). JSON output is an array of {"source": {"file", "line"}, "object": {...}}.
 Secret data/stringData values are printed as <masked>.
 
-Helm hooks (objects annotated helm.sh/hook: pre-install, post-upgrade, test, ...) are not desired
-objects: Argo CD runs them as sync hooks (tests never) and Flux around install/upgrade. They are
-listed on stderr and left out; --include-hooks keeps them. Helm's .Capabilities default to helm's
+Sync hooks (driftguard.dev/hook, and Helm's helm.sh/hook: pre-install/pre-upgrade run as PreSync,
+post-install/post-upgrade as PostSync) are not desired objects: a sync runs them in their phase. They
+are printed after the other objects with a "# hook: PreSync" comment (YAML) or a "hook" field (JSON);
+Helm tests and other events no sync runs are marked "# hook: none". --include-hooks is accepted for
+compatibility. Helm's .Capabilities default to helm's
 built-in ones; --kube-version and --api-versions set them as a cluster would (diff/sync --context
 use the cluster's).
 
@@ -39,18 +52,18 @@ Examples:
   driftguard render charts/web --kube-version 1.34 --api-versions policy/v1/PodDisruptionBudget,monitoring.coreos.com/v1`,
   async run({ values, positionals, io }) {
     const rendered = await renderFromArgs(positionals[0]!, values, io);
-    for (const h of rendered.hooks) {
-      const where = h.source ? ` (${h.source.file}:${h.source.line})` : '';
-      io.stderr.write(`# Helm hook set aside: ${h.object.kind}/${h.object.metadata.name ?? h.object.metadata.generateName} [${h.object.metadata.annotations?.['helm.sh/hook']}]${where}\n`);
-    }
     await reportRenderErrors(rendered.objects, stringOpt(values, 'namespace'), io);
-    const items = rendered.objects.map((so) => ({ source: so.source, object: maskSecret(so.object) }));
+    // Hooks are printed too, marked with the phase(s) a sync runs them in ("none" for a Helm test).
+    const items = [...rendered.objects, ...rendered.hooks].map((so) => {
+      const hook = hookLabel(so.object);
+      return { source: so.source, ...(hook ? { hook } : {}), object: maskSecret(so.object) };
+    });
     if (values.output === 'json') {
       io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     } else {
-      const docs = items.map(({ source, object }) => {
+      const docs = items.map(({ source, hook, object }) => {
         const where = source ? `# Source: ${source.file}:${source.line}\n` : '';
-        return `---\n${where}${toYaml(object)}`;
+        return `---\n${where}${hook ? `# hook: ${hook}\n` : ''}${toYaml(object)}`;
       });
       io.stdout.write(docs.join(''));
     }
