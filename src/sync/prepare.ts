@@ -11,6 +11,8 @@ export interface PreparedObject extends SourcedObject {
   gvk: GVK;
   /** Served once its CRD (in this same sync) is established; not in discovery yet. */
   pendingCrd?: boolean;
+  /** Noteworthy without being an error: a namespace ignored on a cluster-scoped kind. */
+  warning?: string;
 }
 
 export interface PrepareProblem {
@@ -76,8 +78,13 @@ export async function prepareDesired(cluster: Cluster, app: string, desired: Sou
       continue;
     }
     const md = { ...(object.metadata ?? {}) };
+    let warning: string | undefined;
     if (namespaced) md.namespace = md.namespace || ns;
-    else delete md.namespace;
+    else {
+      // Cluster-scoped (discovery or its CRD says so): the object is matched by name alone.
+      if (md.namespace) warning = `${object.kind} ${md.name ?? ''} is cluster-scoped; its namespace "${md.namespace}" in the desired copy is ignored`;
+      delete md.namespace;
+    }
     if (!md.name) {
       problems.push({ object, source, message: `${displayKey(keyOf(object))}: metadata.name is required (generateName is not supported by apply)` });
       continue;
@@ -91,7 +98,7 @@ export async function prepareDesired(cluster: Cluster, app: string, desired: Sou
       continue;
     }
     const marked = withOwnership({ ...object, metadata: md }, app);
-    objects.push({ object: marked, source, gvk, pendingCrd });
+    objects.push({ object: marked, source, gvk, pendingCrd, ...(warning ? { warning } : {}) });
     gvks.set(`${object.apiVersion}/${object.kind}`, gvk);
   }
   return { objects, problems, gvks: [...gvks.values()], namespace: ns };

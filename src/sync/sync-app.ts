@@ -228,6 +228,11 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
     ...(opts.bounds ? { keep: keepOutOfBounds(opts.bounds) } : {}),
   });
   const applyTasks = plan.waves.flatMap((w) => w.tasks);
+  const prepWarnings = new Map(prep.objects.filter((p) => p.warning).map((p) => [keyString(keyOf(p.object)), p.warning!]));
+  for (const t of [...applyTasks, ...plan.unchanged]) {
+    const w = prepWarnings.get(keyString(t.key));
+    if (w) t.warning = t.warning ? `${w}; ${t.warning}` : w;
+  }
 
   // 3. Preflight: every namespace a write goes to exists or is created earlier in this sync ('unknown' when
   // RBAC does not let us read Namespaces: the write itself will say so if it is missing).

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DriftguardError } from '../../core/errors.ts';
 import { diffObjects } from '../../core/diff/index.ts';
 import type { DiffResult, ResourceDiff } from '../../core/diff/types.ts';
-import { displayKey, type KubeObject } from '../../core/model/object.ts';
+import { displayKey, parseApiVersion, type KubeObject } from '../../core/model/object.ts';
 import { loadManifestPath } from '../../render/load-directory.ts';
 import { EXIT, stringOpt, type Command } from '../command.ts';
 import { locateLiveFiles } from '../locate-app.ts';
@@ -52,6 +52,19 @@ function scopeFromCrds(objects: KubeObject[]): (group: string, kind: string) => 
     if (spec?.group && spec.names?.kind) scopes.set(`${spec.group}/${spec.names.kind}`, spec.scope !== 'Cluster');
   }
   return (group, kind) => scopes.get(`${group}/${kind}`);
+}
+
+/**
+ * Offline, the live objects decide a kind's scope (a CRD in the render may be wrong or absent): a live
+ * object without a namespace makes its kind cluster-scoped, one with a namespace namespaced.
+ */
+function scopeFromLive(live: KubeObject[], fallback: (group: string, kind: string) => boolean | undefined): (group: string, kind: string) => boolean | undefined {
+  const scopes = new Map<string, boolean>();
+  for (const o of live) {
+    const { group } = parseApiVersion(o.apiVersion ?? '');
+    scopes.set(`${group}/${o.kind}`, !!o.metadata?.namespace);
+  }
+  return (group, kind) => scopes.get(`${group}/${kind}`) ?? fallback(group, kind);
 }
 
 export const diffCommand: Command = {
@@ -110,10 +123,18 @@ Examples:
     const live = loadManifestPath(liveLoc.root, join(liveLoc.root, liveLoc.path), { skipToolInputs: false }).map((so) => so.object);
     const app = stringOpt(values, 'app');
     const namespace = stringOpt(values, 'namespace');
+    const isNamespaced = scopeFromLive(live, scopeFromCrds([...rendered.objects.map((so) => so.object), ...live]));
+    for (const so of rendered.objects) {
+      const { group } = parseApiVersion(so.object.apiVersion ?? '');
+      if (so.object.metadata?.namespace && isNamespaced(group, so.object.kind) === false) {
+        const where = so.source ? ` (${so.source.file}:${so.source.line})` : '';
+        io.stderr.write(`warning: ${so.object.kind} ${so.object.metadata.name ?? ''} is cluster-scoped (live object); its namespace "${so.object.metadata.namespace}" in the desired copy is ignored${where}\n`);
+      }
+    }
     const result = diffObjects(rendered.objects, live, {
       ...(app ? { appName: app } : {}),
       ...(namespace ? { defaultNamespace: namespace } : {}),
-      isNamespaced: scopeFromCrds([...rendered.objects.map((so) => so.object), ...live]),
+      isNamespaced,
     });
     if (values.output === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(formatDiffText(result, color));
