@@ -147,7 +147,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     let result: SyncResult;
     try {
       result = await deps.sync({
-        cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: [...rendered.objects, ...rendered.hooks],
+        cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: [...rendered.objects, ...rendered.hooks], ...(app.createNamespace ? { createNamespace: app.createNamespace } : {}),
         prune: app.syncPolicy.prune, desiredComplete: rendered.complete, dryRun: false, timeoutMs: deps.syncTimeoutMs ?? 300_000, ignore: app.ignoreDifferences,
         bounds: appBounds(deps, auth.project, app),
         healthChecks: deps.operator.healthChecks,

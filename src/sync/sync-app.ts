@@ -11,7 +11,7 @@ import { diffObjects } from '../core/diff/index.ts';
 import { aggregateHealth } from '../core/health/index.ts';
 import type { HealthStatus } from '../core/health/types.ts';
 import { keyOf, keyString, parseApiVersion, type KubeObject } from '../core/model/object.ts';
-import { FIELD_MANAGER, isOwnedBy } from '../core/ownership.ts';
+import { FIELD_MANAGER, isOwnedBy, SYNC_OPTIONS_ANNOTATION } from '../core/ownership.ts';
 import { applyGroups, planSync, type PlanTask } from '../core/plan/index.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { gvkOf } from '../kube/discovery.ts';
@@ -149,6 +149,13 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
   }
 }
 
+/** The app's namespace as a desired object when the repo config asks for it (and the app has none of its own). */
+function withManagedNamespace(desired: SyncOptions['desired'], meta: SyncOptions['createNamespace'], ns: string): SyncOptions['desired'] {
+  if (!meta || desired.some((d) => d.object.kind === 'Namespace' && d.object.apiVersion === 'v1' && d.object.metadata?.name === ns)) return desired;
+  const annotations = { ...meta.annotations, [SYNC_OPTIONS_ANNOTATION]: 'Delete=false' };
+  return [{ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...meta.labels }, annotations } } }, ...desired];
+}
+
 export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   if (opts.prune && opts.desiredComplete === false) {
     throw new DriftguardError('SYNC_REFUSED', `refusing to sync app "${opts.app}" with prune: its desired objects come from an incomplete checkout or render, and what is missing would be deleted`);
@@ -179,7 +186,8 @@ export async function syncApp(opts: SyncOptions): Promise<SyncResult> {
   };
 
   // 1. Resolve kinds, default namespaces, mark ownership.
-  const prep = await bounded('discovery of the app\'s kinds', prepareDesired(cluster, app, opts.desired, opts.namespace, opts.allowedNamespaces));
+  const desired = withManagedNamespace(opts.desired, opts.createNamespace, opts.namespace || cluster.contextNamespace || 'default');
+  const prep = await bounded('discovery of the app\'s kinds', prepareDesired(cluster, app, desired, opts.namespace, opts.allowedNamespaces));
   const escapes = opts.bounds ? desiredOutOfBounds(prep, opts.bounds) : [];
   if (prep.problems.length || escapes.length) {
     const failures = [...prep.problems, ...escapes].map((p) => baseOf(p.object, 'none', 'failed', { source: p.source, message: p.message }));

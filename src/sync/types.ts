@@ -5,6 +5,7 @@ import type { CustomHealthChecks } from '../core/health/custom-checks.ts';
 import type { DiffResult, IgnoreRule } from '../core/diff/types.ts';
 import type { SourceLocation, SourcedObject } from '../core/model/object.ts';
 import type { ProjectBounds } from '../core/policy/bounds.ts';
+import type { NamespaceMetadata } from '../core/config/types.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import type { PropagationPolicy } from '../kube/resources.ts';
 
@@ -85,6 +86,11 @@ export interface SyncOptions {
    * any write, and an owned live object outside them is never pruned. Default: unbounded.
    */
   bounds?: ProjectBounds;
+  /**
+   * The repo config's `createNamespace`: the app's namespace is a desired Namespace with these labels and
+   * annotations (unless the app has its own Namespace object), marked Delete=false so no sync deletes it.
+   */
+  createNamespace?: NamespaceMetadata;
 }
 
 export interface DiffAppOptions {

@@ -18,6 +18,7 @@ interface RawApp {
   type?: SourceType;
   syncPolicy?: Partial<SyncPolicy>;
   ignoreDifferences?: IgnoreRule[];
+  createNamespace?: boolean | { labels?: Record<string, string>; annotations?: Record<string, string> };
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
 }
@@ -59,6 +60,10 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
       ignoreDifferences: a.ignoreDifferences ?? [],
       line: loc.line,
     };
+    if (a.createNamespace) {
+      const m = a.createNamespace === true ? {} : a.createNamespace;
+      app.createNamespace = { labels: m.labels ?? {}, annotations: m.annotations ?? {} };
+    }
     if (a.targetRevision !== undefined) app.targetRevision = a.targetRevision;
     if (a.type !== undefined) app.type = a.type;
     if (a.helm !== undefined) app.helm = a.helm;

@@ -10,6 +10,8 @@ import { CONFIGURABLE_RULES } from '../policy/rules.ts';
 export const LABEL_VALUE = '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 // DNS-1123 label: namespace names.
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+/** A label or annotation key: an optional DNS subdomain prefix and a name. */
+export const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 // Git branch names: no spaces, control chars, `~^:?*[\`, no `..`, no leading `-` (git check-ref-format).
 const BRANCH = '^(?!-)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\\\x00-\\x1f\\x7f]+(?<![./])$';
 
@@ -71,6 +73,15 @@ export const repoConfigSchema = {
           path: { type: 'string', minLength: 1 },
           cluster: { type: 'string', minLength: 1 },
           namespace: { type: 'string', pattern: DNS_LABEL },
+          // Create the app's namespace when missing (true), optionally with labels and annotations.
+          createNamespace: {
+            type: ['boolean', 'object'],
+            additionalProperties: false,
+            properties: {
+              labels: { type: 'object', propertyNames: { pattern: QUALIFIED_NAME }, additionalProperties: { type: 'string', pattern: `${LABEL_VALUE}|^$` } },
+              annotations: { type: 'object', propertyNames: { pattern: QUALIFIED_NAME }, additionalProperties: { type: 'string' } },
+            },
+          },
           targetRevision: { type: 'string', pattern: BRANCH },
           type: { enum: ['plain', 'kustomize', 'helm'] },
           syncPolicy: {

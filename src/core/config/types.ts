@@ -39,6 +39,8 @@ export interface AppConfig {
   type?: SourceType;
   syncPolicy: SyncPolicy;
   ignoreDifferences: IgnoreRule[];
+  /** Create the app's namespace when missing, with these labels and annotations (never deleted by a sync). */
+  createNamespace?: NamespaceMetadata;
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
   /** 1-based line of the app's entry in the config file, for annotations. */
@@ -106,3 +108,8 @@ export interface OperatorConfig {
 }
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
+
+export interface NamespaceMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
