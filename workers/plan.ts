@@ -190,23 +190,25 @@ async function planApp(gh: RepoClient, job: PlanJob, app: AppConfig, head: Check
         report.changes = diffObjects(own(h.objects.filter((o) => !isHookObject(o.object))), own(baseObjects.filter((o) => !isHookObject(o.object))).map((o) => o.object), { defaultNamespace: app.namespace, ignore: app.ignoreDifferences, appName: app.name, labels: CHANGE_LABELS });
       }
       // An unapproved fork reads nothing live: no drift, no health until a writer approves the SHA.
-      if (!offline) try {
-        const drift = await deps.diffLive({
-          cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: baseObjects, ignore: app.ignoreDifferences,
-          mode: 'server',
-          labels: DRIFT_LABELS,
-          healthChecks: deps.operator.healthChecks,
-          bounds: appBounds(deps, auth.project, app),
-        });
-        report.drift = { resources: drift.resources, summary: drift.summary };
-        // Current health in the cluster (Argo CD rules). An app this PR adds has no base, hence nothing
-        // desired yet; its resources are not created, so it is Missing rather than "no resources: Healthy".
-        const added = b.ok !== true && h.ok === true && h.objects.length > 0 && drift.resources.length === 0;
-        report.health = added ? 'Missing' : drift.health;
-        report.resourceHealth = drift.resourceHealth;
-        for (const e of drift.errors) report.errors.push({ message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}`, ...(e.source ? { location: e.source } : {}) });
-      } catch (e) {
-        report.errors.push({ ...toReportError(e), message: `cannot read the live state of ${app.cluster}/${app.namespace}: ${toReportError(e).message}` });
+      if (!offline) {
+        try {
+          const drift = await deps.diffLive({
+            cluster: deps.cluster(app.cluster), app: app.name, namespace: app.namespace, desired: baseObjects, ignore: app.ignoreDifferences,
+            mode: 'server',
+            labels: DRIFT_LABELS,
+            healthChecks: deps.operator.healthChecks,
+            bounds: appBounds(deps, auth.project, app),
+          });
+          report.drift = { resources: drift.resources, summary: drift.summary };
+          // Current health in the cluster (Argo CD rules). An app this PR adds has no base, hence nothing
+          // desired yet; its resources are not created, so it is Missing rather than "no resources: Healthy".
+          const added = b.ok !== true && h.ok === true && h.objects.length > 0 && drift.resources.length === 0;
+          report.health = added ? 'Missing' : drift.health;
+          report.resourceHealth = drift.resourceHealth;
+          for (const e of drift.errors) report.errors.push({ message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.message}`, ...(e.source ? { location: e.source } : {}) });
+        } catch (e) {
+          report.errors.push({ ...toReportError(e), message: `cannot read the live state of ${app.cluster}/${app.namespace}: ${toReportError(e).message}` });
+        }
       }
     }
     const out = renderCheckRun(report, { headSha: job.headSha });
