@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startKubeEmulator } from '../emulators/kube/index.ts';
 import { startGitHubEmulator } from '../emulators/github/index.ts';
 import { emulatorPayload, sendWebhook } from '../emulators/github/webhooks.ts';
-import { RedisServer } from '../src/devtools/redis-server.ts';
+import { DURABLE_REDIS_ARGS, RedisServer } from '../src/devtools/redis-server.ts';
 import { startWeb } from '../src/web/start.ts';
 import { startWorkers } from '../workers/start.ts';
 import type { BenchFigure } from './run.ts';
@@ -54,7 +54,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export default async function (): Promise<BenchFigure[]> {
   const work = mkdtempSync(join(tmpdir(), 'dg-push-bench-'));
-  const redis = await RedisServer.start();
+  const redis = await RedisServer.start({ args: DURABLE_REDIS_ARGS });
   const kube = await startKubeEmulator({ rollout: { readyDelayMs: 50 } });
   const gh = await startGitHubEmulator({ appId: 7007, validateResponses: false });
   const stops: Array<() => Promise<unknown>> = [];

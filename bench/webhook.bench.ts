@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { payloadFor, signWebhook } from '../emulators/github/webhooks.ts';
-import { RedisServer, freePort } from '../src/devtools/redis-server.ts';
+import { DURABLE_REDIS_ARGS, RedisServer, freePort } from '../src/devtools/redis-server.ts';
 import { JobProducer, QUEUES, queueConnection } from '../src/queue/index.ts';
 import type { BenchFigure } from './run.ts';
 
@@ -81,7 +81,7 @@ function post(agent: Agent, port: number, d: Delivery): Promise<number> {
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 
 export default async function (): Promise<BenchFigure[]> {
-  const redis = await RedisServer.start();
+  const redis = await RedisServer.start({ args: DURABLE_REDIS_ARGS });
   const port = await freePort();
   const web = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/web/main.ts')], {
     cwd: root,

@@ -18,6 +18,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The setup Driftguard requires in production (AOF, no eviction): the demo and benches run with it too. */
+export const DURABLE_REDIS_ARGS = ['--appendonly', 'yes', '--maxmemory-policy', 'noeviction'];
+
 export class RedisServer {
   private proc?: ManagedProcess;
   private starts = 0;

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../emulators/kube/index.ts';
 import { startGitHubEmulator, type CheckRunRecord, type GitHubEmulator } from '../../emulators/github/index.ts';
 import { emulatorPayload, sendWebhook, type EmulatorPayloadOptions } from '../../emulators/github/webhooks.ts';
-import { RedisServer } from './redis-server.ts';
+import { DURABLE_REDIS_ARGS, RedisServer } from './redis-server.ts';
 import { startWeb, type WebProcess } from '../web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { findTool } from '../render/tools.ts';
@@ -108,7 +108,7 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
     let redisUrl = opts.redisUrl;
     if (!redisUrl) {
       // Configured as production must be (README, Operations): persistent, never evicting.
-      const redis = await RedisServer.start({ args: ['--appendonly', 'yes', '--maxmemory-policy', 'noeviction'] });
+      const redis = await RedisServer.start({ args: DURABLE_REDIS_ARGS });
       cleanups.push(() => redis.stop());
       redisUrl = redis.url;
     }
