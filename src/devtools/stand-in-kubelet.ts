@@ -7,6 +7,7 @@
 import type { KubeObject } from '../core/model/object.ts';
 import { kubeStatus } from '../kube/errors.ts';
 import type { KubeHttp } from '../kube/http.ts';
+import { watchLines } from '../kube/watch-lines.ts';
 
 export interface StandInKubeletOptions {
   nodeName?: string;
@@ -113,21 +114,12 @@ export class StandInKubelet {
           signal: this.abort.signal, timeoutMs: 0,
         });
         if (res.status !== 200) { res.body.destroy(); await this.relist(); continue; }
-        const decoder = new TextDecoder();
-        let buf = '';
-        for await (const chunk of res.body) {
-          buf += decoder.decode(chunk as Uint8Array, { stream: true });
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, nl).trim();
-            buf = buf.slice(nl + 1);
-            if (!line) continue;
-            const ev = JSON.parse(line) as { type: string; object: Pod & { code?: number } };
-            if (ev.type === 'ERROR') { res.body.destroy(); await this.relist(); break; }
-            if (ev.object.metadata?.resourceVersion) this.resourceVersion = ev.object.metadata.resourceVersion;
-            if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.enqueue(ev.object);
-            if (ev.type === 'DELETED' && ev.object.metadata.uid) { this.handled.delete(ev.object.metadata.uid); this.started.delete(ev.object.metadata.uid); }
-          }
+        for await (const line of watchLines(res.body)) {
+          const ev = JSON.parse(line) as { type: string; object: Pod & { code?: number } };
+          if (ev.type === 'ERROR') { res.body.destroy(); await this.relist(); break; }
+          if (ev.object.metadata?.resourceVersion) this.resourceVersion = ev.object.metadata.resourceVersion;
+          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.enqueue(ev.object);
+          if (ev.type === 'DELETED' && ev.object.metadata.uid) { this.handled.delete(ev.object.metadata.uid); this.started.delete(ev.object.metadata.uid); }
         }
       } catch {
         if (this.abort.signal.aborted) return;

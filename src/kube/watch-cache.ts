@@ -14,6 +14,7 @@ import { kubeApiError, kubeMessage, kubeStatus } from './errors.ts';
 import { sleep } from './http.ts';
 import { DriftguardError } from '../core/errors.ts';
 import { untilAborted } from './until-aborted.ts';
+import { watchLines } from './watch-lines.ts';
 
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -124,23 +125,14 @@ class Informer {
       try { body = JSON.parse(text); } catch { /* keep text */ }
       throw kubeApiError(res.status, body, 'WATCH', resourcePath(this.info, this.namespace || undefined));
     }
-    const decoder = new TextDecoder();
-    let buf = '';
-    for await (const chunk of res.body) {
-      buf += decoder.decode(chunk as Uint8Array, { stream: true });
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        let ev: { type?: string; object?: KubeObject & { code?: number } };
-        try { ev = JSON.parse(line); } catch { continue; }
-        if (ev.type === 'ERROR') {
-          res.body.destroy();
-          return ev.object?.code === 410;
-        }
-        this.handle(ev.type ?? '', ev.object);
+    for await (const line of watchLines(res.body)) {
+      let ev: { type?: string; object?: KubeObject & { code?: number } };
+      try { ev = JSON.parse(line); } catch { continue; }
+      if (ev.type === 'ERROR') {
+        res.body.destroy();
+        return ev.object?.code === 410;
       }
+      this.handle(ev.type ?? '', ev.object);
     }
     return false;
   }
