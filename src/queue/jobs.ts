@@ -49,7 +49,11 @@ export interface SyncJob extends RepoRef {
   requestedOn?: number;
   /** `--allow-mass-prune` from requestedBy: the guard is lifted for this one sync (this SHA) only. */
   allowMassPrune?: boolean;
+  /** Why this sync runs (deploy history); absent means a push, or a command when requestedBy is set. */
+  trigger?: SyncTrigger;
 }
+
+export type SyncTrigger = 'push' | 'command' | 'self-heal' | 'rollback';
 
 export type CommandName = 'diff' | 'help' | 'sync' | 'approve';
 
