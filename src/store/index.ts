@@ -3,4 +3,5 @@ export { DeliveryStore } from './delivery-store.ts';
 export { AppLocks, Lease } from './app-lease.ts';
 export { LatestShaRegister, appScope, prScope, type LatestEntry } from './latest-sha.ts';
 export { ReplyLimiter, DEFAULT_REPLY_WINDOW_MS, DEFAULT_REPLIES_PER_PR } from './reply-limiter.ts';
-export { ForkApprovals, type ForkApproval } from './fork-approvals.ts';
+export { ForkApprovals, type ForkApproval, type ApprovalKind } from './fork-approvals.ts';
+export { PreviewSlots, slotMember, type SlotClaim, type WaitingPreview } from './preview-slots.ts';
