@@ -67,6 +67,16 @@ export class Faults {
 
 export class Counters {
   private counts = new Map<string, number>();
+  /** Resource requests being served right now (watches excluded), and the most at once since the last reset. */
+  inFlight = 0;
+  peakInFlight = 0;
+
+  /** A resource request starts being served; the returned function marks its end (once). */
+  begin(): () => void {
+    this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+    let ended = false;
+    return () => { if (!ended) { ended = true; this.inFlight--; } };
+  }
 
   record(info: RequestInfo): void {
     const res = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
@@ -86,5 +96,5 @@ export class Counters {
   /** Writes: create + update + patch + delete + deletecollection. */
   writes(): number { return this.total(['create', 'update', 'patch', 'delete', 'deletecollection']); }
   snapshot(): Record<string, number> { return Object.fromEntries([...this.counts.entries()].sort()); }
-  reset(): void { this.counts.clear(); }
+  reset(): void { this.counts.clear(); this.peakInFlight = this.inFlight; }
 }

@@ -40,6 +40,8 @@ export interface KubeEmulator {
   readonly token: string;
   readonly faults: Faults;
   readonly counters: Counters;
+  /** Watch streams the server holds open right now. */
+  openWatches(): number;
   /** Writes a kubeconfig (context `driftguard-dev`) and returns its path (a temp file when absent). */
   writeKubeconfig(path?: string): string;
   /** The kubeconfig YAML text. */
@@ -166,6 +168,7 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       const def = resolveDef(apiVersion, kind);
       return api.store.list(def, namespace).map((o) => api.present(def, o, parseApiVersion(apiVersion).version));
     },
+    openWatches: () => watches.size,
     tick: () => sim.tick(),
     settle: async () => { await sim.idle(); await api.idle(); await sim.idle(); },
     resourceVersion: () => api.store.currentRv,

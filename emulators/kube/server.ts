@@ -178,6 +178,8 @@ export async function handle(ctx: ServerContext, req: IncomingMessage, res: Serv
     info = { verb: 'discovery', group: '', resource: path };
   }
   ctx.counters.record(info);
+  // Concurrency as the server sees it (fault latency included: a slow server holds the request).
+  if (isResource && info.verb !== 'watch') res.once('close', ctx.counters.begin());
 
   const fault = ctx.faults.decide(info);
   if (fault.latencyMs > 0) await sleep(fault.latencyMs);

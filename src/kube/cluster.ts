@@ -1,12 +1,12 @@
 // Named clusters: each one a kubeconfig context (from a file or the default loading rules) or the
-// in-cluster service account, with its own transport, discovery cache, and per-app watch caches.
+// in-cluster service account, with its own transport, discovery cache, and one watch cache shared by its apps.
 import { KubeConfig } from '@kubernetes/client-node';
 import { DriftguardError } from '../core/errors.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { Discovery } from './discovery.ts';
 import { KubeHttp } from './http.ts';
 import { Resources } from './resources.ts';
-import { OwnedCache } from './watch-cache.ts';
+import { ClusterCache, type OwnedCache } from './watch-cache.ts';
 
 export interface ClusterSpec {
   name: string;
@@ -18,6 +18,8 @@ export interface ClusterSpec {
   inCluster?: boolean;
   backoff?: BackoffPolicy;
   requestTimeoutMs?: number;
+  /** Requests in flight to this cluster at most (watches excluded; default 32). */
+  maxConcurrentRequests?: number;
 }
 
 export function loadKubeConfig(spec: Omit<ClusterSpec, 'name'>): KubeConfig {
@@ -46,32 +48,28 @@ export class Cluster {
   readonly resources: Resources;
   /** Namespace of the kubeconfig context (for `--namespace` defaults), if it sets one. */
   readonly contextNamespace?: string;
-  private readonly caches = new Map<string, OwnedCache>();
+  /** One informer per kind for all apps of this cluster (apps read it through cacheFor(app)). */
+  readonly cache: ClusterCache;
 
-  constructor(readonly name: string, kc: KubeConfig, opts: { backoff?: BackoffPolicy; requestTimeoutMs?: number } = {}) {
-    this.http = new KubeHttp(kc, opts.backoff ?? DEFAULT_BACKOFF, opts.requestTimeoutMs);
+  constructor(readonly name: string, kc: KubeConfig, opts: { backoff?: BackoffPolicy; requestTimeoutMs?: number; maxConcurrentRequests?: number } = {}) {
+    this.http = new KubeHttp(kc, opts.backoff ?? DEFAULT_BACKOFF, opts.requestTimeoutMs, opts.maxConcurrentRequests);
     this.discovery = new Discovery(this.http);
     this.resources = new Resources(this.http, this.discovery);
     this.contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+    this.cache = new ClusterCache(this.http, this.resources);
   }
 
   static fromSpec(spec: ClusterSpec): Cluster {
-    return new Cluster(spec.name, loadKubeConfig(spec), { backoff: spec.backoff, requestTimeoutMs: spec.requestTimeoutMs });
+    return new Cluster(spec.name, loadKubeConfig(spec), { backoff: spec.backoff, requestTimeoutMs: spec.requestTimeoutMs, maxConcurrentRequests: spec.maxConcurrentRequests });
   }
 
-  /** The watch cache of one app's owned objects (created on first use, kept for the cluster's life). */
+  /** One app's view of the cluster's watch cache: its owned objects (no watch of its own). */
   cacheFor(app: string): OwnedCache {
-    let c = this.caches.get(app);
-    if (!c) {
-      c = new OwnedCache(this.http, this.resources, app);
-      this.caches.set(app, c);
-    }
-    return c;
+    return this.cache.view(app);
   }
 
   async close(): Promise<void> {
-    for (const c of this.caches.values()) c.close();
-    this.caches.clear();
+    this.cache.close();
     await this.http.close();
   }
 }

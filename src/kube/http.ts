@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type BackoffPolicy } from './backoff.ts';
 import { kubeApiError } from './errors.ts';
 
@@ -27,6 +28,9 @@ export interface HttpStats {
   /** Sum of the durations of completed request attempts (send to last body byte), watches excluded. */
   requestMs: number;
   byVerb: Record<string, number>;
+  /** Requests (watches excluded) in flight right now, and the most ever at once (never above the cluster's bound). */
+  inFlight: number;
+  peakInFlight: number;
 }
 
 /** One raw response: status, headers (lower-case names) and the body stream, which the caller must consume or destroy. */
@@ -37,19 +41,28 @@ export interface RawResponse {
 }
 
 const AUTH_TTL_MS = 60_000;
+/** Requests in flight to one cluster at most (watches excluded), unless the cluster's config says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
 
 export class KubeHttp {
   readonly server: string;
-  readonly stats: HttpStats = { requests: 0, retries: 0, requestMs: 0, byVerb: {} };
+  readonly stats: HttpStats = { requests: 0, retries: 0, requestMs: 0, byVerb: {}, inFlight: 0, peakInFlight: 0 };
   /** Called with every request attempt (method and path with query), e.g. to audit which scopes are listed. */
   onRequest?: (method: string, url: string) => void;
   private auth?: { headers: Record<string, string>; dispatcher?: Dispatcher; at: number };
+  private readonly limit: LimitFunction;
 
   constructor(
     private readonly kc: KubeConfig,
     readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
     private readonly defaultTimeoutMs = 30_000,
+    /**
+     * Bound on requests in flight at once (watches, which stay open, excluded): however many syncs and
+     * plans run in parallel, the API server never sees more from this worker. Requests beyond it queue.
+     */
+    maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS,
   ) {
+    this.limit = pLimit(maxConcurrentRequests);
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`);
     this.server = cluster.server.replace(/\/+$/, '');
@@ -134,11 +147,22 @@ export class KubeHttp {
     const retry = opts.retry !== false;
     let reauthed = false;
     for (let attempt = 0; ; attempt++) {
-      let res: RawResponse;
-      const t0 = performance.now();
-      try {
-        res = await this.fetchOnce(method, path, opts);
-      } catch (e) {
+      // One slot of the cluster's bound per attempt (send to last body byte); none is held while backing off.
+      const sent = await this.limit(async (): Promise<{ res: RawResponse; text: string; t0: number } | { error: unknown }> => {
+        if (opts.signal?.aborted) return { error: opts.signal.reason };
+        this.stats.peakInFlight = Math.max(this.stats.peakInFlight, ++this.stats.inFlight);
+        try {
+          const t0 = performance.now();
+          const res = await this.fetchOnce(method, path, opts);
+          return { res, text: await res.body.text().catch(() => ''), t0 };
+        } catch (error) {
+          return { error };
+        } finally {
+          this.stats.inFlight--;
+        }
+      });
+      if ('error' in sent) {
+        const e = sent.error;
         if (opts.signal?.aborted) throw kubeApiError(0, 'request aborted', method, path, e);
         const msg = connectionMessage(e);
         if (retry && attempt < this.backoff.retries) {
@@ -148,7 +172,7 @@ export class KubeHttp {
         }
         throw kubeApiError(0, `${msg} (after ${attempt + 1} attempts)`, method, path, e);
       }
-      const text = await res.body.text().catch(() => '');
+      const { res, text, t0 } = sent;
       // An abort while the body streams in must not pass for an empty answer.
       if (opts.signal?.aborted) throw kubeApiError(0, 'request aborted', method, path, opts.signal.reason);
       this.stats.requestMs += performance.now() - t0;
@@ -183,6 +207,16 @@ export class KubeHttp {
     } catch (e) {
       throw kubeApiError(0, 'request aborted', method, path, e);
     }
+  }
+
+  /**
+   * Sockets this client holds open to the API server right now (watches and pooled connections), from its
+   * own connection pool; undefined when it has none of its own (plain http shares the process's pool).
+   */
+  openSockets(): number | undefined {
+    const stats = (this.auth?.dispatcher as { stats?: Record<string, { connected?: number }> } | undefined)?.stats;
+    if (!stats) return undefined;
+    return Object.values(stats).reduce((n, s) => n + (s.connected ?? 0), 0);
   }
 
   async close(): Promise<void> {

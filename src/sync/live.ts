@@ -52,16 +52,19 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   // Namespaces and the discovery of the fallback prune-scan kinds; round 2 (the prune scan) together with
   // the reads of desired objects the app does not own yet, which only need round 1.
   const wanted = [...new Set(objects.map((p) => p.object.metadata.namespace).filter((n): n is string => !!n))];
-  // A Namespace the (warm) cache holds is known to exist: no GET. Others are read now, while round 1 runs;
-  // if round 1 then finds one owned, the GET's answer is simply not needed.
+  // A Namespace the cluster's namespace watch (or the app's owned cache) holds is known to exist: no GET.
+  // Others are read now, while round 1 runs; if round 1 then finds one owned, the GET's answer is simply not
+  // needed. The namespace watch starts with the first app (one per cluster); until it has synced, GETs.
   const nsReads = new Map<string, Promise<NamespaceState | KubeObject>>();
+  const readNamespace = (ns: string) => cluster.resources.get(NAMESPACE_GVK, '', ns, { signal: opts.signal }).then(
+    (o): NamespaceState | KubeObject => (o ? { ...o, apiVersion: 'v1', kind: 'Namespace' } : 'missing'),
+    (e): NamespaceState => (kubeStatus(e) === 403 ? 'unknown' : { error: kubeMessage(e) }),
+  );
   if (!watchNs) {
+    cluster.cache.watchNamespaces();
     for (const ns of wanted) {
-      if (cache.get(NAMESPACE_GVK, '', ns)) continue;
-      nsReads.set(ns, cluster.resources.get(NAMESPACE_GVK, '', ns, { signal: opts.signal }).then(
-        (o): NamespaceState | KubeObject => (o ? { ...o, apiVersion: 'v1', kind: 'Namespace' } : 'missing'),
-        (e): NamespaceState => (kubeStatus(e) === 403 ? 'unknown' : { error: kubeMessage(e) }),
-      ));
+      if (cache.get(NAMESPACE_GVK, '', ns) || cluster.cache.cachedNamespace(ns)) continue;
+      nsReads.set(ns, readNamespace(ns));
     }
   }
   // Round 2's kinds when the app has no inventory yet: resolve them in discovery meanwhile (cached per cluster).
@@ -91,7 +94,9 @@ export async function loadLive(cluster: Cluster, app: string, objects: PreparedO
   for (const ns of wanted) {
     if (cache.get(NAMESPACE_GVK, '', ns)) { namespaces.set(ns, 'exists'); continue; }
     if (watchNs) { namespaces.set(ns, 'unknown'); continue; } // namespaced RBAC cannot read Namespaces
-    const st = await nsReads.get(ns)!;
+    const read = nsReads.get(ns);
+    // Not read: the namespace watch held it a moment ago (if it has gone from the watch since, ask the API).
+    const st = (read ? undefined : cluster.cache.cachedNamespace(ns)) ?? (await (read ?? readNamespace(ns)));
     if (typeof st === 'object' && 'metadata' in st) { namespaces.set(ns, 'exists'); nsObjects.set(ns, st); }
     else namespaces.set(ns, st as NamespaceState);
   }

@@ -139,6 +139,7 @@ export const operatorConfigSchema = {
           context: { type: 'string', minLength: 1 },
           kubeconfig: { type: 'string', minLength: 1 },
           inCluster: { type: 'boolean' },
+          maxConcurrentRequests: { type: 'integer', minimum: 1, maximum: 1000 },
         },
         // inCluster uses the service account; a kubeconfig/context would be silently ignored.
         if: { properties: { inCluster: { const: true } }, required: ['inCluster'] },

@@ -69,6 +69,8 @@ export interface ClusterConfig {
   kubeconfig?: string;
   /** Use the pod's service account (running inside the cluster). */
   inCluster?: boolean;
+  /** Requests in flight to this cluster at most, from one worker process (watches excluded; default 32). */
+  maxConcurrentRequests?: number;
 }
 
 export interface Destination {
