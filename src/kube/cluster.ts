@@ -4,6 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { DriftguardError } from '../core/errors.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { Discovery } from './discovery.ts';
+import { DryRunMemo } from './dry-run-memo.ts';
 import { KubeHttp } from './http.ts';
 import { Resources } from './resources.ts';
 import { ClusterCache, type OwnedCache } from './watch-cache.ts';
@@ -50,6 +51,8 @@ export class Cluster {
   readonly contextNamespace?: string;
   /** One informer per kind for all apps of this cluster (apps read it through cacheFor(app)). */
   readonly cache: ClusterCache;
+  /** Answers of server-side dry runs by desired object and live version: a plan skips the ones it knows. */
+  readonly dryRuns = new DryRunMemo();
 
   constructor(readonly name: string, kc: KubeConfig, opts: { backoff?: BackoffPolicy; requestTimeoutMs?: number; maxConcurrentRequests?: number } = {}) {
     this.http = new KubeHttp(kc, opts.backoff ?? DEFAULT_BACKOFF, opts.requestTimeoutMs, opts.maxConcurrentRequests);

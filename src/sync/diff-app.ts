@@ -40,6 +40,9 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
       if (!liveByKey.has(keyString(keyOf(d.object)))) return d;
       try {
         const key = keyString(keyOf(d.object));
+        // Neither the render nor the live object changed since an earlier dry run (or our apply): no request.
+        const known = cluster.dryRuns.get(d.object, liveByKey.get(key)!);
+        if (known) return { object: { ...known, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
         let merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
         // A warm watch cache can lag the server: when the dry run started from a newer version than the
         // live object we hold (a controller or a hand edit since), diffing the two would show the other
@@ -52,6 +55,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
           if (fresh.metadata.resourceVersion === merged.metadata.resourceVersion) break;
           merged = await cluster.resources.apply(d.object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
         }
+        cluster.dryRuns.remember(d.object, liveByKey.get(key)!, merged);
         return { object: { ...merged, apiVersion: d.object.apiVersion, kind: d.object.kind }, source: d.source };
       } catch (e) {
         errors.push({ ...keyOf(d.object), message: `server-side dry run rejected it: ${scrubber.scrub(explainApplyError(e))}`, source: d.source });
