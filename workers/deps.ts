@@ -11,6 +11,7 @@ import type { AppLocks } from '../src/store/app-lease.ts';
 import type { LatestShaRegister } from '../src/store/latest-sha.ts';
 import type { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import type { ForkApprovals } from '../src/store/fork-approvals.ts';
+import type { PreviewStore } from '../src/store/previews.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -27,6 +28,8 @@ export interface WorkerDeps {
   replies: ReplyLimiter;
   /** `/driftguard approve` of a fork PR's head SHA: lets that SHA's plan read the cluster. */
   approvals: ForkApprovals;
+  /** Preview environments: one record per repository, PR and app. */
+  previews: PreviewStore;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

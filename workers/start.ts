@@ -21,6 +21,7 @@ import { AppLocks } from '../src/store/app-lease.ts';
 import { LatestShaRegister } from '../src/store/latest-sha.ts';
 import { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import { ForkApprovals } from '../src/store/fork-approvals.ts';
+import { PreviewStore } from '../src/store/previews.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { reportPlanFailure, runPlan } from './plan.ts';
@@ -70,6 +71,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     latest: new LatestShaRegister(redis),
     replies: new ReplyLimiter(redis),
     approvals: new ForkApprovals(redis),
+    previews: new PreviewStore(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),

@@ -1,6 +1,6 @@
 export { QUEUES, QUEUE_PREFIX, type QueueName } from './names.ts';
-export type { PlanJob, PushJob, SyncJob, CommandJob, CommandName, AnyJob, RepoRef } from './jobs.ts';
-export { planJobId, pushJobId, syncJobId, commandJobId } from './job-ids.ts';
+export type { PlanJob, PushJob, SyncJob, CommandJob, CommandName, AnyJob, RepoRef, PreviewJob, PreviewDownReason } from './jobs.ts';
+export { planJobId, pushJobId, syncJobId, commandJobId, previewJobId } from './job-ids.ts';
 export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export { JobProducer } from './producer.ts';
 export { createConsumer, closeConsumers, type ConsumerOptions, type Processor } from './consumer.ts';

@@ -9,3 +9,5 @@ export const syncJobId = (repo: string, app: string, sha: string, seq: number) =
 export const commandJobId = (repo: string, commentId: number) => `command-${safe(repo)}-${commentId}`;
 /** Suffix that makes a re-run (by comment command) a new job while the earlier one is still kept. */
 export const rerunSuffix = (rerunKey?: string) => (rerunKey ? `-r${rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');
+// One job per delivery and action: a redelivered webhook dedupes, every push brings the preview up again.
+export const previewJobId = (repo: string, pr: number, app: string | undefined, action: 'up' | 'down', seq: number) => `preview-${safe(repo)}-${pr}-${safe(app ?? '_all')}-${action}-${seq}`;

@@ -76,4 +76,26 @@ export interface CommandJob extends RepoRef {
   bot?: boolean;
 }
 
-export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob;
+/** Why a preview is taken down (told on the PR and in the deployment status). */
+export type PreviewDownReason = 'closed' | 'merged' | 'expired' | 'pr-gone' | 'command';
+
+/**
+ * Bring a PR's preview up to headSha (create or update), or take it down. `app` undefined: every app of the
+ * PR with previews enabled (up), or every recorded preview of the PR (down). Coalesced like plans: a job
+ * whose seq is older than the PR's latest registered head is dropped (newest SHA wins).
+ */
+export interface PreviewJob extends RepoRef {
+  kind: 'preview';
+  pr: number;
+  app?: string;
+  headSha: string;
+  action: 'up' | 'down';
+  /** Arrival order in the PR's scope of the LatestShaRegister (prScope). */
+  seq: number;
+  deliveryId: string;
+  reason?: PreviewDownReason;
+  /** Who asked (`/driftguard preview` commands); the PR author otherwise. */
+  requestedBy?: string;
+}
+
+export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob | PreviewJob;

@@ -10,6 +10,8 @@ export const QUEUES = {
   sync: 'sync',
   /** PR comment commands: permission check, then reply or re-plan. */
   command: 'command',
+  /** Preview environments: a namespace per PR, up on open/push, down on close. */
+  preview: 'preview',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -2,8 +2,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { QUEUE_PREFIX, QUEUES, type QueueName } from './names.ts';
-import type { CommandJob, PlanJob, PushJob, SyncJob } from './jobs.ts';
-import { commandJobId, planJobId, pushJobId, rerunSuffix, syncJobId } from './job-ids.ts';
+import type { CommandJob, PlanJob, PreviewJob, PushJob, SyncJob } from './jobs.ts';
+import { commandJobId, planJobId, previewJobId, pushJobId, rerunSuffix, syncJobId } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 
 export class JobProducer {
@@ -54,6 +54,13 @@ export class JobProducer {
 
   async command(job: Omit<CommandJob, 'kind'>): Promise<string> {
     return this.add(QUEUES.command, { kind: 'command', ...job }, commandJobId(job.repo, job.commentId));
+  }
+
+  /** `rerunKey` (e.g. a command's comment id) makes a new job of an already queued (repo, pr, app, action, seq). */
+  async preview(job: Omit<PreviewJob, 'kind'>, opts: { rerunKey?: string; delayMs?: number } = {}): Promise<string> {
+    const id = previewJobId(job.repo, job.pr, job.app, job.action, job.seq) + rerunSuffix(opts.rerunKey);
+    const added = await this.queue(QUEUES.preview).add(QUEUES.preview, { kind: 'preview', ...job }, { jobId: id, ...(opts.delayMs ? { delay: opts.delayMs } : {}) });
+    return added.id ?? id;
   }
 
   private async add(name: QueueName, data: object, jobId: string): Promise<string> {

@@ -6,6 +6,7 @@ import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 import { kindRuleProblems } from './kind-rules.ts';
 import { parseHealthChecks } from './health-checks.ts';
+import { parseOperatorPreview } from './preview-config.ts';
 
 export function parseOperatorConfig(file: string, text: string): OperatorConfig {
   const src = loadYaml(file, text);
@@ -36,7 +37,9 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
   });
   const health = parseHealthChecks(src);
   problems.push(...health.problems);
+  const preview = parseOperatorPreview(src, new Set(clusters.keys()));
+  problems.push(...preview.problems);
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
-  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}) };
+  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}), ...(preview.preview ? { preview: preview.preview } : {}) };
 }

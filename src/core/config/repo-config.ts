@@ -6,6 +6,7 @@ import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, SourceType, 
 import { validateRepoConfig } from './schema.ts';
 import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
+import { parseAppPreview, parseRepoPreview, type RawAppPreview } from './preview-config.ts';
 
 export const REPO_CONFIG_PATH = '.github/driftguard.yml';
 
@@ -21,6 +22,7 @@ interface RawApp {
   createNamespace?: boolean | { labels?: Record<string, string>; annotations?: Record<string, string> };
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
+  preview?: RawAppPreview;
 }
 
 /** Parse and validate a repo config. Throws DriftguardError('CONFIG_INVALID') located at the offending node. */
@@ -68,11 +70,17 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
     if (a.type !== undefined) app.type = a.type;
     if (a.helm !== undefined) app.helm = a.helm;
     if (a.kustomize !== undefined) app.kustomize = a.kustomize;
+    if (a.preview !== undefined) {
+      const p = parseAppPreview(src, ['apps', i], a, a.preview);
+      problems.push(...p.problems);
+      if (p.preview) app.preview = p.preview;
+    }
     return app;
   });
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
-  return { file, apps, ...(policy ? { policy } : {}) };
+  const preview = parseRepoPreview(src);
+  return { file, apps, ...(policy ? { policy } : {}), ...(preview ? { preview } : {}) };
 }
 
 /** Normalized repo-relative path, or undefined when it is absolute or escapes the repo. */

@@ -55,6 +55,59 @@ const policySchema = {
   },
 } as const;
 
+// Per-preview overrides and settings of an app (`apps[].preview`); templates are checked in preview-config.ts.
+const jsonPatchOp = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['op', 'path'],
+  properties: {
+    op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
+    path: { type: 'string', pattern: '^(/.*)?$' },
+    from: { type: 'string', pattern: '^(/.*)?$' },
+    value: {},
+  },
+} as const;
+
+export const DURATION = '^(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$';
+
+const appPreviewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    cluster: { type: 'string', minLength: 1 },
+    namespace: { type: 'string', minLength: 1 },
+    url: { type: 'string', minLength: 1 },
+    ttl: { type: 'string', minLength: 2, pattern: DURATION },
+    helm: { type: 'object', additionalProperties: false, properties: { values: { type: 'object' } } },
+    images: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: { type: 'string', minLength: 1 }, newName: { type: 'string', minLength: 1 }, newTag: { type: 'string', minLength: 1 }, digest: { type: 'string', minLength: 1 } },
+      },
+    },
+    patches: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['target', 'patch'],
+        properties: {
+          target: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { group: { type: 'string' }, kind: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+          },
+          patch: { type: 'array', minItems: 1, items: jsonPatchOp },
+        },
+      },
+    },
+  },
+} as const;
+
 export const repoConfigSchema = {
   type: 'object',
   additionalProperties: false,
@@ -62,6 +115,12 @@ export const repoConfigSchema = {
   properties: {
     // A repository may only tighten the operator's severities (checked where both are known).
     policy: policySchema,
+    // Repository-wide preview settings; each app turns its previews on with `apps[].preview`.
+    preview: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxPerRepo: { type: 'integer', minimum: 1 } },
+    },
     apps: {
       type: 'array',
       items: {
@@ -83,6 +142,7 @@ export const repoConfigSchema = {
             },
           },
           targetRevision: { type: 'string', pattern: BRANCH },
+          preview: appPreviewSchema,
           type: { enum: ['plain', 'kustomize', 'helm'] },
           syncPolicy: {
             type: 'object',
@@ -121,6 +181,45 @@ export const repoConfigSchema = {
   },
 } as const;
 
+const namespaceList = { type: 'array', items: { type: 'string', pattern: DNS_LABEL } } as const;
+
+// Guard rails of every preview namespace, and which clusters may host previews (`preview:` of the operator config).
+const operatorPreviewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clusters'],
+  properties: {
+    clusters: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    resourceQuota: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['hard'],
+      properties: { hard: { type: 'object', minProperties: 1, additionalProperties: { type: ['string', 'number'] } } },
+    },
+    limitRange: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['limits'],
+      properties: { limits: { type: 'array', minItems: 1, items: { type: 'object' } } },
+    },
+    networkPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ingressFromNamespaces: namespaceList,
+        egressToNamespaces: namespaceList,
+        allowSameNamespace: { type: 'boolean' },
+        allowDNS: { type: 'boolean' },
+      },
+    },
+    namespaceLabels: {
+      type: 'object',
+      propertyNames: { pattern: QUALIFIED_NAME },
+      additionalProperties: { type: 'string', pattern: `${LABEL_VALUE}|^$` },
+    },
+  },
+} as const;
+
 export const operatorConfigSchema = {
   type: 'object',
   additionalProperties: false,
@@ -128,6 +227,7 @@ export const operatorConfigSchema = {
   properties: {
     policy: policySchema,
     healthCheckExprs: healthCheckExprsSchema,
+    preview: operatorPreviewSchema,
     clusters: {
       type: 'array',
       items: {

@@ -43,6 +43,8 @@ export interface AppConfig {
   createNamespace?: NamespaceMetadata;
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
+  /** `preview:`: a namespace per open pull request (src/core/preview). */
+  preview?: AppPreviewConfig;
   /** 1-based line of the app's entry in the config file, for annotations. */
   line: number;
 }
@@ -59,6 +61,73 @@ export interface RepoConfig {
   apps: AppConfig[];
   /** Tightens the operator's severities; never loosens them. */
   policy?: PolicyConfig;
+  /** Repository-wide preview settings (`preview:` at the top level). */
+  preview?: RepoPreviewConfig;
+}
+
+/** An image override in kustomize's `images:` shape, applied to every container of the preview. */
+export interface PreviewImage {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+/** RFC 6902 operations applied to the rendered objects the target matches (every field optional). */
+export interface PreviewPatch {
+  target: { group?: string; kind?: string; name?: string };
+  patch: Array<{ op: string; path: string; from?: string; value?: unknown }>;
+  /** Line of the patch in the repo config. */
+  line: number;
+}
+
+/** `apps[].preview`. Templates take {{number}}, {{sha}}, {{app}} (and {{namespace}} except in the namespace). */
+export interface AppPreviewConfig {
+  enabled: boolean;
+  /** The operator cluster hosting the previews; default: the app's cluster. Must be a preview cluster of the operator config. */
+  cluster: string;
+  /** Namespace name template (default `pr-{{number}}-{{app}}`): always rendered to a DNS label ≤ 63 chars. */
+  namespace: string;
+  /** Environment URL template; undefined = the deployment has no URL. */
+  url?: string;
+  /** Time to live since the last push, ms (default 72 h). */
+  ttlMs: number;
+  /** Merged over the app's helm.values (templated). */
+  helmValues?: Record<string, unknown>;
+  images: PreviewImage[];
+  patches: PreviewPatch[];
+  /** Lines in the repo config: the `preview:` key, its namespace and url templates (for errors at file:line). */
+  line: number;
+  namespaceLine: number;
+  urlLine: number;
+}
+
+export interface RepoPreviewConfig {
+  /** The most previews open at once in the repository; undefined = no limit. */
+  maxPerRepo?: number;
+  line: number;
+}
+
+/** The operator's `preview:`: which clusters host previews, and the guard rails of every preview namespace. */
+export interface OperatorPreviewConfig {
+  clusters: string[];
+  /** ResourceQuota spec.hard of every preview namespace. */
+  resourceQuota?: { hard: Record<string, string | number> };
+  /** LimitRange spec.limits of every preview namespace. */
+  limitRange?: { limits: Array<Record<string, unknown>> };
+  /** The default-deny NetworkPolicy's allowances. */
+  networkPolicy: {
+    /** Namespaces whose pods may connect in (e.g. the ingress controller's). */
+    ingressFromNamespaces: string[];
+    /** Namespaces the preview's pods may connect to. */
+    egressToNamespaces: string[];
+    /** Pods of the preview may reach each other (default true). */
+    allowSameNamespace: boolean;
+    /** DNS lookups (UDP/TCP 53 to kube-system) allowed (default true). */
+    allowDNS: boolean;
+  };
+  /** Extra labels on every preview namespace (e.g. for the ingress controller's or a policy engine's selectors). */
+  namespaceLabels: Record<string, string>;
 }
 
 export interface ClusterConfig {
@@ -107,6 +176,8 @@ export interface OperatorConfig {
   policy?: PolicyConfig;
   /** User-defined CEL health checks by `group/Kind` (`healthCheckExprs:`); they override built-in rules. */
   healthChecks?: CustomHealthChecks;
+  /** Preview environments; undefined = no cluster hosts previews. */
+  preview?: OperatorPreviewConfig;
 }
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
