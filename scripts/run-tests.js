@@ -6,11 +6,15 @@
 // builds or reuses kube-apiserver/kube-controller-manager/etcd (scripts/build-control-plane.js) and starts
 // ONE control plane for the run (src/devtools/shared-cluster.ts); tests isolate by namespace. Without Go
 // it says so in one line and runs the emulator side only — unless DRIFTGUARD_REQUIRE_REAL_CLUSTER=1 (CI).
+//
+// The compiled CLI (dist/) is brought up to date first, so tests that spawn bin/driftguard.js run the
+// current sources without each of them compiling (and noting it on stderr).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { buildControlPlane, findGo } from './build-control-plane.js';
+import { build } from './build.js';
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -70,6 +74,8 @@ async function stopShared() {
 
 let status = 1;
 try {
+  const built = build();
+  if (built.built) console.error(`compiled dist/ in ${(built.ms / 1000).toFixed(1)} s (${built.reason})`);
   if (needsReal) await startShared();
   const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...files];
   const child = spawn(process.execPath, args, { stdio: 'inherit', env });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -52,9 +53,12 @@ test('default render: every object is schema-valid and wired together', async ()
   const web = find(objs, 'Deployment', 'dg-driftguard-web').spec.template.spec;
   const worker = find(objs, 'Deployment', 'dg-driftguard-worker');
   assert.equal(worker.spec.replicas, 2);
-  assert.deepEqual(worker.spec.template.spec.containers[0].command, ['npm', 'run', 'worker']);
+  // The image runs compiled JavaScript (dist/, built by `npm ci`'s prepare, see the Dockerfile) with node
+  // itself as the container's process; the entry points exist in a build (npm test builds dist/ first).
+  assert.deepEqual(worker.spec.template.spec.containers[0].command, ['node', 'dist/workers/main.js']);
   const c = web.containers[0];
-  assert.deepEqual(c.command, ['npm', 'start']);
+  assert.deepEqual(c.command, ['node', 'dist/src/web/main.js']);
+  for (const entry of [c.command[1], worker.spec.template.spec.containers[0].command[1]]) assert.ok(existsSync(join(root, entry)), `${entry} is not built`);
   assert.equal(c.ports[0].containerPort, 3000);
   assert.equal(c.readinessProbe.httpGet.path, '/healthz');
 

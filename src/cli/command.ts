@@ -45,7 +45,7 @@ export interface Command {
 }
 
 /** Exit codes, documented in the README. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DIFFERENCES: 3 } as const;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DIFFERENCES: 3, UNHEALTHY: 4 } as const;
 
 /** `values.x` as a string (last one wins if repeated). */
 export function stringOpt(values: OptionValues, name: string): string | undefined {

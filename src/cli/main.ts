@@ -3,10 +3,12 @@
 // 0 success, 1 failed command, 2 usage error (3 = differences, only with --exit-code).
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DriftguardError, isDriftguardError } from '../core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
 import { EXIT, type CliIO, type Command, type OptionSpec } from './command.ts';
 import { commandHelp, programHelp } from './help.ts';
+import { PACKAGE_ROOT } from '../process/package-root.ts';
 
 export { COMMANDS };
 
@@ -16,7 +18,7 @@ function defaultIO(): CliIO {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

@@ -2,14 +2,13 @@
 // Kubernetes API emulator + GitHub emulator serving examples/demo-repo + the web process + a worker.
 // It replays what GitHub would send (initial push, PR opened, PR merged) and prints what a user sees.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readTree, startSystem, until, type System } from '../devtools/system.ts';
 import { MARKER } from '../core/report/index.ts';
 import * as show from './print.ts';
+import { PACKAGE_ROOT } from '../process/package-root.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const example = (...p: string[]) => join(root, 'examples', 'demo-repo', ...p);
+const example = (...p: string[]) => join(PACKAGE_ROOT, 'examples', 'demo-repo', ...p);
 
 export interface DemoOptions {
   out?: (line: string) => void;

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DriftguardError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../process/package-root.ts';
 
 export const CONTROL_PLANE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
-const SCRIPT = fileURLToPath(new URL('../../scripts/build-control-plane.js', import.meta.url));
+const SCRIPT = join(PACKAGE_ROOT, 'scripts', 'build-control-plane.js');
 
 function complete(dir: string): boolean {
   return CONTROL_PLANE_BINARIES.every((b) => existsSync(join(dir, b)));

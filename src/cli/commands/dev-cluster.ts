@@ -5,8 +5,8 @@
 import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DriftguardError } from '../../core/errors.ts';
-import { startKubeEmulator, type KubeEmulator } from '../../../emulators/kube/index.ts';
-import { startRealCluster } from '../../devtools/real-cluster.ts';
+// The emulator and the real control plane are imported when the command runs (a fast `driftguard --help`).
+import type { KubeEmulator } from '../../../emulators/kube/index.ts';
 import { EXIT, stringOpt, type CliIO, type Command } from '../command.ts';
 
 export interface DevClusterOptions {
@@ -35,6 +35,7 @@ function printUsage(io: CliIO, what: string, kubeconfig: string): void {
 /** Starts the real control plane (building it first if needed, progress on stderr) and prints how to use it. */
 export async function startRealDevCluster(opts: DevClusterOptions, io: CliIO): Promise<{ close(): Promise<void>; kubeconfig: string }> {
   const failImagePattern = failImageRegex(opts.failImage);
+  const { startRealCluster } = await import('../../devtools/real-cluster.ts');
   const cluster = await startRealCluster({
     port: opts.port || undefined,
     progress: (line) => io.stderr.write(`${line}\n`),
@@ -51,6 +52,7 @@ export async function startRealDevCluster(opts: DevClusterOptions, io: CliIO): P
 
 export async function startDevCluster(opts: DevClusterOptions, io: CliIO): Promise<{ emulator: KubeEmulator; kubeconfig: string }> {
   const failImagePattern = failImageRegex(opts.failImage);
+  const { startKubeEmulator } = await import('../../../emulators/kube/index.ts');
   let emulator: KubeEmulator;
   try {
     emulator = await startKubeEmulator({ port: opts.port ?? 0, rollout: { readyDelayMs: opts.readyDelayMs ?? 1000, failImagePattern } });

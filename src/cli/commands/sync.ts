@@ -1,12 +1,11 @@
 // `driftguard sync <path> --context <ctx>`: render the app, then apply/prune/wait for health on a live cluster.
+// The cluster client is imported when the command runs, so `driftguard --help` and the file-only commands
+// do not load @kubernetes/client-node (most of a cold start).
 import { DriftguardError } from '../../core/errors.ts';
-import { renderApp } from '../../render/index.ts';
-import { appNameFor, connectCluster, EXIT_UNHEALTHY, formatSyncResult, parseDuration, syncExitCode } from '../../sync/cli-support.ts';
-import { syncApp } from '../../sync/index.ts';
 import { locateApp } from '../locate-app.ts';
 import { capabilitiesOfContext } from '../render-args.ts';
 import { boundsFromOptions, PROJECT_OPTIONS } from '../project-bounds.ts';
-import { stringOpt, type Command } from '../command.ts';
+import { EXIT, stringOpt, type Command } from '../command.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -18,7 +17,7 @@ export const syncCommand: Command = {
     'tracking id that are no longer rendered are deleted (never anything else); pruning more than half of them needs --allow-mass-prune.\n' +
     'With --project, every object must stay inside that operator-config project\'s destination namespaces and kinds ' +
     '(else nothing is written), and owned objects outside them are never pruned.\n' +
-    `Exit codes: 0 synced and healthy, 1 a resource failed or the sync was refused, 2 usage error, ${EXIT_UNHEALTHY} synced but not healthy (or health timed out).`,
+    `Exit codes: 0 synced and healthy, 1 a resource failed or the sync was refused, 2 usage error, ${EXIT.UNHEALTHY} synced but not healthy (or health timed out).`,
   options: {
     context: { type: 'string', valueName: 'ctx', description: 'kubeconfig context (default: current context)' },
     kubeconfig: { type: 'string', valueName: 'file', description: 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' },
@@ -36,6 +35,9 @@ export const syncCommand: Command = {
   },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, io }) {
+    const [{ renderApp }, { appNameFor, connectCluster, formatSyncResult, parseDuration, syncExitCode }, { syncApp }] = await Promise.all([
+      import('../../render/index.ts'), import('../../sync/cli-support.ts'), import('../../sync/index.ts'),
+    ]);
     const loc = locateApp(positionals[0]!, io.cwd, stringOpt(values, 'root'));
     const app = appNameFor(stringOpt(values, 'app'), loc.root, loc.path);
     const timeoutMs = parseDuration(stringOpt(values, 'timeout') ?? '5m');

@@ -6,7 +6,6 @@ import { keyOf } from '../../core/model/object.ts';
 import { countFindings, type Finding } from '../../core/policy/types.ts';
 import type { AppChecks } from '../../core/report/checks.ts';
 import { checkApp } from '../../sync/check-app.ts';
-import { connectCluster } from '../../sync/cli-support.ts';
 import { BUNDLED_KUBE_VERSION } from '../../kube/validation-schemas.ts';
 import { EXIT, stringOpt, type Command } from '../command.ts';
 import { checksJson, formatChecksText } from '../findings.ts';
@@ -58,7 +57,8 @@ Examples:
     try {
       const rendered = await renderFromArgs(positionals[0]!, values, io);
       const context = stringOpt(values, 'context');
-      const cluster = context ? connectCluster({ context, kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env }) : undefined;
+      // Imported only with --context: the cluster client is most of a cold start.
+      const cluster = context ? (await import('../../sync/cli-support.ts')).connectCluster({ context, kubeconfig: stringOpt(values, 'kubeconfig'), env: io.env }) : undefined;
       try {
         const kubeVersion = stringOpt(values, 'kube-version');
         checks = await checkApp({ objects: rendered.objects, namespace, ...(cluster ? { http: cluster.http } : {}), ...(kubeVersion && !cluster ? { kubeVersion } : {}) });

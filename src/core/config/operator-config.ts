@@ -1,7 +1,7 @@
 // The operator config (file named by DRIFTGUARD_CONFIG): clusters by name, and projects saying which
 // repositories may deploy to which cluster namespaces, and which kinds (policy/bounds.ts).
 import type { ClusterConfig, OperatorConfig, ProjectConfig } from './types.ts';
-import { validateOperatorConfig } from './schema.ts';
+import { operatorConfigValidator } from './schema.ts';
 import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 import { kindRuleProblems } from './kind-rules.ts';
@@ -10,8 +10,9 @@ import { parseOperatorPreview } from './preview-config.ts';
 
 export function parseOperatorConfig(file: string, text: string): OperatorConfig {
   const src = loadYaml(file, text);
-  if (!validateOperatorConfig(src.value)) {
-    throw configError(file, schemaProblems(src, validateOperatorConfig.errors ?? []));
+  const validate = operatorConfigValidator();
+  if (!validate(src.value)) {
+    throw configError(file, schemaProblems(src, validate.errors ?? []));
   }
   const raw = src.value as { clusters: ClusterConfig[]; projects: ProjectConfig[] };
   const problems: ConfigProblem[] = [];

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { IgnoreRule } from '../diff/types.ts';
 import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
-import { validateRepoConfig } from './schema.ts';
+import { repoConfigValidator } from './schema.ts';
 import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
 import { parseAppPreview, parseRepoPreview, type RawAppPreview } from './preview-config.ts';
@@ -28,8 +28,9 @@ interface RawApp {
 /** Parse and validate a repo config. Throws DriftguardError('CONFIG_INVALID') located at the offending node. */
 export function parseRepoConfig(file: string, text: string): RepoConfig {
   const src = loadYaml(file, text);
-  if (!validateRepoConfig(src.value)) {
-    throw configError(file, schemaProblems(src, validateRepoConfig.errors ?? []));
+  const validate = repoConfigValidator();
+  if (!validate(src.value)) {
+    throw configError(file, schemaProblems(src, validate.errors ?? []));
   }
   const raw = src.value as { apps: RawApp[] };
   const problems: ConfigProblem[] = [];

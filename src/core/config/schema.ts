@@ -1,7 +1,7 @@
 // JSON Schemas for both configs, compiled with ajv. ajv (not zod) because the schema is plain data
 // that editors can use too, and ajv's instancePath (`/apps/0/namespace`) maps straight onto the
 // `yaml` document's nodes, which is how errors get their file:line.
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { healthCheckExprsSchema } from './health-checks.ts';
 import { CONFIGURABLE_RULES } from '../policy/rules.ts';
 
@@ -273,6 +273,11 @@ export const operatorConfigSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-export const validateRepoConfig = ajv.compile(repoConfigSchema);
-export const validateOperatorConfig = ajv.compile(operatorConfigSchema);
+// Compiled on first use, not at import: compiling is most of a cold `driftguard --help`/`render`.
+let ajv: Ajv | undefined;
+function lazyValidator(schema: object): () => ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  return () => (validate ??= (ajv ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })).compile(schema));
+}
+export const repoConfigValidator = lazyValidator(repoConfigSchema);
+export const operatorConfigValidator = lazyValidator(operatorConfigSchema);
