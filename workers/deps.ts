@@ -37,6 +37,8 @@ export interface WorkerDeps {
   syncTimeoutMs?: number;
   /** Render timeout per app (default 2 min). */
   renderTimeoutMs?: number;
+  /** Apps one PR plan renders and diffs at once (default: workers/concurrency.ts, by cores and memory). */
+  planConcurrency?: number;
 }
 
 /** Check run name per app, as users see it on the PR and the commit. */

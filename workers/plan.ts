@@ -24,6 +24,8 @@ import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
 import { appBounds, planBoundsErrors } from './bounds.ts';
 import { checkRendered } from './checks.ts';
+import { mapBounded } from '../src/sync/pool.ts';
+import { defaultPlanConcurrency } from './concurrency.ts';
 
 export { touchedApps } from './changed-apps.ts';
 
@@ -110,7 +112,10 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
   const reports: AppReport[] = [];
   try {
     [head, base] = await Promise.all([checkoutOrRefusal(gh, job.headSha, deps.workDir), checkoutOrRefusal(gh, job.baseSha, deps.workDir)]);
-    for (const app of apps) reports.push(await planApp(gh, job, app, head, base, deps, { offline, ...(loaded.config.policy ? { repoPolicy: loaded.config.policy } : {}) }));
+    // Apps are planned side by side (bounded by cores and memory: only the apps in flight hold rendered
+    // objects); each app's check run completes as soon as the app is planned. Reports keep the PR's order.
+    const opts = { offline, ...(loaded.config.policy ? { repoPolicy: loaded.config.policy } : {}) };
+    reports.push(...(await mapBounded(apps, deps.planConcurrency ?? defaultPlanConcurrency(), (app) => planApp(gh, job, app, head!, base!, deps, opts))));
   } finally {
     await Promise.all([cleanupCheckout(head), cleanupCheckout(base)]);
   }

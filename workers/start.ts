@@ -29,6 +29,7 @@ import { attemptOf } from './attempt.ts';
 import { runPush } from './push.ts';
 import { failSyncCheckRun, runSync } from './sync.ts';
 import { runCommand } from './command.ts';
+import { concurrencyFrom, defaultPlanConcurrency, DEFAULT_SYNC_CONCURRENCY } from './concurrency.ts';
 
 export interface WorkerProcess {
   deps: WorkerDeps;
@@ -75,10 +76,13 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),
+    planConcurrency: concurrencyFrom(env, 'DRIFTGUARD_PLAN_CONCURRENCY', defaultPlanConcurrency()),
     ...overrides,
   };
   const connection = queueConnection(env.REDIS_URL);
-  const concurrency = Number(env.WORKER_CONCURRENCY ?? 2);
+  const concurrency = concurrencyFrom(env, 'WORKER_CONCURRENCY', 2);
+  // Sync jobs fan out per app: many at once (they mostly wait), each cluster's requests bounded apart.
+  const syncConcurrency = concurrencyFrom(env, 'DRIFTGUARD_SYNC_CONCURRENCY', DEFAULT_SYNC_CONCURRENCY);
   const onError = (e: Error) => log.debug({ err: e.message }, 'worker redis');
   const failed = (queue: string) => (job: Job, err: Error) => log.error({ queue, jobId: job.id, err: err.message }, 'job failed for good');
 
@@ -102,14 +106,14 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       }
       return r.outcome;
     }, {
-      connection, concurrency, onError, ...timing,
+      connection, concurrency: syncConcurrency, onError, ...timing,
       onFinalFailure: async (job, err) => {
         failed('sync')(job, err);
         await failSyncCheckRun(job.data as SyncJob, deps, `Sync failed after ${job.attemptsMade} attempt(s): ${err.message}`);
       },
     }),
   ];
-  log.info({ queues: Object.values(QUEUES), concurrency }, 'Driftguard workers started');
+  log.info({ queues: Object.values(QUEUES), concurrency, syncConcurrency, planConcurrency: deps.planConcurrency }, 'Driftguard workers started');
   return {
     deps,
     workers,
