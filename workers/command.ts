@@ -13,6 +13,7 @@ import { appScope, prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig } from './repo-config.ts';
 import { syncRunId } from './check-runs.ts';
+import { runPreviewCommand } from './preview-command.ts';
 
 export const HELP_TEXT = [
   '**Driftguard commands** (comment on a pull request; needs write access to the repository):',
@@ -23,18 +24,23 @@ export const HELP_TEXT = [
   '| `/driftguard sync <app>` | Sync the app now at the head of its branch (its target revision), as a push would. |',
   '| `/driftguard sync <app> --allow-mass-prune` | The same, confirming a prune of more than half of the app that was refused: the guard is lifted for this one sync. The check run records who confirmed. |',
   '| `/driftguard approve [<sha>]` | On a pull request from a fork: let Driftguard plan its head commit against the cluster (live state, server-side dry run). With a SHA (12 to 40 hex digits) only if that is still the head. Needs write, maintain or admin permission; a new push needs a new approval. Nothing from a fork is ever applied. |',
+  '| `/driftguard preview [<sha>]` | Create or recreate this PR\'s preview environments now, at its head. On a pull request from a fork it is also the approval that lets that head commit run in a preview (with a SHA, only if that is still the head); a new push needs a new approval. |',
+  '| `/driftguard preview delete` | Delete this PR\'s previews now (the next push or `/driftguard preview` brings them back). |',
   '| `/driftguard help` | Show this help. |',
   '',
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
-export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'stale-sha' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted';
+export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'stale-sha' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted'
+  | 'no-preview' | 'preview-queued' | 'preview-delete-queued';
 
 /** The command as we understood it, in inline code, for replies (never the raw comment). */
 export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune' | 'sha'>): string {
   if (job.command === 'sync') return `\`/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}\``;
   if (job.command === 'unknown') return 'this command';
   if (job.command === 'approve' && job.sha) return `\`/driftguard approve ${job.sha}\``;
+  if (job.command === 'preview') return `\`/driftguard preview${job.sha ? ` ${job.sha}` : ''}\``;
+  if (job.command === 'preview-delete') return '`/driftguard preview delete`';
   return `\`/driftguard ${job.command}\``;
 }
 
@@ -65,6 +71,13 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
   if (job.command === 'help') return answer('helped', 'eyes', HELP_TEXT);
   if (job.command === 'unknown') return answer('unknown', 'confused', `@${job.sender} Driftguard does not know this command.\n\n${HELP_TEXT}`);
   if (job.command === 'sync') return queueSync(job, deps, gh, answer);
+  if (job.command === 'preview' || job.command === 'preview-delete') {
+    const refused = await runPreviewCommand(job, deps, gh, answer);
+    if (refused) return refused;
+    // The preview section of the plan comment and the deployment say the rest.
+    await react(gh, job.commentId, 'rocket', log);
+    return { outcome: job.command === 'preview' ? 'preview-queued' : 'preview-delete-queued' };
+  }
 
   const pr = await gh.pull(job.pr);
   if (pr.state !== 'open') return answer('closed', 'confused', `@${job.sender} this pull request is ${pr.state}; there is nothing to plan.`);
@@ -97,7 +110,7 @@ async function queuePlan(job: CommandJob, deps: WorkerDeps, pr: PullInfo): Promi
   );
 }
 
-type Answer = (outcome: CommandOutcome, reaction: Reaction, body: string) => Promise<{ outcome: CommandOutcome }>;
+export type Answer = (outcome: CommandOutcome, reaction: Reaction, body: string) => Promise<{ outcome: CommandOutcome }>;
 
 /**
  * `/driftguard sync <app> [--allow-mass-prune]` from a user with write access: sync the app at the

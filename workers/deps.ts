@@ -39,6 +39,8 @@ export interface WorkerDeps {
   renderTimeoutMs?: number;
   /** Apps one PR plan renders and diffs at once (default: workers/concurrency.ts, by cores and memory). */
   planConcurrency?: number;
+  /** The clock (ms since the epoch) for preview TTLs; tests inject one instead of waiting hours. */
+  now?: () => number;
 }
 
 /** Check run name per app, as users see it on the PR and the commit. */

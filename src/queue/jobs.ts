@@ -55,7 +55,7 @@ export interface SyncJob extends RepoRef {
 
 export type SyncTrigger = 'push' | 'command' | 'self-heal' | 'rollback';
 
-export type CommandName = 'diff' | 'help' | 'sync' | 'approve';
+export type CommandName = 'diff' | 'help' | 'sync' | 'approve' | 'preview' | 'preview-delete';
 
 export interface CommandJob extends RepoRef {
   kind: 'command';
@@ -70,7 +70,7 @@ export interface CommandJob extends RepoRef {
   app?: string;
   /** sync: `--allow-mass-prune` was given. */
   allowMassPrune?: boolean;
-  /** approve: the head SHA (12 to 40 hex digits) the approver reviewed; refused when the head moved on. */
+  /** approve, preview: the head SHA (12 to 40 hex digits) the approver reviewed; refused when the head moved on. */
   sha?: string;
   /** The sender is a bot account: refused with a reply (only `/driftguard approve` from bots gets this far). */
   bot?: boolean;

@@ -95,12 +95,13 @@ export interface ParsedCommand {
   app?: string;
   /** sync: lift the mass-prune guard for this one sync. */
   allowMassPrune?: boolean;
-  /** approve: the head SHA the approver reviewed (lower case). */
+  /** approve, preview: the head SHA the approver reviewed (lower case). */
   sha?: string;
 }
 
 /**
- * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; `/driftguard approve [<sha>]` → approve; first line of the
+ * `/driftguard diff` → diff; `/driftguard sync <app> [--allow-mass-prune]` → sync; `/driftguard approve [<sha>]` → approve;
+ * `/driftguard preview [<sha>]` → preview; `/driftguard preview delete` → preview-delete; first line of the
  * comment only, like Atlantis. Anything else after the prefix (extra words, other flags, a name that
  * cannot be an app) is 'unknown', so a typo never runs something else.
  */
@@ -115,6 +116,15 @@ export function parseCommand(body: string): ParsedCommand | undefined {
     const allow = flags.length === 1 && flags[0] === MASS_PRUNE_FLAG;
     if (!app || !APP_NAME.test(app) || (flags.length > 0 && !allow)) return { command: 'unknown', text };
     return { command: 'sync', text, app, ...(allow ? { allowMassPrune: true } : {}) };
+  }
+  if (sub === 'preview') {
+    // `/driftguard preview [<sha>]` (re)creates the PR's preview; on a fork it is also the approval of
+    // that head, optionally pinned like approve. `/driftguard preview delete` removes it.
+    const [arg, ...rest] = words.slice(2);
+    if (rest.length > 0) return { command: 'unknown', text };
+    if (arg === 'delete') return { command: 'preview-delete', text };
+    if (arg !== undefined && !APPROVED_SHA.test(arg)) return { command: 'unknown', text };
+    return { command: 'preview', text, ...(arg ? { sha: arg.toLowerCase() } : {}) };
   }
   if (sub === 'approve') {
     // Optionally pinned to the SHA the approver reviewed: at least 12 hex digits, so a fork cannot grind

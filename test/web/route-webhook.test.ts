@@ -64,6 +64,12 @@ test('parseCommand: first line only, exact prefix', () => {
     ['/driftguard approve 0123456789ABcdef', 'approve'],
     ['/driftguard approve 0123456789abcdef extra', 'unknown'],
     ['/driftguard approve not-a-sha-at-all', 'unknown'],
+    ['/driftguard preview', 'preview'],
+    ['/driftguard preview delete', 'preview-delete'],
+    ['/driftguard preview 0123456789ABcdef', 'preview'],
+    ['/driftguard preview abc1234', 'unknown'], // too short to pin a commit
+    ['/driftguard preview delete now', 'unknown'],
+    ['/driftguard preview remove', 'unknown'],
     ['/driftguardx diff', undefined],
     ['please run /driftguard diff', undefined],
     ['LGTM\n/driftguard diff', undefined],
@@ -71,6 +77,8 @@ test('parseCommand: first line only, exact prefix', () => {
   for (const [body, command] of cases) assert.equal(parseCommand(body)?.command, command, JSON.stringify(body));
   assert.equal(parseCommand('/driftguard approve 0123456789ABcdef')?.sha, '0123456789abcdef', 'the pinned SHA, lower case');
   assert.equal(parseCommand('/driftguard approve')?.sha, undefined);
+  assert.equal(parseCommand('/driftguard preview 0123456789ABcdef')?.sha, '0123456789abcdef', 'a fork preview approval pinned to the reviewed SHA');
+  assert.equal(parseCommand('/driftguard preview delete')?.sha, undefined);
 });
 
 test('parseCommand: sync takes exactly an app name and optionally --allow-mass-prune; anything else is unknown', () => {
