@@ -32,12 +32,12 @@ async function loadMain() {
     process.exit(2);
   }
   const state = buildState();
-  if (state.current) return import('../dist/src/cli/main.js');
+  if (state.current) return import('../dist/cli/main.js');
   process.stderr.write(`driftguard: ${state.reason}; compiling it (npm run build)...\n`);
   try {
     const r = build();
     if (r.built) process.stderr.write(`driftguard: compiled in ${(r.ms / 1000).toFixed(1)} s\n`);
-    return import('../dist/src/cli/main.js');
+    return import('../dist/cli/main.js');
   } catch (e) {
     process.stderr.write(`driftguard: cannot build dist/: ${e.message}\ndriftguard: running the TypeScript sources through tsx instead (slower start)\n`);
     return viaTsx();

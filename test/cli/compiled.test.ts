@@ -34,7 +34,7 @@ function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
   }
 }
 
-const ranCompiled = (r: Run, root: string) => r.modules.includes(`file://${join(root, 'dist/src/cli/main.js')}`) && !r.modules.some((u) => u.endsWith('.ts'));
+const ranCompiled = (r: Run, root: string) => r.modules.includes(`file://${join(root, 'dist/cli/main.js')}`) && !r.modules.some((u) => u.endsWith('.ts'));
 const ranSources = (r: Run, root: string) => r.modules.includes(`file://${join(root, 'src/cli/main.ts')}`);
 
 const CASES: Array<[string, string[]]> = [
@@ -133,11 +133,16 @@ test('a missing or stale dist/ is rebuilt before it runs; concurrent calls build
 test('without TypeScript a stale dist/ is not run: the sources run through tsx, with a note', () => {
   const root = checkoutCopy({ withTypescript: false });
   try {
+    cpSync(join(repo, 'dist'), join(root, 'dist'), { recursive: true }); // built from these same sources
+    const current = cli(root, ['--help']);
+    assert.equal(current.stderr, '');
+    assert.ok(ranCompiled(current, root));
+    editSummary(root, 'Render, edited with no compiler');
     const r = cli(root, ['--help']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^driftguard: dist\/ has not been built; compiling it \(npm run build\)\.\.\.\ndriftguard: cannot build dist\/: dist\/ has not been built, and TypeScript is not installed to build it \(run npm install, then npm run build\)\ndriftguard: running the TypeScript sources through tsx instead \(slower start\)\n$/);
+    assert.match(r.stderr, /^driftguard: the sources changed since dist\/ was built; compiling it \(npm run build\)\.\.\.\ndriftguard: cannot build dist\/: the sources changed since dist\/ was built, and TypeScript is not installed to build it \(run npm install, then npm run build\)\ndriftguard: running the TypeScript sources through tsx instead \(slower start\)\n$/);
     assert.ok(ranSources(r, root));
-    assert.equal(r.stdout, cli(repo, ['--help']).stdout);
+    assert.match(r.stdout, /Render, edited with no compiler/);
     const check = spawnSync(process.execPath, [join(root, 'scripts/build.js')], { encoding: 'utf8' });
     assert.equal(check.status, 1);
     assert.match(check.stderr, /TypeScript is not installed/);
