@@ -12,6 +12,7 @@ import type { LatestShaRegister } from '../src/store/latest-sha.ts';
 import type { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import type { ForkApprovals } from '../src/store/fork-approvals.ts';
 import type { PreviewStore } from '../src/store/previews.ts';
+import type { PreviewSlots } from '../src/store/preview-slots.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -30,6 +31,8 @@ export interface WorkerDeps {
   approvals: ForkApprovals;
   /** Preview environments: one record per repository, PR and app. */
   previews: PreviewStore;
+  /** The per-repository preview limit: slots held, and previews waiting for one (oldest first). */
+  previewSlots: PreviewSlots;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

@@ -22,6 +22,7 @@ import { LatestShaRegister } from '../src/store/latest-sha.ts';
 import { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import { ForkApprovals } from '../src/store/fork-approvals.ts';
 import { PreviewStore } from '../src/store/previews.ts';
+import { PreviewSlots } from '../src/store/preview-slots.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { reportPlanFailure, runPlan } from './plan.ts';
@@ -73,6 +74,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     replies: new ReplyLimiter(redis),
     approvals: new ForkApprovals(redis),
     previews: new PreviewStore(redis),
+    previewSlots: new PreviewSlots(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),

@@ -33,6 +33,8 @@ export interface PullInfo {
   fork: boolean;
   state: string;
   author?: string;
+  /** Label names (the sweeper reads `driftguard:keep-preview`). */
+  labels: string[];
 }
 
 /** GitHub's compare API lists at most this many files. */
@@ -196,6 +198,7 @@ export class RepoClient {
       fork: !data.head.repo || data.head.repo.full_name.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
       state: data.state,
       author: data.user?.login,
+      labels: data.labels.map((l) => l.name),
     };
   }
 

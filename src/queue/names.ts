@@ -12,6 +12,8 @@ export const QUEUES = {
   command: 'command',
   /** Preview environments: a namespace per PR, up on open/push, down on close. */
   preview: 'preview',
+  /** The preview sweeper's scheduled runs (one job scheduler): missed closes, TTLs, waiting previews. */
+  previewSweep: 'preview-sweep',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

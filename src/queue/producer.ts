@@ -6,6 +6,8 @@ import type { CommandJob, PlanJob, PreviewJob, PushJob, SyncJob } from './jobs.t
 import { commandJobId, planJobId, previewJobId, pushJobId, rerunSuffix, syncJobId } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 
+const PREVIEW_SWEEP_SCHEDULER = 'preview-sweep';
+
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
 
@@ -61,6 +63,24 @@ export class JobProducer {
     const id = previewJobId(job.repo, job.pr, job.app, job.action, job.seq) + rerunSuffix(opts.rerunKey);
     const added = await this.queue(QUEUES.preview).add(QUEUES.preview, { kind: 'preview', ...job }, { jobId: id, ...(opts.delayMs ? { delay: opts.delayMs } : {}) });
     return added.id ?? id;
+  }
+
+  /**
+   * Run the preview sweeper every `everyMs` (upserted: every worker may call this at start; one schedule
+   * results, and a changed interval replaces the old one). 0 removes the schedule.
+   */
+  async schedulePreviewSweep(everyMs: number): Promise<void> {
+    const q = this.queue(QUEUES.previewSweep);
+    if (everyMs <= 0) {
+      await q.removeJobScheduler(PREVIEW_SWEEP_SCHEDULER);
+      return;
+    }
+    await q.upsertJobScheduler(PREVIEW_SWEEP_SCHEDULER, { every: everyMs }, { name: QUEUES.previewSweep, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  }
+
+  /** One sweep now (tests, and an operator who does not want to wait for the schedule). */
+  async sweepPreviewsNow(key: string): Promise<string> {
+    return this.add(QUEUES.previewSweep, {}, `preview-sweep-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   }
 
   private async add(name: QueueName, data: object, jobId: string): Promise<string> {

@@ -73,6 +73,7 @@ test('operator config: preview clusters and guard rails, with defaults', () => {
   const o = parseOperatorConfig('op.yml', `${OPERATOR}preview:\n  clusters: [previews]\n  resourceQuota: {hard: {pods: "10", requests.cpu: "2"}}\n  limitRange: {limits: [{type: Container, default: {cpu: 100m}}]}\n  networkPolicy:\n    ingressFromNamespaces: [ingress-nginx]\n`);
   assert.deepEqual(o.preview, {
     clusters: ['previews'],
+    sweepIntervalMs: 5 * 60_000,
     resourceQuota: { hard: { pods: '10', 'requests.cpu': '2' } },
     limitRange: { limits: [{ type: 'Container', default: { cpu: '100m' } }] },
     networkPolicy: { ingressFromNamespaces: ['ingress-nginx'], egressToNamespaces: [], allowSameNamespace: true, allowDNS: true },
@@ -86,6 +87,21 @@ test('operator config: preview clusters and guard rails, with defaults', () => {
     return true;
   });
   assert.throws(() => parseOperatorConfig('op.yml', `${OPERATOR}preview:\n  clusters: [previews]\n  networkPolicy:\n    ingressFromNamespaces: [Ingress_NS]\n`), /ingressFromNamespaces\/0|ingressFromNamespaces\[0\]/);
+});
+
+test('operator config: the sweeper\'s interval (default 5m, "off", at least 10 s, errors at file:line)', () => {
+  const sweep = (v: string) => parseOperatorConfig('op.yml', `${OPERATOR}preview:\n  clusters: [previews]\n  sweepInterval: ${v}\n`).preview?.sweepIntervalMs;
+  assert.equal(sweep('90s'), 90_000);
+  assert.equal(sweep('1h'), 3600_000);
+  assert.equal(sweep('"off"'), 0);
+  for (const bad of ['5s', 'often', '0m']) {
+    assert.throws(() => sweep(bad), (e: unknown) => {
+      assert.ok(e instanceof DriftguardError);
+      assert.match(e.message, /preview\.sweepInterval/);
+      assert.equal(e.location?.line, 10, e.message);
+      return true;
+    }, bad);
+  }
 });
 
 test('namespace names: always a DNS label ≤ 63, long ones shortened deterministically with a hash', () => {

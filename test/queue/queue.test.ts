@@ -124,3 +124,22 @@ test('a deterministic failure (typed DriftguardError code) is not retried; a tra
     await retrying.close();
   }
 });
+
+test('the preview sweep schedule: upserted once whoever starts, the interval replaced, 0 removes it; a sweep on demand', async () => {
+  const q = producer.queue(QUEUES.previewSweep);
+  const other = new JobProducer(queueConnection(server.url), { attempts: 1 });
+  try {
+    await producer.schedulePreviewSweep(300_000);
+    await other.schedulePreviewSweep(300_000); // a second worker starting
+    assert.deepEqual((await q.getJobSchedulers()).map((s) => [s.key, s.every]), [['preview-sweep', 300_000]]);
+    await other.schedulePreviewSweep(60_000); // the operator changed the interval
+    assert.deepEqual((await q.getJobSchedulers()).map((s) => [s.key, s.every]), [['preview-sweep', 60_000]]);
+    assert.equal((await q.getJobs(['delayed', 'waiting'])).length, 1, 'one pending sweep, not one per worker');
+    await producer.schedulePreviewSweep(0);
+    assert.deepEqual(await q.getJobSchedulers(), []);
+    const id = await producer.sweepPreviewsNow('manual-1');
+    assert.equal(await producer.sweepPreviewsNow('manual-1'), id, 'deduplicated by key');
+  } finally {
+    await other.close();
+  }
+});

@@ -7,6 +7,8 @@ import { DEFAULT_NAMESPACE_TEMPLATE, parseDuration, previewNamespaceName, previe
 import { displayPath } from './yaml-source.ts';
 
 export const DEFAULT_PREVIEW_TTL_MS = 72 * 3600 * 1000;
+/** How often the preview sweeper runs by default. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 export interface RawAppPreview {
   enabled?: boolean;
@@ -72,6 +74,7 @@ export function parseRepoPreview(src: YamlSource): RepoPreviewConfig | undefined
 
 interface RawOperatorPreview {
   clusters: string[];
+  sweepInterval?: string;
   resourceQuota?: OperatorPreviewConfig['resourceQuota'];
   limitRange?: OperatorPreviewConfig['limitRange'];
   networkPolicy?: Partial<OperatorPreviewConfig['networkPolicy']>;
@@ -86,11 +89,19 @@ export function parseOperatorPreview(src: YamlSource, clusters: ReadonlySet<stri
   raw.clusters.forEach((c, i) => {
     if (!clusters.has(c)) problems.push({ message: `preview.clusters[${i}]: "${c}" is not one of the clusters (${[...clusters].join(', ') || 'none defined'})`, location: src.locate(['preview', 'clusters', i]) });
   });
+  let sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
+  if (raw.sweepInterval === 'off') sweepIntervalMs = 0;
+  else if (raw.sweepInterval !== undefined) {
+    const t = parseDuration(raw.sweepInterval);
+    if (t === undefined || t < 10_000) problems.push({ message: `preview.sweepInterval: "${raw.sweepInterval}" is not a duration of at least 10 seconds (e.g. 5m, 1h) or "off"`, location: src.locate(['preview', 'sweepInterval']) });
+    else sweepIntervalMs = t;
+  }
   const np = raw.networkPolicy ?? {};
   return {
     problems,
     preview: {
       clusters: raw.clusters,
+      sweepIntervalMs,
       ...(raw.resourceQuota ? { resourceQuota: raw.resourceQuota } : {}),
       ...(raw.limitRange ? { limitRange: raw.limitRange } : {}),
       networkPolicy: {

@@ -190,6 +190,8 @@ const operatorPreviewSchema = {
   required: ['clusters'],
   properties: {
     clusters: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    // How often the sweeper looks for previews to remove (missed closes, TTLs, deleted PRs); "off" disables it.
+    sweepInterval: { type: 'string', pattern: `${DURATION}|^off$` },
     resourceQuota: {
       type: 'object',
       additionalProperties: false,

@@ -111,6 +111,8 @@ export interface RepoPreviewConfig {
 /** The operator's `preview:`: which clusters host previews, and the guard rails of every preview namespace. */
 export interface OperatorPreviewConfig {
   clusters: string[];
+  /** How often the sweeper runs, ms (default 5 min); 0: never (`sweepInterval: off`). */
+  sweepIntervalMs: number;
   /** ResourceQuota spec.hard of every preview namespace. */
   resourceQuota?: { hard: Record<string, string | number> };
   /** LimitRange spec.limits of every preview namespace. */
