@@ -26,6 +26,8 @@ export interface SystemOptions {
   files: Record<string, string>;
   /** Destination namespaces created up front (as a platform team would). */
   namespaces: string[];
+  /** Namespace globs the operator config allows on the cluster (default: `namespaces`). */
+  allowNamespaces?: string[];
   /** Cluster name the repo config uses; the operator config allows the namespaces on it. */
   cluster?: string;
   redisUrl?: string;
@@ -131,7 +133,7 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
       'projects:',
       `  - name: default`,
       `    repos: [${JSON.stringify(`${owner}/*`)}]`,
-      `    destinations: [{cluster: ${cluster}, namespaces: ${JSON.stringify(opts.namespaces)}}]`,
+      `    destinations: [{cluster: ${cluster}, namespaces: ${JSON.stringify(opts.allowNamespaces ?? opts.namespaces)}}]`,
       '',
     ].join('\n'));
     const env: NodeJS.ProcessEnv = {
