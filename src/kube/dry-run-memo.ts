@@ -6,6 +6,8 @@
 // apply returned is a no-op, so a freshly synced app's next plan needs no dry run. Bounded in bytes;
 // least recently used entries go first. (Not covered: a change of admission webhooks or CRD defaults with
 // neither D nor L changing; the next write to the object, or a restart, brings the answer up to date.)
+// An answer identical to L (an in-sync object, or what our apply returned) is stored as a mark, not a
+// copy: the watch cache holds L already, so an in-sync cluster's memo costs a key per object.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../core/model/object.ts';
 
@@ -19,8 +21,11 @@ export interface DryRunMemoStats {
 /** Default bound of the remembered answers (their JSON size). */
 export const DEFAULT_DRY_RUN_MEMO_BYTES = 32 * 1024 * 1024;
 
+/** The answer is the live object itself. */
+const SAME_AS_LIVE = Symbol('same as live');
+
 export class DryRunMemo {
-  private readonly entries = new Map<string, { answer: KubeObject; bytes: number }>();
+  private readonly entries = new Map<string, { answer: KubeObject | typeof SAME_AS_LIVE; bytes: number }>();
   readonly stats: DryRunMemoStats = { hits: 0, misses: 0, entries: 0, bytes: 0 };
 
   constructor(private readonly maxBytes = DEFAULT_DRY_RUN_MEMO_BYTES) {}
@@ -45,7 +50,7 @@ export class DryRunMemo {
     this.stats.hits++;
     this.entries.delete(k!);
     this.entries.set(k!, hit); // most recently used last
-    return hit.answer;
+    return hit.answer === SAME_AS_LIVE ? live : hit.answer;
   }
 
   /** Remember `answer` (of the same resourceVersion as `live`) as what applying `desired` to `live` gives. */
@@ -53,11 +58,13 @@ export class DryRunMemo {
     if (answer.metadata?.resourceVersion !== live.metadata?.resourceVersion) return;
     const k = DryRunMemo.key(desired, live);
     if (k === undefined) return;
-    const bytes = JSON.stringify(answer).length + k.length;
+    const text = answer === live ? '' : JSON.stringify(answer);
+    const same = answer === live || text === JSON.stringify(live);
+    const bytes = (same ? 0 : text.length) + k.length;
     if (bytes > this.maxBytes) return;
     const prev = this.entries.get(k);
     if (prev) { this.entries.delete(k); this.stats.bytes -= prev.bytes; }
-    this.entries.set(k, { answer, bytes });
+    this.entries.set(k, { answer: same ? SAME_AS_LIVE : answer, bytes });
     this.stats.bytes += bytes;
     for (const [old, e] of this.entries) {
       if (this.stats.bytes <= this.maxBytes) break;
