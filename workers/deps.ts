@@ -13,6 +13,8 @@ import type { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import type { ForkApprovals } from '../src/store/fork-approvals.ts';
 import type { PreviewStore } from '../src/store/previews.ts';
 import type { PreviewSlots } from '../src/store/preview-slots.ts';
+import type { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
+import type { DeployHistory } from '../src/store/deploy-history.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -33,6 +35,10 @@ export interface WorkerDeps {
   previews: PreviewStore;
   /** The per-repository preview limit: slots held, and previews waiting for one (oldest first). */
   previewSlots: PreviewSlots;
+  /** Apps whose automated sync is paused (after a rollback). */
+  pauses: AutoSyncPauses;
+  /** Deploy history per app (every sync's outcome). */
+  history: DeployHistory;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

@@ -23,6 +23,8 @@ import { ReplyLimiter } from '../src/store/reply-limiter.ts';
 import { ForkApprovals } from '../src/store/fork-approvals.ts';
 import { PreviewStore } from '../src/store/previews.ts';
 import { PreviewSlots } from '../src/store/preview-slots.ts';
+import { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
+import { DeployHistory } from '../src/store/deploy-history.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { reportPlanFailure, runPlan } from './plan.ts';
@@ -75,6 +77,8 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     approvals: new ForkApprovals(redis),
     previews: new PreviewStore(redis),
     previewSlots: new PreviewSlots(redis),
+    pauses: new AutoSyncPauses(redis),
+    history: new DeployHistory(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),

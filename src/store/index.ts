@@ -6,3 +6,5 @@ export { ReplyLimiter, DEFAULT_REPLY_WINDOW_MS, DEFAULT_REPLIES_PER_PR } from '.
 export { ForkApprovals, type ForkApproval, type ApprovalKind } from './fork-approvals.ts';
 export { PreviewSlots, slotMember, type SlotClaim, type WaitingPreview } from './preview-slots.ts';
 export { PreviewStore, type PreviewRecord, type PreviewState } from './previews.ts';
+export { AutoSyncPauses, type AutoSyncPause } from './auto-sync-pause.ts';
+export { DeployHistory, DEFAULT_HISTORY_LIMIT, historyId, previousSyncedSha, type DeployEntry, type DeployResult, type DeployCounts } from './deploy-history.ts';

@@ -12,7 +12,7 @@ import { probotOctokitFactory, RepoClient } from '../../src/github/index.ts';
 import type { Cluster } from '../../src/kube/cluster.ts';
 import { renderApp } from '../../src/render/render.ts';
 import { JobProducer, queueConnection } from '../../src/queue/index.ts';
-import { AppLocks, ForkApprovals, LatestShaRegister, PreviewSlots, PreviewStore, ReplyLimiter, createRedis } from '../../src/store/index.ts';
+import { AppLocks, ForkApprovals, LatestShaRegister, PreviewSlots, PreviewStore, ReplyLimiter, AutoSyncPauses, DeployHistory, createRedis } from '../../src/store/index.ts';
 import type { DiffAppOptions, DiffAppResult, SyncOptions, SyncResult, ResourceResult } from '../../src/sync/types.ts';
 import { liveHealth } from '../../src/sync/live-health.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
@@ -157,6 +157,8 @@ export async function startHarness(): Promise<Harness> {
     approvals: new ForkApprovals(redisClient),
     previews: new PreviewStore(redisClient),
     previewSlots: new PreviewSlots(redisClient),
+    pauses: new AutoSyncPauses(redisClient),
+    history: new DeployHistory(redisClient),
     log: pino({ level: 'silent' }),
   };
   return {
