@@ -1,7 +1,8 @@
 // JSON Schemas for both configs, compiled with ajv. ajv (not zod) because the schema is plain data
 // that editors can use too, and ajv's instancePath (`/apps/0/namespace`) maps straight onto the
 // `yaml` document's nodes, which is how errors get their file:line.
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvType, ValidateFunction } from 'ajv';
 import { healthCheckExprsSchema } from './health-checks.ts';
 import { CONFIGURABLE_RULES } from '../policy/rules.ts';
 
@@ -275,11 +276,17 @@ export const operatorConfigSchema = {
   },
 } as const;
 
-// Compiled on first use, not at import: compiling is most of a cold `driftguard --help`/`render`.
-let ajv: Ajv | undefined;
+// ajv is loaded and the schemas compiled on first use, not at import: both are a sizeable part of a cold
+// CLI call that reads no config (`driftguard --help`, `render`, `validate`).
+const require = createRequire(import.meta.url);
+let ajv: AjvType | undefined;
+function newAjv(): AjvType {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+}
 function lazyValidator(schema: object): () => ValidateFunction {
   let validate: ValidateFunction | undefined;
-  return () => (validate ??= (ajv ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })).compile(schema));
+  return () => (validate ??= (ajv ??= newAjv()).compile(schema));
 }
 export const repoConfigValidator = lazyValidator(repoConfigSchema);
 export const operatorConfigValidator = lazyValidator(operatorConfigSchema);
