@@ -10,6 +10,9 @@ import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import type { Attempt } from './attempt.ts';
 import { appsChangedBy, pushChanges } from './changed-apps.ts';
+import type { AppConfig } from '../src/core/config/types.ts';
+import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
+import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
 
 export type PushOutcome = 'no-config' | 'invalid-config' | 'fanned-out';
 
@@ -21,6 +24,10 @@ export interface PushResult {
   superseded: string[];
   /** Automated apps on this branch that the push did not change (nothing queued, no check run). */
   unchanged: string[];
+  /** Apps paused after a rollback that this push did not sync (a neutral check run says so). */
+  paused?: string[];
+  /** Apps whose pause this push ended (it changes them: the new commit is synced). */
+  resumed?: string[];
 }
 
 export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt = { finalAttempt: true }): Promise<PushResult> {
@@ -38,9 +45,17 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
   const candidates = loaded.config.apps.filter((a) => a.syncPolicy.automated && (a.targetRevision ?? job.defaultBranch) === branch);
   if (candidates.length === 0) return { outcome: 'fanned-out', apps: [], superseded: [], unchanged: [] };
   const changes = await pushChanges(gh, job);
-  const apps = await appsChangedBy(gh, loaded.config, changes, job.sha, candidates);
-  const unchanged = candidates.filter((a) => !apps.includes(a)).map((a) => a.name);
-  log.info({ changes: changes.all ? `all apps: ${changes.reason}` : `${changes.files.length} file(s)`, apps: apps.map((a) => a.name), unchanged }, 'push changes');
+  const changed = await appsChangedBy(gh, loaded.config, changes, job.sha, candidates);
+  const { apps, paused, resumed } = await applyPauses(job, deps, (pausedApps) => (changes.all ? [] : appsChangedBy(gh, loaded.config, { all: false, files: changes.files.filter((f) => f !== REPO_CONFIG_PATH) }, job.sha, pausedApps)), changed, candidates);
+  const unchanged = candidates.filter((a) => !changed.includes(a)).map((a) => a.name);
+  log.info({ changes: changes.all ? `all apps: ${changes.reason}` : `${changes.files.length} file(s)`, apps: apps.map((a) => a.name), unchanged, paused, resumed }, 'push changes');
+  for (const name of paused) {
+    const pause = await deps.pauses.get(job.repo, name);
+    const externalId = syncRunId(name, job.seq);
+    if (pause && !(await findCheckRun(gh, job.sha, checkName(name), externalId))) {
+      await gh.reportCheckRun({ name: checkName(name), headSha: job.sha, conclusion: 'neutral', externalId, output: renderPausedCheckRun(name, job.sha, pause) });
+    }
+  }
   const queued: string[] = [];
   const superseded: string[] = [];
   for (const app of apps) {
@@ -76,5 +91,38 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
     queued.push(app.name);
   }
   log.info({ apps: queued, superseded }, 'push fanned out');
-  return { outcome: 'fanned-out', apps: queued, superseded, unchanged };
+  return { outcome: 'fanned-out', apps: queued, superseded, unchanged, ...(paused.length ? { paused } : {}), ...(resumed.length ? { resumed } : {}) };
+}
+
+/**
+ * Apps paused after a rollback: a push that changes one's files (not only the config) ends the pause and syncs it;
+ * every other paused candidate is reported paused, not synced. When the push's files cannot be known
+ * (first push, force-push) nothing counts as changing a paused app: it stays paused.
+ */
+async function applyPauses(
+  job: PushJob, deps: WorkerDeps, changing: (paused: AppConfig[]) => AppConfig[] | Promise<AppConfig[]>, changed: AppConfig[], candidates: AppConfig[],
+): Promise<{ apps: AppConfig[]; paused: string[]; resumed: string[] }> {
+  const pauses = await Promise.all(candidates.map((a) => deps.pauses.get(job.repo, a.name)));
+  // Only the app's own files count: a config edit elsewhere in it does not undo a rollback.
+  const pausedApps = candidates.filter((_, i) => pauses[i]);
+  const knownChanged = pausedApps.length ? await changing(pausedApps) : [];
+  const apps: AppConfig[] = [];
+  const paused: string[] = [];
+  const resumed: string[] = [];
+  for (const [i, app] of candidates.entries()) {
+    const pause = pauses[i];
+    if (!pause) {
+      if (changed.includes(app)) apps.push(app);
+      continue;
+    }
+    if (!knownChanged.includes(app)) {
+      paused.push(app.name);
+      continue;
+    }
+    await deps.pauses.resume(job.repo, app.name);
+    deps.log.info({ repo: job.repo, app: app.name, sha: job.sha, pause }, 'auto-sync resumed: the push changes the app');
+    resumed.push(app.name);
+    apps.push(app);
+  }
+  return { apps, paused, resumed };
 }

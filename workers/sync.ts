@@ -23,8 +23,10 @@ import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
 import type { Attempt } from './attempt.ts';
 import { isDeterministic } from '../src/core/errors.ts';
+import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
+import { recordSync, syncTrigger, type SyncTrace } from './sync-history.ts';
 
-export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'refused' | 'synced';
+export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'refused' | 'synced' | 'paused';
 
 /** Last attempt: on an unexpected error the check run is completed as failure (otherwise the retry finishes it). */
 export type SyncRunOptions = Attempt;
@@ -38,22 +40,31 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
 
   const newer = await deps.latest.newerCommit(scope, job.seq, job.sha);
   if (newer) {
-    await finish('skipped', { title: 'Superseded by a newer push', summary: `Commit ${newer.sha.slice(0, 7)} is synced instead.` });
-    await closeOpenDeployments(gh, job, 'inactive', 'Superseded by a newer push').catch((e) => log.warn({ err: e }, 'could not close an open deployment'));
+    const title = job.trigger === 'rollback' ? 'Rollback superseded by a newer push' : 'Superseded by a newer push';
+    await finish('skipped', { title, summary: `Commit ${newer.sha.slice(0, 7)} is synced instead.` });
+    await closeOpenDeployments(gh, job, 'inactive', title).catch((e) => log.warn({ err: e }, 'could not close an open deployment'));
+    await recordSync(deps, job, 'skipped', { title, checkRunId: run });
     return { outcome: 'skipped' };
   }
   const lease = await deps.locks.acquire(job.repo, job.app);
   if (!lease) return { outcome: 'locked' }; // the caller delays the job; the run stays queued
   lease.keepAlive(() => log.warn('lost the app lease while syncing'));
+  const trace: SyncTrace = { checkRunId: run };
   try {
-    return await syncLeased(job, deps, opts, gh, run, lease);
+    const r = await syncLeased(job, deps, opts, gh, run, lease, trace);
+    await recordSync(deps, job, r.outcome === 'locked' ? 'skipped' : r.outcome, trace);
+    return r;
+  } catch (e) {
+    // Recorded when the check run was ended as failed (the last attempt); a retry records its own outcome.
+    if (opts.finalAttempt || isDeterministic(e)) await recordSync(deps, job, 'failed', { ...trace, title: trace.title ?? 'Sync failed' });
+    throw e;
   } finally {
     // Whatever happened (timeout, thrown error, lost connection), the app is free for the next sync.
     await lease.release().catch((e) => log.warn({ err: e }, 'could not release the app lease; it expires by its TTL'));
   }
 }
 
-async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, gh: RepoClient, run: number, lease: Lease): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
+async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, gh: RepoClient, run: number, lease: Lease, trace: SyncTrace): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
   const log = deps.log.child({ job: 'sync', repo: job.repo, app: job.app, sha: job.sha });
   const scope = appScope(job.repo, job.app);
   const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
@@ -62,6 +73,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
   let deployment: number | undefined;
   let completed = false;
   const complete = async (conclusion: CheckConclusion, output: CheckOutput) => {
+    trace.title = output.title;
     await finish(conclusion, output);
     completed = true;
   };
@@ -74,7 +86,9 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     await gh.startCheckRun(run, { title: 'Syncing', summary: `Syncing ${job.app} at ${job.sha.slice(0, 7)}.` });
     const defaultBranch = await gh.defaultBranch();
     // The config of the default branch; when that is the pushed branch, exactly as of this commit.
-    const loaded = await loadRepoConfig(gh, job.ref === `refs/heads/${defaultBranch}` ? job.sha : defaultBranch);
+    // A rollback applies an older revision's manifests under TODAY's config (app, project, bounds), as
+    // the revert PR restores only the app's files.
+    const loaded = await loadRepoConfig(gh, job.ref === `refs/heads/${defaultBranch}` && job.trigger !== 'rollback' ? job.sha : defaultBranch);
     if (loaded && !loaded.ok) {
       await complete('failure', { title: 'Invalid .github/driftguard.yml: nothing was applied', summary: loaded.error.toString(), annotations: configAnnotations(loaded.error) });
       return { outcome: 'failed' };
@@ -86,6 +100,14 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       await complete('skipped', { title: 'Not synced', summary: `${job.app} is no longer an automated app in ${REPO_CONFIG_PATH} on ${defaultBranch}.` });
       return { outcome: 'skipped' };
     }
+    // Paused after a rollback: nothing automatic puts the branch head back (a push that changes the app
+    // resumed the pause in the fan-out before its job was queued).
+    const trigger = syncTrigger(job);
+    const pause = trigger === 'push' || trigger === 'self-heal' ? await deps.pauses.get(job.repo, job.app) : undefined;
+    if (pause) {
+      await complete('neutral', renderPausedCheckRun(app.name, job.sha, pause));
+      return { outcome: 'paused' };
+    }
     const auth = authorizeApp(deps.operator, job.repo, app);
     if (!auth.ok) {
       await complete('failure', { title: 'Not allowed', summary: auth.reason, annotations: errorsToAnnotations([{ message: auth.reason, location: { file: REPO_CONFIG_PATH, line: app.line } }]) });
@@ -93,10 +115,14 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     }
     const env = `${app.name}`;
     // A deployment an earlier attempt of this job left in progress is resumed, not left beside a new one.
-    deployment = await resumeDeployment(gh, job, env, `Driftguard sync of ${app.name} to ${app.cluster}/${app.namespace}`, { app: app.name, cluster: app.cluster, namespace: app.namespace }).catch((e) => {
+    const by = job.requestedBy ? ` by @${job.requestedBy}` : '';
+    deployment = await resumeDeployment(gh, job, env, `Driftguard ${trigger} sync of ${app.name} to ${app.cluster}/${app.namespace}${by}`, {
+      app: app.name, cluster: app.cluster, namespace: app.namespace, trigger, ...(job.requestedBy ? { requestedBy: job.requestedBy } : {}), ...(job.requestedOn !== undefined ? { requestedOn: job.requestedOn } : {}),
+    }).catch((e) => {
       log.warn({ err: e }, 'could not create a deployment');
       return undefined;
     });
+    if (deployment !== undefined) trace.deploymentId = deployment;
     if (deployment) await gh.deploymentStatus(deployment, 'in_progress', { description: 'Syncing', environment: env });
 
     const t0 = performance.now();
@@ -174,6 +200,8 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);
+    trace.counts = { created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed };
+    trace.health = health;
     // The merged PR hears about this app only when it changed the app and the sync did something
     // (or failed): the check run on the commit reports every sync, the PR is for what the PR did.
     // A sync asked for by command always answers on the PR it was asked on.

@@ -8,3 +8,4 @@ export { renderSyncComment, renderSyncCheckRun, summarizeSync, syncConclusion } 
 export { massPruneRefusal, renderMassPruneRefusal, requestNote, confirmCommand, type MassPruneRefusal } from './mass-prune.ts';
 export { checksLine, checksConclusion, findingsToAnnotations, notesToAnnotations, renderChecksSection, markdownMessage, type AppChecks } from './checks.ts';
 export { forkNote, forkWaitingOutput, APPROVE_COMMAND, type ForkState, type ForkApprovalInfo } from './fork-approval.ts';
+export { pausedTitle, resumeHint, renderPausedCheckRun, gitRevertCommands, renderRevertPrBody, type PauseInfo } from './rollback.ts';
