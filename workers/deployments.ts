@@ -5,10 +5,10 @@ import type { RepoClient } from '../src/github/client.ts';
 import type { SyncJob } from '../src/queue/jobs.ts';
 
 /** The newest open deployment of job.sha to `environment` (others closed as 'error'), or a new one. */
-export async function resumeDeployment(gh: RepoClient, job: SyncJob, environment: string, description: string, payload: Record<string, unknown>): Promise<number | undefined> {
+export async function resumeDeployment(gh: RepoClient, job: Pick<SyncJob, 'sha'>, environment: string, description: string, payload: Record<string, unknown>, kind: { transient?: boolean; production?: boolean } = {}): Promise<number | undefined> {
   const [newest, ...older] = await gh.openDeployments(job.sha, environment);
-  for (const id of older) await gh.deploymentStatus(id, 'error', { description: 'The worker running this sync stopped; a later run took over', environment });
-  return newest ?? gh.createDeployment({ sha: job.sha, environment, description, payload });
+  for (const id of older) await gh.deploymentStatus(id, 'error', { description: 'The worker running this job stopped; a later run took over', environment });
+  return newest ?? gh.createDeployment({ sha: job.sha, environment, description, payload, ...kind });
 }
 
 /** Give every open deployment of job.sha to the job's app a final status. */

@@ -44,6 +44,8 @@ export interface WorkerDeps {
   workDir?: string;
   /** Bound for one sync including waiting for health (default 5 min). */
   syncTimeoutMs?: number;
+  /** How long a preview's namespace may take to terminate before the `down` job fails and is retried (default 10 min). */
+  previewDeleteTimeoutMs?: number;
   /** Render timeout per app (default 2 min). */
   renderTimeoutMs?: number;
   /** Apps one PR plan renders and diffs at once (default: workers/concurrency.ts, by cores and memory). */

@@ -11,7 +11,7 @@ import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDeterministic, isDriftguardError } from '../src/core/errors.ts';
 import { withOwnership } from '../src/core/ownership.ts';
-import { renderCheckRun, renderPrComment, findMarker, forkNote, forkWaitingOutput, COMMENT_MAX_CHARS, type AppReport, type ForkState } from '../src/core/report/index.ts';
+import { renderCheckRun, renderPrComment, forkNote, forkWaitingOutput, COMMENT_MAX_CHARS, type AppReport, type ForkState } from '../src/core/report/index.ts';
 import type { RepoClient } from '../src/github/client.ts';
 import type { PlanJob } from '../src/queue/jobs.ts';
 import { prScope } from '../src/store/latest-sha.ts';
@@ -26,6 +26,8 @@ import { appBounds, planBoundsErrors } from './bounds.ts';
 import { checkRendered } from './checks.ts';
 import { mapBounded } from '../src/sync/pool.ts';
 import { defaultPlanConcurrency } from './concurrency.ts';
+import { upsertPlanComment } from './sticky-comment.ts';
+import { PREVIEW_SECTION_MAX_CHARS } from '../src/core/report/preview.ts';
 
 export { touchedApps } from './changed-apps.ts';
 
@@ -100,7 +102,7 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
   const apps = await appsChangedBy(gh, loaded.config, { all: false, files: changed }, job.headSha);
   if (apps.length === 0) {
     // A PR that touched apps earlier and no longer does still has a sticky comment to keep honest.
-    await gh.upsertStickyComment(job.pr, renderPrComment({ reports: [], headSha: job.headSha, baseSha: job.baseSha }), (b) => findMarker(b), false);
+    await upsertPlanComment(gh, deps, job.pr, renderPrComment({ reports: [], headSha: job.headSha, baseSha: job.baseSha }), false);
     return { outcome: 'no-apps', apps: [] };
   }
 
@@ -125,19 +127,13 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
     return { outcome: 'superseded', apps: apps.map((a) => a.name) };
   }
   const note = fork ? forkNote(fork) : '';
-  let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length });
+  let body = renderPrComment({ reports, headSha: job.headSha, baseSha: job.baseSha, maxChars: COMMENT_MAX_CHARS - note.length - PREVIEW_SECTION_MAX_CHARS });
   if (note) body = insertAfterMarker(body, note);
   // A fork waiting for approval always hears what is needed.
   const anything = offline || reports.some((r) => r.changes.summary.total - r.changes.summary.none > 0 || r.drift.summary.total - r.drift.summary.none > 0 || r.errors.length > 0 || (r.checks?.result.counts.errors ?? 0) > 0);
-  // Two plans of one PR (a re-plan command racing a push) must not both create the comment.
-  // `#` cannot occur in app names, so this lease never collides with an app's.
-  const lease = await deps.locks.acquireWithin(job.repo, `#pr-${job.pr}`, 30_000);
-  let res: string;
-  try {
-    res = await gh.upsertStickyComment(job.pr, body, (b) => findMarker(b), anything);
-  } finally {
-    await lease?.release();
-  }
+  // Two plans of one PR (a re-plan command racing a push) must not both create the comment, and the
+  // preview job's section of it is kept (both write under the PR's comment lease).
+  const res = await upsertPlanComment(gh, deps, job.pr, body, anything);
   await clearPlanFailure(gh, job);
   log.info({ apps: reports.map((r) => r.app), comment: res }, 'plan reported');
   return { outcome: 'planned', apps: reports.map((r) => r.app) };

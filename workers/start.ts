@@ -1,5 +1,5 @@
 // Start the worker process in-process (workers/main.ts, the demo, end-to-end tests): consumers for
-// the plan, push, sync and command queues over real dependencies, any of which can be overridden.
+// the plan, push, sync, command and preview queues over real dependencies, any of which can be overridden.
 import { readFileSync } from 'node:fs';
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import { scrubbedLogger } from '../src/process/scrubbed-logger.ts';
@@ -15,7 +15,7 @@ import { JobProducer } from '../src/queue/producer.ts';
 import { queueConnection } from '../src/queue/connection.ts';
 import { closeConsumers, createConsumer } from '../src/queue/consumer.ts';
 import { QUEUES } from '../src/queue/names.ts';
-import type { CommandJob, PlanJob, PushJob, SyncJob } from '../src/queue/jobs.ts';
+import type { CommandJob, PlanJob, PreviewJob, PushJob, SyncJob } from '../src/queue/jobs.ts';
 import { createRedis } from '../src/store/redis.ts';
 import { AppLocks } from '../src/store/app-lease.ts';
 import { LatestShaRegister } from '../src/store/latest-sha.ts';
@@ -33,6 +33,7 @@ import { runPush } from './push.ts';
 import { failSyncCheckRun, runSync } from './sync.ts';
 import { runCommand } from './command.ts';
 import { concurrencyFrom, defaultPlanConcurrency, DEFAULT_SYNC_CONCURRENCY } from './concurrency.ts';
+import { failPreviewJob, runPreview } from './preview.ts';
 
 export interface WorkerProcess {
   deps: WorkerDeps;
@@ -116,6 +117,21 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       onFinalFailure: async (job, err) => {
         failed('sync')(job, err);
         await failSyncCheckRun(job.data as SyncJob, deps, `Sync failed after ${job.attemptsMade} attempt(s): ${err.message}`);
+      },
+    }),
+    createConsumer<PreviewJob>(QUEUES.preview, async (job, token) => {
+      const r = await runPreview(job.data, deps, attemptOf(job));
+      if (r.outcome === 'locked') {
+        // Another job of this PR's previews runs: wait without holding a worker slot.
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      return r.outcome;
+    }, {
+      connection, concurrency, onError, ...timing,
+      onFinalFailure: async (job, err) => {
+        failed('preview')(job, err);
+        await failPreviewJob(job.data as PreviewJob, deps, `Preview failed after ${job.attemptsMade} attempt(s): ${err.message}`.slice(0, 140));
       },
     }),
   ];

@@ -35,6 +35,8 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Start the worker in this process (default true); false: the caller runs worker processes with `env`. */
   workers?: boolean;
+  /** More top-level sections of the operator config (YAML), e.g. `preview:`. */
+  operatorExtra?: string;
 }
 
 /** On a running cluster (the real kube-apiserver): its kubeconfig; the caller has created the namespaces. */
@@ -134,6 +136,7 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
       `  - name: default`,
       `    repos: [${JSON.stringify(`${owner}/*`)}]`,
       `    destinations: [{cluster: ${cluster}, namespaces: ${JSON.stringify(opts.allowNamespaces ?? opts.namespaces)}}]`,
+      opts.operatorExtra ?? '',
       '',
     ].join('\n'));
     const env: NodeJS.ProcessEnv = {

@@ -314,7 +314,8 @@ export class RepoClient {
     return data.filter((p) => p.merged_at).map((p) => p.number);
   }
 
-  async createDeployment(input: { sha: string; environment: string; description: string; payload?: Record<string, unknown> }): Promise<number | undefined> {
+  /** `transient`/`production`: a preview is a transient, non-production environment (GitHub shows it destroyed once inactive). */
+  async createDeployment(input: { sha: string; environment: string; description: string; payload?: Record<string, unknown>; transient?: boolean; production?: boolean }): Promise<number | undefined> {
     const res = await this.octokit.rest.repos.createDeployment({
       ...this.r,
       ref: input.sha,
@@ -323,13 +324,14 @@ export class RepoClient {
       auto_merge: false,
       // Our own check runs would otherwise block the deployment (required contexts default to all).
       required_contexts: [],
-      transient_environment: false,
+      transient_environment: input.transient ?? false,
+      ...(input.production !== undefined ? { production_environment: input.production } : {}),
       ...(input.payload ? { payload: input.payload as { [k: string]: unknown } } : {}),
     });
     return res.status === 201 && 'id' in res.data ? res.data.id : undefined;
   }
 
-  async deploymentStatus(id: number, state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued', input: { description: string; logUrl?: string; environment?: string }): Promise<void> {
+  async deploymentStatus(id: number, state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued', input: { description: string; logUrl?: string; environment?: string; environmentUrl?: string }): Promise<void> {
     await this.octokit.rest.repos.createDeploymentStatus({
       ...this.r,
       deployment_id: id,
@@ -337,6 +339,7 @@ export class RepoClient {
       description: input.description.slice(0, 140),
       ...(input.logUrl ? { log_url: input.logUrl } : {}),
       ...(input.environment ? { environment: input.environment } : {}),
+      ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
       auto_inactive: true,
     });
   }

@@ -69,6 +69,9 @@ export class LatestShaRegister {
   }
 }
 
+/** The "sha" a closed PR's scope holds (the web registers it on close): never equal to a real head. */
+export const CLOSED_HEAD = 'closed';
+
 /** Scope names: one per app (syncs) and one per PR (plans). */
 export const appScope = (repo: string, app: string) => `app:${repo.toLowerCase()}:${app}`;
 export const prScope = (repo: string, pr: number) => `pr:${repo.toLowerCase()}:${pr}`;

@@ -3,7 +3,7 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import type { JobProducer } from '../queue/producer.ts';
 import type { DeliveryStore } from '../store/delivery-store.ts';
-import { prScope } from '../store/latest-sha.ts';
+import { CLOSED_HEAD, prScope } from '../store/latest-sha.ts';
 import { routeWebhook, type Route } from './route-webhook.ts';
 import type { WebMetrics } from './metrics.ts';
 
@@ -49,7 +49,14 @@ export async function handleDelivery(deps: WebDeps, d: Delivery, log: Log): Prom
     // Drop the waiting plan of the last head (best effort: a running one sees the newer sequence and
     // leaves the comment alone; re-plans by command are superseded the same way).
     const removed = await deps.producer.cancelPlan(route.repo, route.pr, route.headSha).catch(() => false);
-    log.info({ event: d.name, delivery: d.id, repo: route.repo, pr: route.pr, merged: route.merged, removed }, 'pull request closed: queued plans superseded');
+    try {
+      // The PR's previews go, whatever config says now (the worker finds them in its records).
+      await deps.producer.preview({ repo: route.repo, installationId: route.installationId, pr: route.pr, headSha: route.headSha, action: 'down', seq, deliveryId: d.id, reason: route.merged ? 'merged' : 'closed' });
+    } catch (e) {
+      await deps.deliveries.release(d.id).catch(() => {});
+      throw e;
+    }
+    log.info({ event: d.name, delivery: d.id, repo: route.repo, pr: route.pr, merged: route.merged, removed }, 'pull request closed: queued plans superseded, previews queued for removal');
     deps.metrics?.webhooks.inc({ event: d.name, outcome: 'closed' });
     return 'closed';
   }
@@ -75,13 +82,20 @@ export function driftguardApp(deps: WebDeps): ApplicationFunction {
 }
 
 /** The "sha" a closed PR's scope holds in the latest register: never equal to a real head. */
-export const CLOSED = 'closed';
+export const CLOSED = CLOSED_HEAD;
 
 async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' | 'close' }>, deliveryId: string, seq: number): Promise<string> {
   switch (route.queue) {
     case 'plan': {
-      const { queue: _q, ...rest } = route;
-      return deps.producer.plan({ ...rest, deliveryId, seq });
+      const { queue: _q, event, ...rest } = route;
+      const id = await deps.producer.plan({ ...rest, deliveryId, seq });
+      // Beside the plan, the preview comes up (the worker checks whether any app has previews on).
+      // Same-repo PRs only: a fork's code runs in a preview only once approved (preview-ops). A
+      // check-run re-request re-plans without a push: the preview is left as it is.
+      if (!route.fork && event === 'pull_request') {
+        await deps.producer.preview({ repo: route.repo, installationId: route.installationId, pr: route.pr, headSha: route.headSha, action: 'up', seq, deliveryId, ...(route.requestedBy ? { requestedBy: route.requestedBy } : {}) });
+      }
+      return id;
     }
     case 'push': {
       const { queue: _q, ...rest } = route;

@@ -4,7 +4,7 @@ import type { CommandName } from '../queue/jobs.ts';
 import { LABEL_VALUE } from '../core/config/schema.ts';
 
 export type Route =
-  | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string }
+  | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string; event: 'pull_request' | 'check_run' }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
   | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; sha?: string; bot?: boolean }
   | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
@@ -35,12 +35,12 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
   switch (name) {
     case 'pull_request': {
       const pr = payload.pull_request;
-      // Closed (merged or not): plans still queued for it are superseded. Previews come later.
+      // Closed (merged or not): plans still queued for it are superseded, its previews are removed.
       if (payload.action === 'closed') return { queue: 'close', repo, installationId, pr: pr.number, headSha: pr.head.sha, merged: pr.merged === true };
       if (!PLAN_ACTIONS.has(payload.action)) return { queue: 'none', reason: `pull_request.${payload.action} ignored` };
       return {
         queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha,
-        fork: isFork(pr), requestedBy: pr.user?.login,
+        fork: isFork(pr), requestedBy: pr.user?.login, event: 'pull_request',
       };
     }
     case 'push': {
@@ -71,7 +71,7 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
       if (ownAppId !== undefined && run?.app?.id !== ownAppId) return { queue: 'none', reason: 'check run of another app' };
       const pr = (run?.pull_requests ?? [])[0];
       if (!pr) return { queue: 'none', reason: 're-run of a check run without a pull request' };
-      return { queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, fork: pr.head?.repo?.id !== pr.base?.repo?.id, requestedBy: payload.sender?.login };
+      return { queue: 'plan', repo, installationId, pr: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, fork: pr.head?.repo?.id !== pr.base?.repo?.id, requestedBy: payload.sender?.login, event: 'check_run' };
     }
     default:
       return { queue: 'none', reason: `event ${name} not handled` };

@@ -38,28 +38,38 @@ test('repo config: preview defaults, templates, overrides and the repository lim
   assert.equal(d.ttlMs, 72 * 3600 * 1000, 'default TTL 72h');
 });
 
-const invalid: Array<{ name: string; preview: string; line: number; message: RegExp }> = [
+const invalid: Array<{ name: string; preview: string; line: number; message: RegExp; fatal?: true }> = [
   { name: 'namespace template with invalid characters', preview: '      namespace: "PR_{{number}}"\n', line: 7, message: /apps\[0\]\.preview\.namespace: the namespace template renders "PR_99999".*DNS-1123/ },
   { name: 'unknown placeholder in the namespace', preview: '      namespace: "pr-{{numbr}}"\n', line: 7, message: /unknown placeholder \{\{numbr\}\}/ },
   { name: '{{namespace}} inside the namespace template', preview: '      namespace: "{{namespace}}-x"\n', line: 7, message: /unknown placeholder \{\{namespace\}\}/ },
   { name: 'URL that is not a URL', preview: '      url: "pr-{{number}}.example.com"\n', line: 7, message: /preview\.url: the URL template renders "pr-99999\.example\.com", which is not an absolute URL/ },
   { name: 'URL of another scheme', preview: '      url: "ftp://pr-{{number}}.example.com"\n', line: 7, message: /only http and https/ },
-  { name: 'bad TTL', preview: '      ttl: 72\n', line: 7, message: /preview\.ttl/ },
+  { name: 'bad TTL', preview: '      ttl: 72\n', line: 7, message: /preview\.ttl: must be string/, fatal: true },
   { name: 'too short TTL', preview: '      ttl: 30s\n', line: 7, message: /at least a minute/ },
   { name: 'unknown placeholder in helm values', preview: '      helm:\n        values:\n          tag: "{{head}}"\n', line: 9, message: /preview\.helm\.values\.tag: unknown placeholder \{\{head\}\}/ },
-  { name: 'unknown field', preview: '      urll: x\n', line: 7, message: /unknown field "urll"/ },
-  { name: 'patch op', preview: '      patches:\n        - target: {kind: Deployment}\n          patch: [{op: set, path: /x}]\n', line: 9, message: /op: must be one of/ },
+  { name: 'unknown field', preview: '      urll: x\n', line: 7, message: /unknown field "urll"/, fatal: true },
+  { name: 'patch op', preview: '      patches:\n        - target: {kind: Deployment}\n          patch: [{op: set, path: /x}]\n', line: 9, message: /op: must be one of/, fatal: true },
+  { name: 'ttl not a duration string', preview: '      ttl: 3 days\n', line: 7, message: /preview\.ttl.*not valid/, fatal: true },
 ];
 
+// Schema errors fail the config; a preview's own problems (templates, TTL) stay on the preview, at their
+// line, so the app's production syncs go on and the preview job reports them.
 for (const c of invalid) {
   test(`repo config preview: ${c.name}`, () => {
-    assert.throws(() => parseRepoConfig(F, app(c.preview)), (e: unknown) => {
+    let problem: { message: string; line?: number } | undefined;
+    try {
+      const p = parseRepoConfig(F, app(c.preview)).apps[0].preview!;
+      assert.equal(c.fatal, undefined, 'a schema error must fail the whole config');
+      problem = p.problems[0] && { message: p.problems[0].message, line: p.problems[0].location.line };
+    } catch (e) {
       assert.ok(e instanceof DriftguardError);
       assert.equal(e.code, 'CONFIG_INVALID');
-      assert.match(e.message, c.message);
-      assert.equal(e.location?.line, c.line, e.message);
-      return true;
-    });
+      assert.equal(c.fatal, true, `not a schema error, yet fatal: ${e.message}`);
+      problem = { message: e.message, line: e.location?.line };
+    }
+    assert.ok(problem, 'a problem is reported');
+    assert.match(problem.message, c.message);
+    assert.equal(problem.line, c.line, problem.message);
   });
 }
 

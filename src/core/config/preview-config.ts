@@ -25,8 +25,13 @@ export interface RawAppPreview {
 // up to that number (longer ones are shortened with a hash anyway).
 const SAMPLE = { number: 99999, sha: 'f'.repeat(40) };
 
-/** The app's preview settings, or problems located in `src` (path = the app's entry). */
-export function parseAppPreview(src: YamlSource, appPath: Array<string | number>, app: { name: string; cluster: string }, raw: RawAppPreview): { preview?: AppPreviewConfig; problems: ConfigProblem[] } {
+/**
+ * The app's preview settings. Their problems (a template that cannot render a namespace name or URL, an
+ * unknown placeholder, a bad TTL) are kept on the preview, located in `src`, instead of failing the whole
+ * config: a mistake in a preview must not stop the app's production syncs. The preview job reports them
+ * as its failure, at their file:line, and creates nothing.
+ */
+export function parseAppPreview(src: YamlSource, appPath: Array<string | number>, app: { name: string; cluster: string }, raw: RawAppPreview): { preview: AppPreviewConfig } {
   const at = (...p: Array<string | number>) => src.locate([...appPath, 'preview', ...p]);
   const where = (...p: Array<string | number>) => displayPath([...appPath, 'preview', ...p]);
   const problems: ConfigProblem[] = [];
@@ -49,8 +54,8 @@ export function parseAppPreview(src: YamlSource, appPath: Array<string | number>
       problems.push({ message: `${where(...u.path)}: unknown placeholder {{${u.name}}} (use {{number}}, {{sha}}, {{namespace}}, {{app}})`, location: at(...u.path) });
     }
   }
-  if (problems.length) return { problems };
   const preview: AppPreviewConfig = {
+    problems,
     enabled: raw.enabled ?? true,
     cluster: raw.cluster ?? app.cluster,
     namespace,
@@ -63,7 +68,7 @@ export function parseAppPreview(src: YamlSource, appPath: Array<string | number>
     namespaceLine: (raw.namespace !== undefined ? at('namespace') : at()).line,
     urlLine: (raw.url !== undefined ? at('url') : at()).line,
   };
-  return { preview, problems };
+  return { preview };
 }
 
 export function parseRepoPreview(src: YamlSource): RepoPreviewConfig | undefined {

@@ -72,9 +72,7 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
     if (a.helm !== undefined) app.helm = a.helm;
     if (a.kustomize !== undefined) app.kustomize = a.kustomize;
     if (a.preview !== undefined) {
-      const p = parseAppPreview(src, ['apps', i], a, a.preview);
-      problems.push(...p.problems);
-      if (p.preview) app.preview = p.preview;
+      app.preview = parseAppPreview(src, ['apps', i], a, a.preview).preview;
     }
     return app;
   });

@@ -3,6 +3,7 @@
 // by DRIFTGUARD_CONFIG) says where repos may deploy.
 import type { IgnoreRule } from '../diff/types.ts';
 import type { CustomHealthChecks } from '../health/custom-checks.ts';
+import type { SourceLocation } from '../model/object.ts';
 
 export type SourceType = 'plain' | 'kustomize' | 'helm';
 
@@ -84,6 +85,8 @@ export interface PreviewPatch {
 /** `apps[].preview`. Templates take {{number}}, {{sha}}, {{app}} (and {{namespace}} except in the namespace). */
 export interface AppPreviewConfig {
   enabled: boolean;
+  /** Problems of the preview settings at their file:line: the preview fails with them, the rest of the config stands. */
+  problems: Array<{ message: string; location: SourceLocation }>;
   /** The operator cluster hosting the previews; default: the app's cluster. Must be a preview cluster of the operator config. */
   cluster: string;
   /** Namespace name template (default `pr-{{number}}-{{app}}`): always rendered to a DNS label ≤ 63 chars. */

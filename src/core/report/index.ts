@@ -9,3 +9,4 @@ export { massPruneRefusal, renderMassPruneRefusal, requestNote, confirmCommand, 
 export { checksLine, checksConclusion, findingsToAnnotations, notesToAnnotations, renderChecksSection, markdownMessage, type AppChecks } from './checks.ts';
 export { forkNote, forkWaitingOutput, APPROVE_COMMAND, type ForkState, type ForkApprovalInfo } from './fork-approval.ts';
 export { pausedTitle, resumeHint, renderPausedCheckRun, gitRevertCommands, renderRevertPrBody, type PauseInfo } from './rollback.ts';
+export { PREVIEW_START, PREVIEW_END, renderPreviewSection, withPreviewSection, utcMinute, type PreviewEntry, type PreviewEntryState } from './preview.ts';
