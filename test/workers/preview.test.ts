@@ -15,6 +15,8 @@ import type { PreviewJob } from '../../src/queue/jobs.ts';
 import { prScope } from '../../src/store/latest-sha.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
 import { runPreview } from '../../workers/preview.ts';
+import { runPlan } from '../../workers/plan.ts';
+import { MARKER, PREVIEW_START } from '../../src/core/report/index.ts';
 import { deployment, service, startHarness, startProductionCluster, type Harness } from './harness.ts';
 import type { KubeEmulator } from '../../emulators/kube/index.ts';
 
@@ -70,7 +72,7 @@ async function openPr(branch: string, replicas: number): Promise<PreviewJob> {
 const envDeployments = (pr: number) => h.gh.deployments('acme', 'gitops').filter((d) => d.environment === `preview/web/pr-${pr}`);
 const states = (pr: number) => envDeployments(pr).map((d) => d.statuses.map((s) => s.state));
 
-test('an attempt that dies mid-way leaves its deployment to the retry, which resumes and finishes that one', async () => {
+test('an attempt that dies mid-way leaves its deployment to the retry, which resumes and finishes that one; the plan keeps the comment section', async () => {
   const job = await openPr('resume', 2);
   failNext = 1;
   await assert.rejects(runPreview(job, deps, { finalAttempt: false }), /connection reset/);
@@ -83,6 +85,18 @@ test('an attempt that dies mid-way leaves its deployment to the retry, which res
   assert.deepEqual(states(job.pr), [['in_progress', 'in_progress', 'success']], 'the same deployment, resumed and ended');
   const live = kube.getObject('apps/v1', 'Deployment', `pr-${job.pr}-web`, 'web');
   assert.equal((live?.spec as { replicas: number }).replicas, 2);
+
+  // The plan job rewrites the sticky comment and keeps the preview job's section.
+  const sticky = () => h.gh.comments('acme', 'gitops', job.pr).filter((c) => c.body.startsWith(MARKER));
+  assert.equal(sticky().length, 1);
+  assert.ok(sticky()[0].body.includes(PREVIEW_START));
+  const info = await (await h.client()).pull(job.pr);
+  const plan = await runPlan({ kind: 'plan', repo: job.repo, installationId: job.installationId, pr: job.pr, headSha: info.headSha, baseSha: info.baseSha, fork: false, deliveryId: 'plan', seq: job.seq }, deps);
+  assert.equal(plan.outcome, 'planned');
+  const [comment] = sticky();
+  assert.match(comment.body, /### Driftguard plan for/);
+  assert.ok(comment.body.includes(`| web | ✅ Ready (Healthy) | <https://pr-${job.pr}.preview.example.com/> |`), comment.body);
+  assert.equal(sticky().length, 1, 'one sticky comment');
 });
 
 test('a final attempt that fails ends the deployment in error and says so on the PR', async () => {

@@ -68,7 +68,8 @@ export function withPreviewSection(body: string, section: string): string {
   let rest = body;
   if (start >= 0 && end > start) {
     const after = body.slice(end + PREVIEW_END.length).replace(/^\n/, '');
-    rest = body.slice(0, start) + after;
+    // The blank line put before the section goes with it.
+    rest = after ? body.slice(0, start) + after : body.slice(0, start).replace(/\n+$/, '\n');
   }
   if (!section) return rest;
   return `${rest.replace(/\n*$/, '')}\n\n${section}`;
