@@ -15,6 +15,7 @@ const OP: OperatorPreviewConfig = {
   resourceQuota: { hard: { pods: '5' } },
   networkPolicy: { ingressFromNamespaces: ['ingress'], egressToNamespaces: [], allowSameNamespace: false, allowDNS: true },
   namespaceLabels: { team: 'previews' },
+  sweepIntervalMs: 300_000,
 };
 const ID = { repo: 'Acme/Web', pr: 7, app: 'web', headSha: 'a'.repeat(40), namespace: 'pr-7-web' };
 
