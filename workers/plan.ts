@@ -9,7 +9,7 @@ import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-confi
 import type { AppConfig, PolicyConfig } from '../src/core/config/types.ts';
 import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
-import { isDeterministic, isDriftguardError } from '../src/core/errors.ts';
+import { isDeterministic, isDriftguardError, isRateLimited } from '../src/core/errors.ts';
 import { withOwnership } from '../src/core/ownership.ts';
 import { renderCheckRun, renderPrComment, forkNote, forkWaitingOutput, COMMENT_MAX_CHARS, type AppReport, type ForkState } from '../src/core/report/index.ts';
 import type { RepoClient } from '../src/github/client.ts';
@@ -41,7 +41,8 @@ export async function runPlan(job: PlanJob, deps: WorkerDeps, attempt: Attempt =
   } catch (e) {
     // The PR always hears why: a failure before any app (config read, tarball download, GitHub 5xx after
     // retries) has no app run to carry it. A retry gets its own chance first.
-    if (attempt.finalAttempt || isDeterministic(e)) {
+    // Rate limited: the job runs again after GitHub's reset and finishes its reports then.
+    if ((attempt.finalAttempt || isDeterministic(e)) && !isRateLimited(e)) {
       await reportPlanFailure(job, deps, toReportError(e).message).catch((err) => deps.log.warn({ err, repo: job.repo, pr: job.pr }, 'could not report the failed plan'));
     }
     throw e;

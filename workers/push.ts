@@ -9,6 +9,7 @@ import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import type { Attempt } from './attempt.ts';
+import { isRateLimited } from '../src/core/errors.ts';
 import { appsChangedBy, pushChanges } from './changed-apps.ts';
 import type { AppConfig } from '../src/core/config/types.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
@@ -84,7 +85,7 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
         await deps.producer.sync({ repo: job.repo, installationId: job.installationId, app: app.name, sha: job.sha, ref: job.ref, seq: job.seq, checkRunId: run.id, deliveryId: job.deliveryId });
       } catch (e) {
         // A retry resumes this run; only the last attempt gives up on it.
-        if (attempt.finalAttempt) await gh.completeCheckRun(run.id, 'cancelled', { title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
+        if (attempt.finalAttempt && !isRateLimited(e)) await gh.completeCheckRun(run.id, 'cancelled', { title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
         throw e;
       }
     }

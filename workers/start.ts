@@ -6,6 +6,7 @@ import { scrubbedLogger } from '../src/process/scrubbed-logger.ts';
 import { parseOperatorConfig } from '../src/core/config/operator-config.ts';
 import type { OperatorConfig } from '../src/core/config/types.ts';
 import { probotOctokitFactory } from '../src/github/octokit.ts';
+import { GitHubPacer, githubLimitsFromEnv } from '../src/github/pacer.ts';
 import { RepoClient } from '../src/github/client.ts';
 import { ClusterRegistry } from '../src/kube/cluster.ts';
 import { renderApp } from '../src/render/render.ts';
@@ -56,12 +57,15 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const log = overrides.log ?? scrubbedLogger('driftguard-worker', env.LOG_LEVEL ?? 'info');
   const operator = overrides.operator ?? loadOperatorConfig(env);
   const registry = new ClusterRegistry(operator.clusters);
-  const factory = overrides.github ? undefined : probotOctokitFactory(env);
+  const redis = createRedis(env.REDIS_URL, {}, (e) => log.debug({ err: e.message }, 'redis'));
+  // Every GitHub request of every worker process goes through one pacer per installation (in Redis).
+  const limits = githubLimitsFromEnv(env);
+  const pacer = limits ? new GitHubPacer(redis, limits, log) : undefined;
+  const factory = overrides.github ? undefined : probotOctokitFactory(env, { ...(pacer ? { pacer } : {}) });
   // How long a dead worker's job stays locked before another worker runs it again (BullMQ lock and
   // stalled check; default 30 s); its app lease lasts twice that (default 60 s).
   const lockDuration = env.DRIFTGUARD_JOB_LOCK_MS ? Number(env.DRIFTGUARD_JOB_LOCK_MS) : undefined;
   const timing = lockDuration ? { lockDuration, stalledInterval: lockDuration } : {};
-  const redis = createRedis(env.REDIS_URL, {}, (e) => log.debug({ err: e.message }, 'redis'));
   const redisCheck = warnIfRedisNotDurable(redis, log, 'the worker');
   const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
   const deps: WorkerDeps = {
@@ -91,19 +95,20 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   // Sync jobs fan out per app: many at once (they mostly wait), each cluster's requests bounded apart.
   const syncConcurrency = concurrencyFrom(env, 'DRIFTGUARD_SYNC_CONCURRENCY', DEFAULT_SYNC_CONCURRENCY);
   const onError = (e: Error) => log.debug({ err: e.message }, 'worker redis');
+  const onRateLimited = (job: Job, until: number) => log.warn({ queue: job.queueName, jobId: job.id, until: new Date(until).toISOString() }, "GitHub's rate limit: the job runs again after the reset");
   const failed = (queue: string) => (job: Job, err: Error) => log.error({ queue, jobId: job.id, err: err.message }, 'job failed for good');
 
   const workers: Worker[] = [
     createConsumer<PlanJob>(QUEUES.plan, (job) => runPlan(job.data, deps, attemptOf(job)), {
-      connection, concurrency, onError, ...timing,
+      connection, concurrency, onError, onRateLimited, ...timing,
       onFinalFailure: async (job, err) => {
         failed('plan')(job, err);
         // Stalled too often (the worker died each time): nobody else will finish its runs.
         if (/stalled/.test(err.message)) await reportPlanFailure(job.data as PlanJob, deps, `the worker running it stopped (${err.message})`);
       },
     }),
-    createConsumer<PushJob>(QUEUES.push, (job) => runPush(job.data, deps, attemptOf(job)), { connection, concurrency, onError, ...timing, onFinalFailure: failed('push') }),
-    createConsumer<CommandJob>(QUEUES.command, (job) => runCommand(job.data, deps), { connection, concurrency, onError, ...timing, onFinalFailure: failed('command') }),
+    createConsumer<PushJob>(QUEUES.push, (job) => runPush(job.data, deps, attemptOf(job)), { connection, concurrency, onError, onRateLimited, ...timing, onFinalFailure: failed('push') }),
+    createConsumer<CommandJob>(QUEUES.command, (job) => runCommand(job.data, deps), { connection, concurrency, onError, onRateLimited, ...timing, onFinalFailure: failed('command') }),
     createConsumer<SyncJob>(QUEUES.sync, async (job, token) => {
       const r = await runSync(job.data, deps, attemptOf(job));
       if (r.outcome === 'locked') {
@@ -113,7 +118,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       }
       return r.outcome;
     }, {
-      connection, concurrency: syncConcurrency, onError, ...timing,
+      connection, concurrency: syncConcurrency, onError, onRateLimited, ...timing,
       onFinalFailure: async (job, err) => {
         failed('sync')(job, err);
         await failSyncCheckRun(job.data as SyncJob, deps, `Sync failed after ${job.attemptsMade} attempt(s): ${err.message}`);

@@ -22,7 +22,7 @@ import { appBounds, failedResourceAnnotations } from './bounds.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
 import type { Attempt } from './attempt.ts';
-import { isDeterministic } from '../src/core/errors.ts';
+import { isDeterministic, isRateLimited } from '../src/core/errors.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
 import { recordSync, syncTrigger, type SyncTrace } from './sync-history.ts';
 
@@ -215,7 +215,8 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     return { outcome: out.conclusion === 'failure' ? 'failed' : 'synced', result };
   } catch (e) {
     // A deterministic failure is not retried: this is the last attempt whatever the count says.
-    if ((opts.finalAttempt || isDeterministic(e)) && !completed) {
+    // Rate limited: the job runs again after GitHub's reset and finishes its run then.
+    if ((opts.finalAttempt || isDeterministic(e)) && !completed && !isRateLimited(e)) {
       const msg = toReportError(e).message;
       await complete('failure', { title: 'Sync failed', summary: msg }).catch(() => {});
       if (deployment) await gh.deploymentStatus(deployment, 'error', { description: msg.slice(0, 140) }).catch(() => {});

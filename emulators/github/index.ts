@@ -5,12 +5,12 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createEmulatorServer } from './server.ts';
 import { generateAppPrivateKey, publicKeyFor } from './jwt.ts';
-import { EmulatorState, repoKey, type Fault, type PullRecord, type RecordedRequest, type CheckRunRecord, type CommentRecord, type DeploymentRecord, type IssueRecord } from './state.ts';
+import { EmulatorState, repoKey, type Fault, type SecondaryLimit, type PullRecord, type RecordedRequest, type CheckRunRecord, type CommentRecord, type DeploymentRecord, type IssueRecord } from './state.ts';
 import type { RepoRecord } from './objects.ts';
 import { forgetRepository, type CommitOptions, type FileMap } from './git.ts';
 
 export { createGitRepo, type CommitSpec, type GitRepoFixture } from './create-git-repo.ts';
-export type { Fault, PullRecord, RecordedRequest, CheckRunRecord, CommentRecord, DeploymentRecord, IssueRecord, RepoRecord, FileMap };
+export type { Fault, SecondaryLimit, PullRecord, RecordedRequest, CheckRunRecord, CommentRecord, DeploymentRecord, IssueRecord, RepoRecord, FileMap };
 
 export interface GitHubEmulatorOptions {
   appId: number;
@@ -20,6 +20,13 @@ export interface GitHubEmulatorOptions {
   appSlug?: string;
   /** Requests per hour per installation before primary rate limiting (default 5000). */
   rateLimit?: number;
+  /** Length of the primary limit's window in ms (default one hour, as on GitHub; tests shorten it). */
+  rateWindowMs?: number;
+  /**
+   * GitHub's secondary limit on content-creating requests (POST/PATCH/PUT/DELETE) per installation:
+   * past `writes` in any `windowMs`, 403 with retry-after. Default 80 per 60 s (github.com); false: off.
+   */
+  secondaryLimit?: SecondaryLimit | false;
   /** Check every JSON response against the description's schema; violations in `responseViolations()` (default true). */
   validateResponses?: boolean;
 }
@@ -49,12 +56,14 @@ export interface GitHubEmulator {
   issues(owner: string, repo: string): IssueRecord[];
   deployments(owner: string, repo: string): DeploymentRecord[];
   responseViolations(): Array<{ operationId: string; status: number; issues: string[] }>;
+  /** The most content-creating requests one installation got through in any `windowMs` (secondary limit on). */
+  peakWrites(windowMs: number): number;
   close(): Promise<void>;
 }
 
 export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<GitHubEmulator> {
   const privateKey = opts.privateKey ?? generateAppPrivateKey();
-  const state = new EmulatorState(opts.appId, opts.rateLimit ?? 5000, opts.appSlug);
+  const state = new EmulatorState(opts.appId, opts.rateLimit ?? 5000, opts.appSlug, opts.rateWindowMs, opts.secondaryLimit === false ? null : (opts.secondaryLimit ?? { writes: 80, windowMs: 60_000 }));
   const server = createEmulatorServer({ state, publicKey: publicKeyFor(privateKey), validateResponses: opts.validateResponses ?? true });
   server.listen(opts.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
@@ -90,6 +99,16 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
     issues: (o, r) => [...state.issues.values()].filter((i) => i.repoKey === key(o, r)),
     deployments: (o, r) => state.deployments.filter((d) => d.repoKey === key(o, r)),
     responseViolations: () => state.responseViolations,
+    peakWrites: (windowMs) => {
+      let peak = 0;
+      for (const times of state.acceptedWrites.values()) {
+        for (let i = 0, j = 0; i < times.length; i++) {
+          while (times[i] - times[j] >= windowMs) j++;
+          peak = Math.max(peak, i - j + 1);
+        }
+      }
+      return peak;
+    },
     close: async () => {
       server.closeAllConnections();
       server.close();

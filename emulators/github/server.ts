@@ -73,9 +73,35 @@ function faultFor(state: EmulatorState, method: string, path: string, operationI
   return f;
 }
 
+const SECONDARY_MESSAGE = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.';
+
+/** Content-creating requests, which GitHub's secondary limit counts (80 per minute on github.com). */
+export const isContentCreating = (method: string) => method === 'POST' || method === 'PATCH' || method === 'PUT' || method === 'DELETE';
+
+/**
+ * GitHub's secondary limit on content creation, per installation over a sliding window: a request past
+ * it is refused (403, retry-after = seconds until the oldest counted write leaves the window) and not
+ * counted itself.
+ */
+function secondaryLimitError(state: EmulatorState, key: string, method: string): GitHubHttpError | undefined {
+  const limit = state.secondaryLimit;
+  if (!limit || !isContentCreating(method)) return undefined;
+  const now = Date.now();
+  const times = (state.writes.get(key) ?? []).filter((t) => t > now - limit.windowMs);
+  state.writes.set(key, times);
+  if (times.length < limit.writes) {
+    times.push(now);
+    const log = state.acceptedWrites.get(key) ?? [];
+    state.acceptedWrites.set(key, log);
+    log.push(now);
+    return undefined;
+  }
+  return faultError({ kind: 'secondary', retryAfter: Math.max(1, Math.ceil((times[0] + limit.windowMs - now) / 1000)) }, {});
+}
+
 function faultError(f: Fault, rateHeaders: Record<string, string>): GitHubHttpError {
   if (f.kind === 'secondary') {
-    return new GitHubHttpError(f.status ?? 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.', {
+    return new GitHubHttpError(f.status ?? 403, SECONDARY_MESSAGE, {
       documentationUrl: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
       headers: { 'retry-after': String(f.retryAfter ?? 1) },
     });
@@ -96,7 +122,7 @@ function faultError(f: Fault, rateHeaders: Record<string, string>): GitHubHttpEr
 function rateHeaders(state: EmulatorState, key: string): Record<string, string> {
   const nowS = Math.floor(Date.now() / 1000);
   let r = state.rate.get(key);
-  if (!r || r.reset <= nowS) state.rate.set(key, (r = { used: 0, reset: nowS + 3600 }));
+  if (!r || r.reset <= nowS) state.rate.set(key, (r = { used: 0, reset: nowS + Math.max(1, Math.ceil(state.rateWindowMs / 1000)) }));
   r.used++;
   return {
     'x-ratelimit-limit': String(state.rateLimit),
@@ -158,6 +184,10 @@ async function handle(opts: ServerOptions, req: IncomingMessage, res: ServerResp
     if (fault) throw faultError(fault, rate);
     if (rate['x-ratelimit-remaining'] === '0' && Number(rate['x-ratelimit-used']) > state.rateLimit)
       throw faultError({ kind: 'primary', retryAfter: Number(rate['x-ratelimit-reset']) - Math.floor(Date.now() / 1000) }, rate);
+    if (auth.kind === 'installation') {
+      const refused = secondaryLimitError(state, `inst:${auth.installationId}`, method);
+      if (refused) throw refused;
+    }
 
     let body: unknown;
     if (raw.length > 0) {

@@ -150,6 +150,12 @@ export interface Fault {
   skip?: number;
 }
 
+/** GitHub's secondary limit on content-creating requests (POST, PATCH, PUT, DELETE). */
+export interface SecondaryLimit {
+  writes: number;
+  windowMs: number;
+}
+
 export interface TokenRecord {
   installationId: number;
   expiresAt: number;
@@ -171,11 +177,23 @@ export class EmulatorState {
   readonly responseViolations: Array<{ operationId: string; status: number; issues: string[] }> = [];
   readonly faults: Array<Fault & { left: number }> = [];
   readonly rate = new Map<string, { used: number; reset: number }>();
+  /** Times (ms) of each installation's recent content-creating requests, for the secondary limit. */
+  readonly writes = new Map<string, number[]>();
+  /** Arrival times (ms) of every content-creating request the secondary limit let through, per installation. */
+  readonly acceptedWrites = new Map<string, number[]>();
   private nextId = 1000;
   private readonly numbers = new Map<string, number>();
   private readonly ownedDirs: string[] = [];
 
-  constructor(appId: number, readonly rateLimit = 5000, appSlug = 'driftguard') {
+  constructor(
+    appId: number,
+    readonly rateLimit = 5000,
+    appSlug = 'driftguard',
+    /** The primary limit's window (GitHub: one hour). */
+    readonly rateWindowMs = 3_600_000,
+    /** Content-creating requests per window per installation (GitHub: 80 per minute); null: not enforced. */
+    readonly secondaryLimit: SecondaryLimit | null = { writes: 80, windowMs: 60_000 },
+  ) {
     this.app = { id: appId, slug: appSlug, name: 'Driftguard', owner: 'driftguard-dev', createdAt: iso() };
   }
 

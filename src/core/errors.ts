@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'KUBE_API'
   | 'SYNC_REFUSED'
   | 'CHECKOUT_REFUSED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'GITHUB_RATE_LIMITED';
 
 export class DriftguardError extends Error {
   readonly code: ErrorCode;
@@ -79,7 +80,20 @@ const DETERMINISTIC: Record<ErrorCode, boolean> = {
   RENDER_LIMIT: true,
   // A helper process (dev tools) that exited early: may well start next time.
   TOOL_FAILED: false,
+  // GitHub's rate limit ran out beyond what a job waits for: the job runs again after the reset.
+  GITHUB_RATE_LIMITED: false,
 };
+
+/** GitHub's rate limit ran out for longer than a job waits: the job runs again at details.until. */
+export function isRateLimited(e: unknown): e is DriftguardError {
+  return isDriftguardError(e) && e.code === 'GITHUB_RATE_LIMITED';
+}
+
+/** When a rate-limited job may run again (epoch ms). */
+export function rateLimitedUntil(e: DriftguardError, now = Date.now()): number {
+  const until = Number(e.details?.until);
+  return Number.isFinite(until) && until > now ? until : now + 60_000;
+}
 
 export function isDeterministic(e: unknown): boolean {
   return isDriftguardError(e) && DETERMINISTIC[e.code];

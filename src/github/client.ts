@@ -5,10 +5,11 @@ import type { CheckAnnotation } from '../core/report/types.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InstallationOctokit } from './octokit.ts';
+import { waitsOf, type InstallationOctokit } from './octokit.ts';
 import { extractTarball, type ExtractResult } from './tarball.ts';
 import { DriftguardError } from '../core/errors.ts';
 import { SecretScrubber } from '../core/redact-secrets.ts';
+import { withRateLimitNote, type RateLimitWaits } from '../core/report/rate-limit-note.ts';
 
 export const ANNOTATIONS_PER_REQUEST = 50;
 
@@ -103,7 +104,11 @@ export class RepoClient {
   /** Values this client never sends (register an app's rendered Secrets with addSecretsOf). */
   readonly scrubber: SecretScrubber;
 
-  constructor(readonly octokit: InstallationOctokit, readonly fullName: string) {
+  /**
+   * @param waits what this octokit's requests waited for GitHub's limits (paceOctokit); completed check
+   *   runs say so in their summary.
+   */
+  constructor(readonly octokit: InstallationOctokit, readonly fullName: string, readonly waits: RateLimitWaits | undefined = waitsOf(octokit)) {
     const [owner, repo] = fullName.split('/');
     this.owner = owner;
     this.repo = repo;
@@ -240,7 +245,8 @@ export class RepoClient {
   /** Complete a check run. Annotations go 50 per request: the first batch with the conclusion, the rest in follow-up PATCHes. */
   async completeCheckRun(id: number, conclusion: CheckConclusion, output: CheckOutput): Promise<void> {
     const annotations = output.annotations ?? [];
-    const base = { title: output.title, summary: output.summary, ...(output.text ? { text: output.text } : {}) };
+    const summary = this.waits ? withRateLimitNote(output.summary, this.waits) : output.summary;
+    const base = { title: output.title, summary, ...(output.text ? { text: output.text } : {}) };
     await this.octokit.rest.checks.update({
       ...this.r,
       check_run_id: id,

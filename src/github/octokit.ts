@@ -3,6 +3,7 @@
 // `${protocol}://${host}/api/v3`), with Probot's retry and throttling plugins (5xx and secondary
 // rate limits are retried) and its installation-token cache.
 import { createProbot, ProbotOctokit, type Probot } from 'probot';
+import { paceOctokit, type GitHubPacer, type WaitStats } from './pacer.ts';
 
 export type InstallationOctokit = Awaited<ReturnType<Probot['auth']>>;
 
@@ -11,14 +12,28 @@ export interface OctokitFactory {
   readonly appId: number;
 }
 
-export function probotOctokitFactory(env: NodeJS.ProcessEnv = process.env): OctokitFactory {
+/**
+ * @param opts.pacer every request of every installation goes through this pacer (src/github/pacer.ts),
+ *   which then owns pacing and rate-limit waits: octokit's throttling plugin is turned off so the two do
+ *   not both wait (its pacing is per process, the pacer's is shared by every worker process).
+ */
+export function probotOctokitFactory(env: NodeJS.ProcessEnv = process.env, opts: { pacer?: GitHubPacer } = {}): OctokitFactory {
   if (!env.APP_ID) throw new Error('APP_ID is required (the GitHub App id)');
-  const probot = createProbot({ env: probotEnv(env), overrides: throttleOverrides(env) });
+  const probot = createProbot({ env: probotEnv(env), overrides: throttleOverrides(opts.pacer ? { ...env, DRIFTGUARD_GITHUB_THROTTLE: 'off' } : env) });
   return {
     appId: Number(env.APP_ID),
-    forInstallation: (installationId) => probot.auth(installationId),
+    forInstallation: async (installationId) => {
+      const octokit = await probot.auth(installationId);
+      if (opts.pacer) paced.set(octokit, paceOctokit(octokit, opts.pacer, installationId));
+      return octokit;
+    },
   };
 }
+
+const paced = new WeakMap<object, WaitStats>();
+
+/** What a paced octokit's requests waited for GitHub's limits (undefined when not paced). */
+export const waitsOf = (octokit: object): WaitStats | undefined => paced.get(octokit);
 
 /**
  * The env Probot should see. REDIS_URL is ours (BullMQ, leases): given to Probot it would switch

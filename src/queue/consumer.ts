@@ -6,8 +6,8 @@
 // is watched through QueueEvents; every consumer of the queue sees it, so onFinalFailure must be
 // idempotent (completing a check run twice is harmless). Deterministic failures (isDeterministic) are
 // thrown as UnrecoverableError: failed at once, never retried.
-import { Job, QueueEvents, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
-import { isDeterministic } from '../core/errors.ts';
+import { DelayedError, Job, QueueEvents, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { isDeterministic, isRateLimited, rateLimitedUntil } from '../core/errors.ts';
 import type { ConnectionOptions } from 'bullmq';
 import { QUEUE_PREFIX, type QueueName } from './names.ts';
 
@@ -20,6 +20,8 @@ export interface ConsumerOptions {
   /** Called once a job will not be retried any more (attempts exhausted, or stalled too often). */
   onFinalFailure?: (job: Job, err: Error) => Promise<void> | void;
   onError?: (err: Error) => void;
+  /** A job that GitHub's rate limit put off until `until` (epoch ms). */
+  onRateLimited?: (job: Job, until: number) => void;
 }
 
 export type Processor<T> = (job: Job<T>, token?: string) => Promise<unknown>;
@@ -38,6 +40,13 @@ export function createConsumer<T>(name: QueueName, processor: Processor<T>, opts
     try {
       return await processor(job, token);
     } catch (e) {
+      // GitHub's limit ran out for longer than a job waits: the job runs again after the reset, without
+      // holding a worker slot meanwhile and without using up an attempt (its reports are resumed then).
+      if (isRateLimited(e) && token) {
+        opts.onRateLimited?.(job, rateLimitedUntil(e));
+        await job.moveToDelayed(rateLimitedUntil(e), token);
+        throw new DelayedError();
+      }
       if (!isDeterministic(e)) throw e;
       const u = new UnrecoverableError(String(e)); // DriftguardError's toString: file:line: message
       (u as Error).cause = e;

@@ -10,3 +10,4 @@ export { checksLine, checksConclusion, findingsToAnnotations, notesToAnnotations
 export { forkNote, forkWaitingOutput, APPROVE_COMMAND, type ForkState, type ForkApprovalInfo } from './fork-approval.ts';
 export { pausedTitle, resumeHint, renderPausedCheckRun, gitRevertCommands, renderRevertPrBody, type PauseInfo } from './rollback.ts';
 export { PREVIEW_START, PREVIEW_END, renderPreviewSection, withPreviewSection, utcMinute, type PreviewEntry, type PreviewEntryState } from './preview.ts';
+export { rateLimitNote, withRateLimitNote, NOTE_MIN_MS, type RateLimitWaits } from './rate-limit-note.ts';
