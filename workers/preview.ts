@@ -15,6 +15,7 @@ import type { AppConfig, AppPreviewConfig, OperatorPreviewConfig, RepoConfig } f
 import { DriftguardError, isDeterministic } from '../src/core/errors.ts';
 import { displayKey, type KubeObject } from '../src/core/model/object.ts';
 import { FIELD_MANAGER } from '../src/core/ownership.ts';
+import { parseQuantity } from '../src/core/quantity.ts';
 import type { ProjectBounds } from '../src/core/policy/bounds.ts';
 import { projectBounds } from '../src/core/policy/bounds.ts';
 import { isPreviewNamespaceOf, previewGuardRails, type PreviewIdentity } from '../src/core/preview/guard-rails.ts';
@@ -288,7 +289,26 @@ async function deployApp(
     allowMassPrune: true,
   });
   log.info({ namespace: id.namespace, phase: result.phase, health: result.health, counts: result.counts }, 'preview applied');
-  return syncFailure(result) ?? { health: result.health ?? 'Unknown' };
+  const failure = syncFailure(result);
+  if (!failure) return { health: result.health ?? 'Unknown' };
+  // Pods a controller cannot create over the quota show up only as a workload that never gets ready.
+  const full = await fullQuota(cluster, guardRails).catch(() => undefined);
+  if (full) failure.message += `; ${full}`;
+  return failure;
+}
+
+/** `the preview's ResourceQuota driftguard-preview-quota is used up: pods 2/2`, or undefined. */
+async function fullQuota(cluster: Cluster, guardRails: KubeObject[]): Promise<string | undefined> {
+  const quota = guardRails.find((g) => g.kind === 'ResourceQuota');
+  if (!quota) return undefined;
+  const live = await cluster.resources.get({ group: '', version: 'v1', kind: 'ResourceQuota' }, quota.metadata.namespace!, quota.metadata.name!);
+  const { hard = {}, used = {} } = (live?.status ?? {}) as { hard?: Record<string, string>; used?: Record<string, string> };
+  const atLimit = Object.keys(hard).filter((k) => {
+    const h = parseQuantity(hard[k]);
+    const u = parseQuantity(used[k] ?? '0');
+    return h && u && u.num * h.den >= h.num * u.den;
+  });
+  return atLimit.length ? `the preview's ResourceQuota ${quota.metadata.name} is used up (operator config preview.resourceQuota): ${atLimit.map((k) => `${k} ${used[k]}/${hard[k]}`).join(', ')}` : undefined;
 }
 
 /** The failing resources of a sync, named (first ones) with their file:line, or undefined when it is healthy. */
@@ -330,6 +350,7 @@ async function applyGuardRails(cluster: Cluster, guardRails: KubeObject[], id: P
   for (const obj of guardRails) {
     try {
       await cluster.resources.apply(obj, { force: true, fieldManager: FIELD_MANAGER });
+      if (obj.kind === 'ResourceQuota') await quotaCounted(cluster, obj);
     } catch (e) {
       const status = kubeStatus(e);
       // The API server refusing the operator's guard rail (an invalid quota or limit) does not change on retry.
@@ -338,6 +359,22 @@ async function applyGuardRails(cluster: Cluster, guardRails: KubeObject[], id: P
       }
       throw e;
     }
+  }
+}
+
+/**
+ * Until the quota controller has counted a new quota (status.hard covers spec.hard), the API server
+ * refuses every object the quota counts ("status unknown for quota"): the app waits for it, boundedly.
+ */
+async function quotaCounted(cluster: Cluster, quota: KubeObject, timeoutMs = 30_000): Promise<void> {
+  const want = Object.keys(((quota.spec ?? {}) as { hard?: Record<string, unknown> }).hard ?? {});
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const live = await cluster.resources.get({ group: '', version: 'v1', kind: 'ResourceQuota' }, quota.metadata.namespace!, quota.metadata.name!);
+    const hard = ((live?.status ?? {}) as { hard?: Record<string, unknown> }).hard ?? {};
+    if (want.every((k) => k in hard)) return;
+    if (Date.now() > until) throw new DriftguardError('TIMEOUT', `the preview quota ${quota.metadata.name} was not counted by the cluster's quota controller within ${timeoutMs / 1000} s`);
+    await sleep(200);
   }
 }
 

@@ -11,33 +11,9 @@ import { startSystemOnCluster, until } from '../../src/devtools/system.ts';
 import { MARKER, PREVIEW_START } from '../../src/core/report/index.ts';
 import { forEachBackend, type TestCluster } from '../support/cluster-backend.ts';
 import type { DeploymentRecord, GitHubEmulator } from '../../emulators/github/index.ts';
+import { deployment as workload, service as serviceOf } from '../workers/harness.ts';
 
-const deployment = (replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27.2
-`;
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
+const deployment = (replicas: number) => workload('web', replicas, 'nginx:1.27.2');
 const configMap = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -70,7 +46,7 @@ forEachBackend((backend) => {
     const config = `apps:\n  - name: ${app}\n    path: deploy/web\n    cluster: dev\n    namespace: ${prod}\n    preview:\n      url: "https://pr-{{number}}-${app}.preview.example.com"\n      ttl: 48h\n      images:\n        - {name: nginx, newTag: "1.27.{{number}}"}\n`;
     const sys = await startSystemOnCluster({
       kubeconfig: t.kubeconfig, namespaces: [prod], operatorExtra: OPERATOR_PREVIEW,
-      files: { '.github/driftguard.yml': config, 'deploy/web/deployment.yaml': deployment(1), 'deploy/web/service.yaml': service, 'deploy/web/configmap.yaml': configMap },
+      files: { '.github/driftguard.yml': config, 'deploy/web/deployment.yaml': deployment(1), 'deploy/web/service.yaml': serviceOf('web'), 'deploy/web/configmap.yaml': configMap },
     });
     const { gh, owner, repo } = sys;
     const ns = `pr-1-${app}`;
@@ -216,4 +192,41 @@ forEachBackend((backend) => {
       await t.close();
     }
   });
+
+  // The emulator counts quota usage but does not refuse over it; the real API server does.
+  if (backend.caps.realControllers) {
+    test(`[${backend.name}] e2e preview: an app that does not fit in the preview quota fails, saying the quota is used up`, { timeout: 180_000 }, async () => {
+      const t = await backend.start();
+      const app = t.unique('pvquota');
+      const prod = await t.namespace('pvprod');
+      const config = `apps:\n  - name: ${app}\n    path: deploy/web\n    cluster: dev\n    namespace: ${prod}\n    preview: {}\n`;
+      const sys = await startSystemOnCluster({
+        kubeconfig: t.kubeconfig, namespaces: [prod], operatorExtra: 'preview:\n  clusters: [dev]\n  resourceQuota: {hard: {pods: "1"}}\n',
+        env: { DRIFTGUARD_SYNC_TIMEOUT_MS: '8000' },
+        files: { '.github/driftguard.yml': config, 'deploy/web/deployment.yaml': deployment(2) },
+      });
+      const { gh, owner, repo } = sys;
+      const ns = `pr-1-${app}`;
+      try {
+        await gh.commit(owner, repo, { branch: 'feature', from: 'main', files: { 'README.md': 'x\n' }, message: 'x' });
+        const pr = await gh.addPullRequest({ owner, repo, head: 'feature', title: 'x', user: 'octocat' });
+        await gh.state.freeze(pr);
+        await sys.deliver('pull_request', 'opened', { pullNumber: pr.number });
+        await sys.drained(120_000);
+        const [d] = previewDeployments(gh, owner, repo, `preview/${app}/pr-1`);
+        assert.equal(latestStatus(d).state, 'failure');
+        const comment = await until('the preview section', () => previewComment(gh, owner, repo, pr.number));
+        assert.ok(comment.body.includes(`| ${app} | ❌ Failed |`), comment.body);
+        assert.match(comment.body, /Deployment\.apps [^ ]+\/web: .*the preview's ResourceQuota driftguard-preview-quota is used up \(operator config preview\.resourceQuota\): pods 1\/1/);
+        await gh.closePullRequest(owner, repo, pr.number);
+        await sys.deliver('pull_request', 'closed', { pullNumber: pr.number });
+        await sys.drained(120_000);
+        assert.equal(await t.get('v1', 'Namespace', undefined, ns), undefined, 'a failed preview is still deleted on close');
+      } finally {
+        await sys.close();
+        await cleanup(t, [ns]);
+        await t.close();
+      }
+    });
+  }
 });
