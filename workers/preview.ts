@@ -22,17 +22,20 @@ import { isPreviewNamespaceOf, previewGuardRails, type PreviewIdentity } from '.
 import { applyOverrides } from '../src/core/preview/overrides.ts';
 import { moveIntoPreview } from '../src/core/preview/rewrite.ts';
 import { removalMessage } from '../src/core/preview/sweep-decision.ts';
+import { forkApprovedNote, previewForkGate } from '../src/core/preview/fork-gate.ts';
+import { waitingForSlotNote } from '../src/core/preview/waiting-note.ts';
 import { previewNamespaceName, previewUrl, renderDeep, type PreviewVars } from '../src/core/preview/templates.ts';
 import { renderPreviewSection, type PreviewEntry } from '../src/core/report/preview.ts';
 import { checksLine } from '../src/core/report/checks.ts';
 import type { ReportError } from '../src/core/report/types.ts';
-import type { RepoClient } from '../src/github/client.ts';
+import { statusOf, type RepoClient } from '../src/github/client.ts';
 import type { Cluster } from '../src/kube/cluster.ts';
 import { kubeMessage, kubeStatus } from '../src/kube/errors.ts';
 import { sleep } from '../src/kube/http.ts';
 import type { PreviewDownReason, PreviewJob } from '../src/queue/jobs.ts';
 import { CLOSED_HEAD, prScope } from '../src/store/latest-sha.ts';
 import type { PreviewRecord } from '../src/store/previews.ts';
+import { slotMember } from '../src/store/preview-slots.ts';
 import { resolveScopes } from '../src/sync/bounds.ts';
 import type { SyncResult } from '../src/sync/types.ts';
 import type { Attempt } from './attempt.ts';
@@ -43,6 +46,7 @@ import { resumeDeployment } from './deployments.ts';
 import { toReportError } from './render-app.ts';
 import { loadRepoConfig } from './repo-config.ts';
 import { upsertPreviewSection } from './sticky-comment.ts';
+import { promoteWaiting } from './preview-slots.ts';
 
 export type PreviewOutcome = 'locked' | 'superseded' | 'no-config' | 'no-previews' | 'done';
 
@@ -97,28 +101,50 @@ async function previewUp(job: PreviewJob, deps: WorkerDeps, attempt: Attempt): P
   if (apps.length === 0) return { outcome: 'no-previews', entries: [] };
   const pr = await gh.pull(job.pr);
   if (pr.state !== 'open' || pr.headSha !== job.headSha) {
+    // A PR closed while it waited for a slot: its place in the queue goes (its close did the same, if it came).
+    if (pr.state !== 'open') await deps.previewSlots.releasePr(job.repo, job.pr);
     log.info({ state: pr.state, head: pr.headSha }, 'the PR is closed or its head moved on; its own job handles it');
     return { outcome: 'superseded', entries: [] };
   }
-  // Seam for preview-ops: fork PRs get a preview only once approved (the web never queues one for a
-  // fork by itself), and the per-repository limit admits or queues each preview. Until that lands, a
-  // fork's head is never rendered or applied here.
+  const notes: string[] = [];
+  // A preview RUNS the PR's code: a fork's head only once a writer approved exactly this SHA
+  // (`/driftguard preview`); checked before anything of the head is downloaded, rendered or applied.
   if (pr.fork) {
-    const entries = apps.map((a): PreviewEntry => ({ app: a.name, state: 'waiting', headSha: job.headSha, message: 'fork pull requests get no preview: their code would run in the cluster' }));
-    await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries));
-    return { outcome: 'done', entries };
+    const gate = previewForkGate({
+      fork: true, headSha: job.headSha,
+      approval: await deps.approvals.get(job.repo, job.pr, job.headSha, 'preview'), latest: await deps.approvals.latest(job.repo, job.pr, 'preview'),
+    });
+    if (!gate.allowed) {
+      // Apps with a preview of an earlier, approved head keep showing it; the note says what the new head needs.
+      const recorded = new Set((await deps.previews.forPr(job.repo, job.pr)).map((r) => r.app));
+      const entries = apps.filter((a) => !recorded.has(a.name)).map((a): PreviewEntry => ({ app: a.name, state: 'waiting', headSha: job.headSha }));
+      await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries, [gate.note]));
+      log.info('fork head not approved for a preview');
+      return { outcome: 'done', entries };
+    }
+    if (gate.approval) notes.push(forkApprovedNote(gate.approval));
+  }
+  // The per-repository limit: each app's preview holds a slot, or waits for one (oldest request first).
+  const admitted: AppConfig[] = [];
+  const waiting: PreviewEntry[] = [];
+  const { kind: _kind, ...queued } = job;
+  for (const app of apps) {
+    const limit = config.preview?.maxPerRepo;
+    const claim = await deps.previewSlots.claim(job.repo, slotMember(job.pr, app.name), limit, { ...queued, app: app.name }, deps.now?.() ?? Date.now());
+    if (claim.admitted) admitted.push(app);
+    else waiting.push({ app: app.name, state: 'waiting', headSha: job.headSha, message: waitingForSlotNote(claim.position, limit!) });
   }
 
-  const entries: PreviewEntry[] = [];
+  const entries: PreviewEntry[] = [...waiting];
   let checkout: CheckoutOrRefusal | undefined;
   try {
-    checkout = await checkoutOrRefusal(gh, job.headSha, deps.workDir);
-    for (const app of apps) entries.push(await upApp(gh, job, deps, config, app, checkout, attempt));
+    if (admitted.length > 0) checkout = await checkoutOrRefusal(gh, job.headSha, deps.workDir);
+    for (const app of admitted) entries.push(await upApp(gh, job, deps, config, app, checkout!, attempt));
   } finally {
     await cleanupCheckout(checkout).catch((e) => log.warn({ err: e }, 'could not remove the checkout'));
   }
   if (entries.some((e) => e.state === 'deploying')) return { outcome: 'superseded', entries }; // cancelled mid-way: the newer job reports
-  await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries));
+  await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries, notes));
   log.info({ previews: entries.map((e) => ({ app: e.app, state: e.state, namespace: e.namespace })) }, 'preview up');
   return { outcome: 'done', entries };
 }
@@ -415,6 +441,8 @@ export function downMessage(reason: PreviewDownReason | undefined, ttlMs: number
 async function previewDown(job: PreviewJob, deps: WorkerDeps): Promise<{ outcome: PreviewOutcome; entries: PreviewEntry[] }> {
   const log = deps.log.child({ job: 'preview', action: 'down', repo: job.repo, pr: job.pr });
   const records = (await deps.previews.forPr(job.repo, job.pr)).filter((r) => job.app === undefined || r.app === job.app);
+  // A PR that closes while waiting for a slot has no record: its place in the queue goes all the same.
+  if (job.app === undefined) await deps.previewSlots.releasePr(job.repo, job.pr);
   if (records.length === 0) return { outcome: 'no-previews', entries: [] };
   const gh = await deps.github(job.repo, job.installationId);
   const entries: PreviewEntry[] = [];
@@ -427,24 +455,31 @@ async function previewDown(job: PreviewJob, deps: WorkerDeps): Promise<{ outcome
     const ids = new Set([...(r.deploymentId !== undefined ? [r.deploymentId] : []), ...(await gh.openDeployments(r.headSha, r.environment))]);
     for (const id of ids) await gh.deploymentStatus(id, 'inactive', { description: `Preview deleted: ${why}`, environment: r.environment });
     await deps.previews.remove(r.repo, r.pr, r.app);
+    await deps.previewSlots.release(r.repo, slotMember(r.pr, r.app));
     entries.push({
       app: r.app, state: 'gone', headSha: r.headSha, namespace: r.namespace,
       message: gone === 'not-ours' ? `namespace \`${r.namespace}\` was not created by Driftguard for this preview, so it was left alone` : `the preview was deleted: ${why}`,
     });
   }
-  await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries));
+  // Freed slots go to the oldest previews waiting in this repository (the sweeper repeats this if the job dies here).
+  await promoteWaiting(deps, job.repo);
+  // A PR that no longer exists has no comment to update.
+  await upsertPreviewSection(gh, deps, job.pr, await sectionFor(deps, job, entries)).catch((e: unknown) => {
+    if (job.reason === 'pr-gone' && statusOf(e) === 404) return;
+    throw e;
+  });
   log.info({ removed: entries.map((e) => e.namespace), reason: job.reason }, 'preview down');
   return { outcome: 'done', entries };
 }
 
 /** The section: this job's entries, then the PR's other recorded previews as the store has them. */
-async function sectionFor(deps: WorkerDeps, job: PreviewJob, entries: PreviewEntry[]): Promise<string> {
+async function sectionFor(deps: WorkerDeps, job: PreviewJob, entries: PreviewEntry[], notes: string[] = []): Promise<string> {
   const mine = new Set(entries.map((e) => e.app));
   const others = (await deps.previews.forPr(job.repo, job.pr)).filter((r) => !mine.has(r.app)).map((r): PreviewEntry => ({
     app: r.app, state: r.state === 'ready' ? 'ready' : r.state === 'failed' ? 'failed' : r.state === 'deleting' ? 'deleting' : 'deploying',
     headSha: r.headSha, namespace: r.namespace, expiresAt: r.lastPushAt + r.ttlMs, ...(r.url ? { url: r.url } : {}), ...(r.message ? { message: r.message } : {}),
   }));
-  return renderPreviewSection([...entries, ...others].sort((a, b) => a.app.localeCompare(b.app)));
+  return renderPreviewSection([...entries, ...others].sort((a, b) => a.app.localeCompare(b.app)), notes);
 }
 
 /**

@@ -33,6 +33,8 @@ import { attemptOf } from './attempt.ts';
 import { runPush } from './push.ts';
 import { failSyncCheckRun, runSync } from './sync.ts';
 import { runCommand } from './command.ts';
+import { previewSweepDeps, runSweep } from './preview-sweep.ts';
+import { isPreviewNamespaceOf } from '../src/core/preview/guard-rails.ts';
 import { concurrencyFrom, defaultPlanConcurrency, DEFAULT_SYNC_CONCURRENCY } from './concurrency.ts';
 import { failPreviewJob, runPreview } from './preview.ts';
 
@@ -139,7 +141,15 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
         await failPreviewJob(job.data as PreviewJob, deps, `Preview failed after ${job.attemptsMade} attempt(s): ${err.message}`.slice(0, 140));
       },
     }),
+    // One sweep at a time per worker; the schedule makes one job per interval for all workers together.
+    createConsumer(QUEUES.previewSweep, async () => {
+      const report = await runSweep(deps, previewSweepDeps(deps, isPreviewNamespaceOf));
+      log.info({ ...report, removed: report.removed.length, leftAlone: report.leftAlone.length }, 'preview sweep');
+      return report;
+    }, { connection, concurrency: 1, onError, ...timing, onFinalFailure: failed('preview-sweep') }),
   ];
+  // The operator config says how often (default 5 min); without previews there is nothing to sweep.
+  await producer.schedulePreviewSweep(operator.preview?.sweepIntervalMs ?? 0);
   log.info({ queues: Object.values(QUEUES), concurrency, syncConcurrency, planConcurrency: deps.planConcurrency }, 'Driftguard workers started');
   return {
     deps,

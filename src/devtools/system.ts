@@ -163,7 +163,8 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
     if (workers) cleanups.push(() => workers.close());
     const webhookUrl = `${web.url}/api/github/webhooks`;
 
-    const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: queueConnection(redisUrl), prefix: QUEUE_PREFIX }));
+    // The preview sweeper's schedule always holds its next run (delayed): it never counts as work left.
+    const queues = Object.values(QUEUES).filter((name) => name !== QUEUES.previewSweep).map((name) => new Queue(name, { connection: queueConnection(redisUrl), prefix: QUEUE_PREFIX }));
     cleanups.push(() => Promise.all(queues.map((q) => q.close())));
 
     return {

@@ -37,6 +37,19 @@ redis.call('hdel', KEYS[3], ARGV[1])
 if redis.call('zcard', KEYS[2]) == 0 then redis.call('srem', KEYS[5], ARGV[2]) end
 return freed`;
 
+// KEYS as CLAIM. ARGV: pr, repo. Frees every slot and place of one PR (`<pr>` and `<pr>/<app>`).
+const RELEASE_PR = `
+local freed = 0
+local function mine(m) return m == ARGV[1] or string.sub(m, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '/' end
+for _, m in ipairs(redis.call('smembers', KEYS[1])) do
+  if mine(m) then freed = freed + redis.call('srem', KEYS[1], m) end
+end
+for _, m in ipairs(redis.call('zrange', KEYS[2], 0, -1)) do
+  if mine(m) then redis.call('zrem', KEYS[2], m) redis.call('hdel', KEYS[3], m) end
+end
+if redis.call('zcard', KEYS[2]) == 0 then redis.call('srem', KEYS[5], ARGV[2]) end
+return freed`;
+
 export type SlotClaim = { admitted: true } | { admitted: false; position: number };
 
 export interface WaitingPreview<J> {
@@ -70,6 +83,11 @@ export class PreviewSlots {
   /** Free `member`'s slot or place in the queue (its preview is gone, or its PR closed while waiting). True when a slot was freed. */
   async release(repo: string, member: string): Promise<boolean> {
     return (await this.redis.eval(RELEASE, 5, ...this.keys(repo), member, repo.toLowerCase())) === 1;
+  }
+
+  /** Free every slot and place in the queue of one PR (it closed: whatever apps it had). How many slots were freed. */
+  async releasePr(repo: string, pr: number): Promise<number> {
+    return (await this.redis.eval(RELEASE_PR, 5, ...this.keys(repo), String(pr), repo.toLowerCase())) as number;
   }
 
   /** Whether `member` holds a slot. */

@@ -89,10 +89,11 @@ async function enqueue(deps: WebDeps, route: Exclude<Route, { queue: 'none' | 'c
     case 'plan': {
       const { queue: _q, event, ...rest } = route;
       const id = await deps.producer.plan({ ...rest, deliveryId, seq });
-      // Beside the plan, the preview comes up (the worker checks whether any app has previews on).
-      // Same-repo PRs only: a fork's code runs in a preview only once approved (preview-ops). A
-      // check-run re-request re-plans without a push: the preview is left as it is.
-      if (!route.fork && event === 'pull_request') {
+      // Beside the plan, the preview comes up (the worker checks whether any app has previews on). A
+      // fork's too: the worker runs its code only if a writer approved this very head, and otherwise
+      // says in the comment what is needed (a new push needs a new approval). A check-run re-request
+      // re-plans without a push: the preview is left as it is.
+      if (event === 'pull_request') {
         await deps.producer.preview({ repo: route.repo, installationId: route.installationId, pr: route.pr, headSha: route.headSha, action: 'up', seq, deliveryId, ...(route.requestedBy ? { requestedBy: route.requestedBy } : {}) });
       }
       return id;

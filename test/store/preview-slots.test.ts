@@ -73,6 +73,19 @@ test('a raised limit or none admits waiting previews; concurrent claims never ex
   assert.equal((await slots.promotable(repo)).length, 23, "25 waited, 2 were admitted");
 });
 
+test('releasePr frees every slot and place of one PR, and nothing of another PR whose number starts the same', async () => {
+  const slots = new PreviewSlots(redis);
+  const repo = 'acme/close';
+  for (const [m, at] of [['1/web', 1], ['1/api', 2], ['12/web', 3], ['1/db', 4], ['13/web', 5]] as const) await slots.claim(repo, m, 3, { m }, at);
+  assert.deepEqual((await slots.waiting(repo)).map((w) => w.member), ['1/db', '13/web']);
+  assert.equal(await slots.releasePr(repo, 1), 2);
+  assert.deepEqual((await slots.waiting(repo)).map((w) => w.member), ['13/web']);
+  assert.equal(await slots.holds(repo, '12/web'), true);
+  assert.equal(await slots.releasePr(repo, 1), 0, 'idempotent');
+  assert.equal(await slots.releasePr(repo, 13), 0);
+  assert.deepEqual(await slots.reposWithWaiting().then((r) => r.includes('acme/close')), false, 'no one waits any more');
+});
+
 test('fork approvals: a preview approval and a plan approval are separate', async () => {
   const approvals = new ForkApprovals(redis);
   const a = { sha: 'c'.repeat(40), by: 'wendy', at: '2026-01-01T00:00:00.000Z' };
