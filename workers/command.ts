@@ -14,9 +14,10 @@ import { checkName, type WorkerDeps } from './deps.ts';
 import { loadRepoConfig } from './repo-config.ts';
 import { syncRunId } from './check-runs.ts';
 import { runPreviewCommand } from './preview-command.ts';
+import { queueRollback, resumeAutoSync } from './rollback-command.ts';
 
 export const HELP_TEXT = [
-  '**Driftguard commands** (comment on a pull request; needs write access to the repository):',
+  '**Driftguard commands** (comment on a pull request, or on an issue such as the drift issue where marked; needs write access to the repository):',
   '',
   '| Command | What it does |',
   '| --- | --- |',
@@ -26,17 +27,22 @@ export const HELP_TEXT = [
   '| `/driftguard approve [<sha>]` | On a pull request from a fork: let Driftguard plan its head commit against the cluster (live state, server-side dry run). With a SHA (12 to 40 hex digits) only if that is still the head. Needs write, maintain or admin permission; a new push needs a new approval. Nothing from a fork is ever applied. |',
   '| `/driftguard preview [<sha>]` | Create or recreate this PR\'s preview environments now, at its head. On a pull request from a fork it is also the approval that lets that head commit run in a preview (with a SHA, only if that is still the head); a new push needs a new approval. |',
   '| `/driftguard preview delete` | Delete this PR\'s previews now (the next push or `/driftguard preview` brings them back). |',
-  '| `/driftguard help` | Show this help. |',
+  '| `/driftguard rollback <app> <sha\\|previous>` | Also on issues. Apply an earlier revision of the app now (one it was synced to; `previous` = the last successful one before the current), open a revert PR that brings Git back to it, and pause automated sync of the app until that PR merges, a push that changes the app lands, or `/driftguard resume <app>`. |',
+  '| `/driftguard resume <app>` | Also on issues. Resume automated sync of an app paused by a rollback. |',
+  '| `/driftguard help` | Show this help (also on issues; so does `/driftguard sync <app>`). |',
   '',
   'Apps, clusters and sync policies are configured in `.github/driftguard.yml` on the default branch.',
 ].join('\n');
 
 export type CommandOutcome = 'denied' | 'replanned' | 'approved' | 'not-fork' | 'stale-sha' | 'helped' | 'unknown' | 'closed' | 'no-app' | 'no-branch' | 'sync-queued' | 'reacted'
-  | 'no-preview' | 'preview-queued' | 'preview-delete-queued';
+  | 'no-preview' | 'preview-queued' | 'preview-delete-queued'
+  | 'not-pr' | 'rollback-queued' | 'no-target' | 'unknown-sha' | 'not-in-history' | 'no-change' | 'resumed' | 'not-paused';
 
 /** The command as we understood it, in inline code, for replies (never the raw comment). */
-export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune' | 'sha'>): string {
+export function namedCommand(job: Pick<CommandJob, 'command' | 'app' | 'allowMassPrune' | 'sha' | 'target'>): string {
   if (job.command === 'sync') return `\`/driftguard sync ${job.app}${job.allowMassPrune ? ' --allow-mass-prune' : ''}\``;
+  if (job.command === 'rollback') return `\`/driftguard rollback ${job.app} ${job.target}\``;
+  if (job.command === 'resume') return `\`/driftguard resume ${job.app}\``;
   if (job.command === 'unknown') return 'this command';
   if (job.command === 'approve' && job.sha) return `\`/driftguard approve ${job.sha}\``;
   if (job.command === 'preview') return `\`/driftguard preview${job.sha ? ` ${job.sha}` : ''}\``;
@@ -71,6 +77,9 @@ export async function runCommand(job: CommandJob, deps: WorkerDeps): Promise<{ o
   if (job.command === 'help') return answer('helped', 'eyes', HELP_TEXT);
   if (job.command === 'unknown') return answer('unknown', 'confused', `@${job.sender} Driftguard does not know this command.\n\n${HELP_TEXT}`);
   if (job.command === 'sync') return queueSync(job, deps, gh, answer);
+  if (job.command === 'rollback') return queueRollback(job, deps, gh, answer);
+  if (job.command === 'resume') return resumeAutoSync(job, deps, gh, answer);
+  if (job.onIssue) return answer('not-pr', 'confused', `@${job.sender} ${namedCommand(job)} works on pull requests only; on an issue Driftguard takes \`sync\`, \`rollback\`, \`resume\` and \`help\`.`);
   if (job.command === 'preview' || job.command === 'preview-delete') {
     const refused = await runPreviewCommand(job, deps, gh, answer);
     if (refused) return refused;
@@ -144,7 +153,7 @@ async function queueSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answ
     await deps.producer.sync(
       {
         repo: job.repo, installationId: job.installationId, app: app.name, sha, ref: `refs/heads/${branch}`, seq, checkRunId: run.id, deliveryId: job.deliveryId,
-        requestedBy: job.sender, requestedOn: job.pr, ...(job.allowMassPrune ? { allowMassPrune: true } : {}),
+        requestedBy: job.sender, requestedOn: job.pr, trigger: 'command', ...(job.allowMassPrune ? { allowMassPrune: true } : {}),
       },
       { rerunKey: String(job.commentId) },
     );

@@ -25,6 +25,8 @@ import type { Attempt } from './attempt.ts';
 import { isDeterministic, isRateLimited } from '../src/core/errors.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
 import { recordSync, syncTrigger, type SyncTrace } from './sync-history.ts';
+import { pausedTitle } from '../src/core/report/rollback.ts';
+import { finishRollback, pauseForRollback, unpauseRollback } from './rollback.ts';
 
 export type SyncOutcome = 'locked' | 'skipped' | 'cancelled' | 'failed' | 'refused' | 'synced' | 'paused';
 
@@ -77,6 +79,10 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     await finish(conclusion, output);
     completed = true;
   };
+  /** A rollback's requester hears every way it ends (the check run is on the old commit, out of sight). */
+  const tellRollback = async (body: string) => {
+    if (job.trigger === 'rollback' && job.requestedOn !== undefined) await gh.comment(job.requestedOn, `@${job.requestedBy} rollback of \`${job.app}\` to \`${job.sha.slice(0, 7)}\`: ${body}`);
+  };
   try {
     // Re-check under the lease: a newer sync may have finished while we waited for it.
     if (await deps.latest.newerCommit(scope, job.seq, job.sha)) {
@@ -103,9 +109,9 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     // Paused after a rollback: nothing automatic puts the branch head back (a push that changes the app
     // resumed the pause in the fan-out before its job was queued).
     const trigger = syncTrigger(job);
-    const pause = trigger === 'push' || trigger === 'self-heal' ? await deps.pauses.get(job.repo, job.app) : undefined;
-    if (pause) {
-      await complete('neutral', renderPausedCheckRun(app.name, job.sha, pause));
+    const paused = trigger === 'push' || trigger === 'self-heal' ? await deps.pauses.get(job.repo, job.app) : undefined;
+    if (paused) {
+      await complete('neutral', renderPausedCheckRun(app.name, job.sha, paused));
       return { outcome: 'paused' };
     }
     const auth = authorizeApp(deps.operator, job.repo, app);
@@ -135,6 +141,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       const summary = truncateWithEllipsis(errors.map((e) => `- ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.message}`).join('\n'), 60_000);
       await complete('failure', { title: 'Render failed: nothing was applied', summary, annotations: errorsToAnnotations(errors) });
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Render failed', environment: env });
+      await tellRollback(`this revision no longer renders, so nothing was applied and automated sync was not paused.\n\n${summary}`);
       return { outcome: 'failed' };
     }
     // Checks before any write: an error-severity finding refuses the sync (a final outcome, not retried).
@@ -147,12 +154,14 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
         annotations: checkAnnotations,
       });
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: 'Checks failed: nothing was applied', environment: env });
+      await tellRollback(`this revision fails the checks (${checksLine(checks.result)}), so nothing was applied and automated sync was not paused. The check run on \`${job.sha.slice(0, 7)}\` lists the errors.`);
       log.info({ counts: checks.result.counts }, 'sync refused by checks');
       return { outcome: 'failed' };
     }
     if ((await deps.latest.newerCommit(scope, job.seq, job.sha)) || lease.isLost) {
       await complete('cancelled', { title: 'Cancelled: superseded by a newer push', summary: 'Nothing was applied; the newer commit is synced instead.' });
       if (deployment) await gh.deploymentStatus(deployment, 'inactive', { description: 'Superseded', environment: env });
+      await tellRollback('a newer push of the app arrived first and is synced instead; nothing was applied.');
       return { outcome: 'cancelled' };
     }
 
@@ -170,6 +179,9 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       }
       return prs;
     };
+    // A rollback pauses automated sync BEFORE the first write: a push sync waiting for the lease must not
+    // put the branch head back over the older revision.
+    const pause = trigger === 'rollback' ? await pauseForRollback(deps, job) : undefined;
     let result: SyncResult;
     try {
       result = await deps.sync({
@@ -183,6 +195,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       // Refused before any write, and deterministic: report how to confirm from GitHub, do not retry.
       const refusal = massPruneRefusal(e);
       if (!refusal) throw e;
+      if (pause) await unpauseRollback(deps, job);
       const r = renderMassPruneRefusal({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, refusal });
       await complete('failure', { title: r.title, summary: note ? `${note}\n\n${r.summary}` : r.summary });
       if (deployment) await gh.deploymentStatus(deployment, 'failure', { description: `Mass prune refused: confirm with /driftguard sync ${app.name} --allow-mass-prune`, environment: env });
@@ -206,9 +219,19 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     // (or failed): the check run on the commit reports every sync, the PR is for what the PR did.
     // A sync asked for by command always answers on the PR it was asked on.
     const eventful = counts.created + counts.updated + counts.pruned + counts.failed > 0 || result.phase === 'Failed';
-    const commented: number[] = eventful || job.requestedOn !== undefined
-      ? await tellPrs(renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health }), eventful)
-      : [];
+    const synced = renderSyncComment({ sha: job.sha, cluster: app.cluster, namespace: app.namespace, created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed, health });
+    let commented: number[] = [];
+    if (pause && job.requestedOn !== undefined) {
+      // The rollback's own report: what ran, how Git follows, and the pause (kept when the apply failed
+      // partway, so nothing overwrites a half-rolled-back app unseen).
+      const rest = out.conclusion === 'failure'
+        ? `The rollback did not complete; automated sync stays paused (${pausedTitle(pause)}) so nothing overwrites the app unseen. Fix the failure and roll back again, or \`/driftguard resume ${app.name}\`.`
+        : await finishRollback(deps, gh, job, app, job.ref.replace(/^refs\/heads\//, ''), pause);
+      await gh.comment(job.requestedOn, `@${job.requestedBy} **Rolled back \`${app.name}\` to \`${job.sha.slice(0, 7)}\`.** ${synced}\n\n${rest}\n\n<sub>Driftguard · app **${app.name}** · rollback requested by @${job.requestedBy}</sub>`);
+      commented = [job.requestedOn];
+    } else if (eventful || job.requestedOn !== undefined) {
+      commented = await tellPrs(synced, eventful);
+    }
     // Where the time went (ms), for profiling a slow sync from the logs.
     const ms = { checkout: Math.round(t1 - t0), render: Math.round(t2 - t1), sync: Math.round(t3 - t2), report: Math.round(performance.now() - t3) };
     log.info({ phase: result.phase, health, counts, commented, ms }, 'synced');

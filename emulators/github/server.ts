@@ -14,8 +14,9 @@ import { pullHandlers } from './handlers/pulls.ts';
 import { issueHandlers } from './handlers/issues.ts';
 import { checkHandlers } from './handlers/checks.ts';
 import { deploymentHandlers } from './handlers/deployments.ts';
+import { gitDataHandlers } from './handlers/git-data.ts';
 
-const HANDLERS: Record<string, Handler> = { ...appHandlers, ...repoHandlers, ...pullHandlers, ...issueHandlers, ...checkHandlers, ...deploymentHandlers };
+const HANDLERS: Record<string, Handler> = { ...appHandlers, ...repoHandlers, ...pullHandlers, ...issueHandlers, ...checkHandlers, ...deploymentHandlers, ...gitDataHandlers };
 
 /** Operations that take the app's JWT rather than an installation token. */
 function needsAppJwt(op: Operation): boolean {

@@ -55,7 +55,7 @@ export interface SyncJob extends RepoRef {
 
 export type SyncTrigger = 'push' | 'command' | 'self-heal' | 'rollback';
 
-export type CommandName = 'diff' | 'help' | 'sync' | 'approve' | 'preview' | 'preview-delete';
+export type CommandName = 'diff' | 'help' | 'sync' | 'approve' | 'preview' | 'preview-delete' | 'rollback' | 'resume';
 
 export interface CommandJob extends RepoRef {
   kind: 'command';
@@ -74,6 +74,10 @@ export interface CommandJob extends RepoRef {
   sha?: string;
   /** The sender is a bot account: refused with a reply (only `/driftguard approve` from bots gets this far). */
   bot?: boolean;
+  /** rollback: `previous`, or the SHA (7 to 40 hex digits, lower case) to roll back to. */
+  target?: string;
+  /** Written on an issue, not a pull request (`pr` is then the issue's number): only sync, rollback, resume and help run there. */
+  onIssue?: boolean;
 }
 
 /** Why a preview is taken down (told on the PR and in the deployment status). */

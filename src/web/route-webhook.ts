@@ -6,7 +6,7 @@ import { LABEL_VALUE } from '../core/config/schema.ts';
 export type Route =
   | { queue: 'plan'; repo: string; installationId: number; pr: number; headSha: string; baseSha: string; fork: boolean; requestedBy?: string; event: 'pull_request' | 'check_run' }
   | { queue: 'push'; repo: string; installationId: number; ref: string; sha: string; before?: string; forced: boolean; defaultBranch: string }
-  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; sha?: string; bot?: boolean }
+  | { queue: 'command'; repo: string; installationId: number; pr: number; command: CommandName | 'unknown'; text: string; commentId: number; sender: string; app?: string; allowMassPrune?: boolean; sha?: string; bot?: boolean; target?: string; onIssue?: boolean }
   | { queue: 'close'; repo: string; installationId: number; pr: number; headSha: string; merged: boolean }
   | { queue: 'none'; reason: string };
 
@@ -52,17 +52,19 @@ function routeWellFormed(name: string, payload: Json, ownAppId?: number): Route 
     }
     case 'issue_comment': {
       if (payload.action !== 'created') return { queue: 'none', reason: `issue_comment.${payload.action} ignored` };
-      if (!payload.issue?.pull_request) return { queue: 'none', reason: 'comment on an issue, not a pull request' };
+      // Commands run on pull requests and on plain issues (the drift issue): a reply says which work where.
+      const onIssue = !payload.issue?.pull_request;
       const parsed = parseCommand(payload.comment?.body ?? '');
       // Bots are never obeyed. A bot's approval of a fork is answered (rate-limited) so the human behind
       // it learns an approval must come from a person; any other bot command is ignored.
       const bot = payload.sender?.type === 'Bot';
       if (bot && parsed?.command !== 'approve') return { queue: 'none', reason: 'comment by a bot' };
       if (!parsed) return { queue: 'none', reason: 'not a /driftguard command' };
-      const { command, text, app, allowMassPrune, sha } = parsed;
+      const { command, text, app, allowMassPrune, sha, target } = parsed;
       return {
         queue: 'command', repo, installationId, pr: payload.issue.number, command, text, commentId: payload.comment.id, sender: payload.sender?.login ?? payload.comment.user?.login,
         ...(app ? { app } : {}), ...(allowMassPrune ? { allowMassPrune } : {}), ...(sha ? { sha } : {}), ...(bot ? { bot } : {}),
+        ...(target ? { target } : {}), ...(onIssue ? { onIssue } : {}),
       };
     }
     case 'check_run': {
@@ -86,6 +88,7 @@ function isFork(pr: Json): boolean {
 const APP_NAME = new RegExp(LABEL_VALUE);
 const MASS_PRUNE_FLAG = '--allow-mass-prune';
 const APPROVED_SHA = /^[0-9a-fA-F]{12,40}$/;
+const ROLLBACK_SHA = /^[0-9a-fA-F]{7,40}$/;
 
 export interface ParsedCommand {
   command: CommandName | 'unknown';
@@ -97,6 +100,8 @@ export interface ParsedCommand {
   allowMassPrune?: boolean;
   /** approve, preview: the head SHA the approver reviewed (lower case). */
   sha?: string;
+  /** rollback: `previous` or a commit SHA (7 to 40 hex digits, lower case). */
+  target?: string;
 }
 
 /**
@@ -116,6 +121,16 @@ export function parseCommand(body: string): ParsedCommand | undefined {
     const allow = flags.length === 1 && flags[0] === MASS_PRUNE_FLAG;
     if (!app || !APP_NAME.test(app) || (flags.length > 0 && !allow)) return { command: 'unknown', text };
     return { command: 'sync', text, app, ...(allow ? { allowMassPrune: true } : {}) };
+  }
+  if (sub === 'rollback') {
+    const [app, target, ...rest] = words.slice(2);
+    if (!app || !APP_NAME.test(app) || !target || rest.length > 0 || (target !== 'previous' && !ROLLBACK_SHA.test(target))) return { command: 'unknown', text };
+    return { command: 'rollback', text, app, target: target.toLowerCase() };
+  }
+  if (sub === 'resume') {
+    const [app, ...rest] = words.slice(2);
+    if (!app || !APP_NAME.test(app) || rest.length > 0) return { command: 'unknown', text };
+    return { command: 'resume', text, app };
   }
   if (sub === 'preview') {
     // `/driftguard preview [<sha>]` (re)creates the PR's preview; on a fork it is also the approval of

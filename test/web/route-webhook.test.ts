@@ -39,7 +39,8 @@ test('routeWebhook: the event table', () => {
     // A bot's approval is answered (so its owner learns a person must approve), never obeyed.
     ['issue_comment', { ...botComment, comment: { ...botComment.comment, body: '/driftguard approve' } }, 'command', (r) => assert.deepEqual([r.command, r.bot], ['approve', true])],
     ['issue_comment', { ...botComment, comment: { ...botComment.comment, body: '/driftguard approve' }, sender: { login: 'octocat', type: 'User' } }, 'command', (r) => assert.deepEqual([r.command, r.bot], ['approve', undefined])],
-    ['issue_comment', issueComment, 'none'],
+    // A plain issue (the drift issue) takes commands too; the worker says which run only on pull requests.
+    ['issue_comment', issueComment, 'command', (r) => assert.deepEqual([r.command, r.onIssue, r.pr], ['diff', true, issueComment.issue.number])],
     ['issue_comment', { ...botComment, sender: { login: 'octocat', type: 'User' } }, 'command', (r) => assert.equal(r.command, 'diff')],
     ['star', { action: 'created', repository: { full_name: 'a/b' }, installation: { id: 1 } }, 'none'],
     ['pull_request', { ...payloadFor('pull_request', 'opened'), installation: undefined }, 'none'],
@@ -103,4 +104,24 @@ test('parseCommand: sync takes exactly an app name and optionally --allow-mass-p
   const route = routeWebhook('issue_comment', { ...p, sender: { login: 'octocat', type: 'User' } });
   assert.equal(route.queue, 'command');
   assert.deepEqual(route.queue === 'command' && [route.command, route.app, route.allowMassPrune], ['sync', 'web', true]);
+});
+
+test('parseCommand: rollback takes an app and previous or a 7-40 digit SHA; resume takes an app', () => {
+  const cases: Array<[string, { command: string; app?: string; target?: string }]> = [
+    ['/driftguard rollback web previous', { command: 'rollback', app: 'web', target: 'previous' }],
+    ['/driftguard rollback web ABCDEF1', { command: 'rollback', app: 'web', target: 'abcdef1' }],
+    ['/driftguard rollback web 0123456789abcdef0123456789abcdef01234567', { command: 'rollback', app: 'web', target: '0123456789abcdef0123456789abcdef01234567' }],
+    ['/driftguard rollback web abc12', { command: 'unknown' }],
+    ['/driftguard rollback web', { command: 'unknown' }],
+    ['/driftguard rollback web previous now', { command: 'unknown' }],
+    ['/driftguard rollback web HEAD~1', { command: 'unknown' }],
+    ['/driftguard rollback `web` previous', { command: 'unknown' }],
+    ['/driftguard resume web', { command: 'resume', app: 'web' }],
+    ['/driftguard resume', { command: 'unknown' }],
+    ['/driftguard resume web api', { command: 'unknown' }],
+  ];
+  for (const [body, want] of cases) {
+    const { text: _t, ...got } = parseCommand(body)!;
+    assert.deepEqual(got, want, JSON.stringify(body));
+  }
 });

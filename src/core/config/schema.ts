@@ -231,6 +231,9 @@ export const operatorConfigSchema = {
     policy: policySchema,
     healthCheckExprs: healthCheckExprsSchema,
     preview: operatorPreviewSchema,
+    // `/driftguard rollback` opens a revert PR only when the operator says the app has contents: write
+    // and pull_requests: write (app.yml); otherwise the reply gives the git commands.
+    rollback: { type: 'object', additionalProperties: false, properties: { revertPullRequests: { type: 'boolean' } } },
     clusters: {
       type: 'array',
       items: {

@@ -183,6 +183,8 @@ export interface OperatorConfig {
   healthChecks?: CustomHealthChecks;
   /** Preview environments; undefined = no cluster hosts previews. */
   preview?: OperatorPreviewConfig;
+  /** `/driftguard rollback`: open the revert PR (needs the app's contents: write and pull_requests: write). */
+  rollback?: { revertPullRequests?: boolean };
 }
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
