@@ -136,8 +136,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const gh = await startGitHubEmulator({ appId: 2002 });
+/** `secondaryLimit: false`: for tests that write more than GitHub's 80 content requests a minute on purpose. */
+export async function startHarness(opts: { secondaryLimit?: false } = {}): Promise<Harness> {
+  const gh = await startGitHubEmulator({ appId: 2002, ...(opts.secondaryLimit === false ? { secondaryLimit: false as const } : {}) });
   const redis = await RedisServer.start();
   const redisClient = createRedis(redis.url);
   const producer = new JobProducer(queueConnection(redis.url));
