@@ -215,7 +215,7 @@ async function upApp(gh: RepoClient, job: PreviewJob, deps: WorkerDeps, config: 
     // Recorded before the namespace exists: whatever happens next, close and the sweeper find it.
     await deps.previews.put(record);
 
-    const failure = await deployApp(deps, job, config, app, preview, cluster, identity, checkout, vars!, log);
+    const failure = await deployApp(gh, deps, job, config, app, preview, cluster, identity, checkout, vars!, log);
     if ('cancelled' in failure) {
       if (deployment) await gh.deploymentStatus(deployment, 'inactive', { description: 'Superseded by a newer push', environment }).catch(() => {});
       return entryOf(record, { state: 'deploying' });
@@ -264,7 +264,7 @@ function previewBounds(deps: WorkerDeps, repo: string, app: AppConfig, cluster: 
 type Deployed = { health: string } | Failure | { cancelled: true };
 
 async function deployApp(
-  deps: WorkerDeps, job: PreviewJob, config: RepoConfig, app: AppConfig, preview: AppPreviewConfig, cluster: Cluster,
+  gh: RepoClient, deps: WorkerDeps, job: PreviewJob, config: RepoConfig, app: AppConfig, preview: AppPreviewConfig, cluster: Cluster,
   id: PreviewIdentity, checkout: CheckoutOrRefusal, vars: PreviewVars, log: WorkerDeps['log'],
 ): Promise<Deployed> {
   // Render the head as the preview: its namespace (Helm's .Release.Namespace), its cluster's
@@ -273,7 +273,7 @@ async function deployApp(
     ...app, namespace: id.namespace, cluster: preview.cluster,
     ...(preview.helmValues ? { helm: { ...app.helm, values: mergeValues(app.helm?.values ?? {}, renderDeep(preview.helmValues, vars)) } } : {}),
   };
-  const gh = await deps.github(job.repo, job.installationId);
+  // The same client as every report of this job: the Secrets the render holds are scrubbed from all of them.
   const rendered = await renderCheckout(deps, checkout, previewApp, gh.scrubber);
   if (rendered.ok === 'missing') return fail(`${app.path} does not exist at ${job.headSha.slice(0, 7)}`, [{ message: `${app.path} does not exist`, location: { file: REPO_CONFIG_PATH, line: app.line } }]);
   if (rendered.ok === false) return fail(`render failed with the preview values: ${rendered.errors[0]?.message ?? 'unknown error'}`, rendered.errors);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { RedisServer } from '../support/redis.ts';
 import { startWeb, type WebProcess } from '../../src/web/start.ts';
-import { JobProducer, QUEUES, queueConnection, type PlanJob, type PushJob, type CommandJob } from '../../src/queue/index.ts';
+import { JobProducer, QUEUES, queueConnection, type PlanJob, type PushJob, type CommandJob, type PreviewJob } from '../../src/queue/index.ts';
 import { payloadFor, sendWebhook } from '../support/webhooks.ts';
 import { generateAppPrivateKey } from '../../emulators/github/jwt.ts';
 import { LatestShaRegister, createRedis, prScope } from '../../src/store/index.ts';
@@ -120,6 +120,25 @@ test('pull_request.closed → the queued plan of that PR is removed and any plan
   } finally {
     redisClient.disconnect();
   }
+});
+
+test('previews: a same-repo PR queues an up job beside its plan (same seq), a fork PR none, a close a down job', async () => {
+  const previews = async (pr: number) => (await jobsIn('preview')).map((j) => j.data as PreviewJob).filter((j) => j.pr === pr);
+  const sameRepo = payloadFor('pull_request', 'opened', { number: 90, pull_request: { number: 90, head: { sha: 'e'.repeat(40) } } });
+  assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: sameRepo, secret: SECRET })).status, 200);
+  const [up] = await previews(90);
+  const plan = (await jobsIn('plan')).map((j) => j.data as PlanJob).find((j) => j.pr === 90)!;
+  assert.deepEqual({ action: up.action, headSha: up.headSha, seq: up.seq, repo: up.repo }, { action: 'up', headSha: 'e'.repeat(40), seq: plan.seq, repo: plan.repo });
+
+  const fork = payloadFor('pull_request', 'opened', { number: 91, pull_request: { number: 91, head: { sha: 'f'.repeat(40), repo: { full_name: 'someone/fork' } } } });
+  assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: fork, secret: SECRET })).status, 200);
+  assert.equal((await jobsIn('plan')).map((j) => j.data as PlanJob).find((j) => j.pr === 91)?.fork, true);
+  assert.deepEqual(await previews(91), [], 'a fork\'s code runs in no preview by itself');
+
+  const merged = payloadFor('pull_request', 'closed', { number: 90, pull_request: { number: 90, head: { sha: 'e'.repeat(40) }, merged: true } });
+  assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: merged, secret: SECRET })).status, 200);
+  const down = (await previews(90)).find((j) => j.action === 'down');
+  assert.ok(down && down.reason === 'merged' && down.seq > up.seq, JSON.stringify(down));
 });
 
 test('a verified delivery without event/delivery headers or a JSON object body → 400, nothing queued', async () => {
