@@ -3,7 +3,7 @@
 // worker logic. End-to-end against the Kubernetes emulator lives with the demo/e2e tests.
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
-import { startGitHubEmulator, type GitHubEmulator } from '../../emulators/github/index.ts';
+import { startGitHubEmulator, type GitHubEmulator, type GitHubEmulatorOptions } from '../../emulators/github/index.ts';
 import { parseOperatorConfig } from '../../src/core/config/operator-config.ts';
 import { diffObjects } from '../../src/core/diff/index.ts';
 import { keyOf, keyString, type KubeObject } from '../../src/core/model/object.ts';
@@ -136,9 +136,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `secondaryLimit: false`: for tests that write more than GitHub's 80 content requests a minute on purpose. */
-export async function startHarness(opts: { secondaryLimit?: false } = {}): Promise<Harness> {
-  const gh = await startGitHubEmulator({ appId: 2002, ...(opts.secondaryLimit === false ? { secondaryLimit: false as const } : {}) });
+/**
+ * `secondaryLimit: false`: for tests that write more than GitHub's 80 content requests a minute on purpose.
+ * `github`: other emulator options (rate limits scaled down for a test).
+ */
+export async function startHarness(opts: { secondaryLimit?: false; github?: Partial<GitHubEmulatorOptions> } = {}): Promise<Harness> {
+  const gh = await startGitHubEmulator({ appId: 2002, ...(opts.secondaryLimit === false ? { secondaryLimit: false as const } : {}), ...opts.github });
   const redis = await RedisServer.start();
   const redisClient = createRedis(redis.url);
   const producer = new JobProducer(queueConnection(redis.url));

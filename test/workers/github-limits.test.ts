@@ -1,0 +1,97 @@
+// GitHub's limits end to end: the real web and worker processes (in-process) against the GitHub
+// emulator enforcing the secondary limit (test-scaled: 40 writes per 1 s instead of 80 per 60 s) and
+// the primary limit (a small budget per short window); the cluster is the harness's in-memory fake.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
+import { deployment, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
+
+const SECRET = 'limits-test-secret';
+const running: Array<{ h: Harness; p: Processes }> = [];
+after(async () => {
+  for (const { h, p } of running) {
+    await p.close();
+    await h.close();
+  }
+});
+
+async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 180_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
+
+function monorepo(n: number, automated: boolean): Record<string, string> {
+  const apps = Array.from({ length: n }, (_, i) => `  - name: app-${i}\n    path: deploy/app-${i}\n    cluster: production\n    namespace: web\n${automated ? '    syncPolicy: {automated: true, prune: true}\n' : ''}`);
+  const files: Record<string, string> = { '.github/driftguard.yml': `apps:\n${apps.join('')}` };
+  for (let i = 0; i < n; i++) files[`deploy/app-${i}/cm.yaml`] = configMap(`cm-${i}`, 'v1');
+  return files;
+}
+
+async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['github'], files: Record<string, string>, env: NodeJS.ProcessEnv): Promise<{ h: Harness; p: Processes }> {
+  const h = await startHarness({ github });
+  await h.gh.addRepo({ owner: 'acme', name: 'gitops', files });
+  const p = await startProcesses(h, SECRET, { env });
+  running.push({ h, p });
+  return { h, p };
+}
+
+const refused = (h: Harness) => h.gh.requests().filter((r) => r.status === 403 || r.status === 429);
+
+test('a 100-app first push: every app synced, and never more writes in a window than the limit (nothing refused)', async () => {
+  const { h, p } = await start({ secondaryLimit: { writes: 40, windowMs: 1_000 } }, monorepo(100, true), { DRIFTGUARD_GITHUB_WRITES_PER_WINDOW: '40', DRIFTGUARD_GITHUB_WRITE_WINDOW_MS: '1000' });
+  const sha = (await (await h.client()).resolveRef('main'));
+  const push = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: '0'.repeat(40), after: sha } });
+  assert.equal((await sendWebhook(p.hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
+  const runs = await until('100 completed sync runs', () => {
+    const done = h.gh.checkRuns('acme', 'gitops', { headSha: sha }).filter((c) => c.status === 'completed');
+    return done.length >= 100 && done;
+  });
+  assert.deepEqual([...new Set(runs.map((r) => r.conclusion))], ['success']);
+  assert.equal(h.cluster.live.size, 100);
+  assert.deepEqual(refused(h).map((r) => `${r.method} ${r.path}`), [], 'GitHub never refused a request');
+  const peak = h.gh.peakWrites(1_000);
+  assert.ok(peak <= 40, `peak ${peak} writes in 1 s`);
+  assert.ok(h.gh.requests().filter((r) => r.method !== 'GET').length > 100, 'more writes than one window allows: the pacer had work to do');
+});
+
+test('a secondary-limit 403 with retry-after is honoured and the plan still finishes its check run and comment', async () => {
+  const files = { '.github/driftguard.yml': 'apps:\n  - name: web\n    path: deploy/web\n    cluster: production\n    namespace: web\n', 'deploy/web/deployment.yaml': deployment('web') };
+  const { h, p } = await start({}, files, {});
+  await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
+  const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
+  const head = (await (await h.client()).pull(pr.number)).headSha;
+  // Every check-run update is refused twice, as GitHub does when a secondary limit trips.
+  h.gh.injectFault({ operationId: 'checks/update', kind: 'secondary', retryAfter: 1, times: 2 });
+  h.gh.injectFault({ operationId: 'issues/create-comment', kind: 'secondary', retryAfter: 1, times: 1 });
+  const opened = await emulatorPayload(h.gh, 'pull_request', 'opened', { owner: 'acme', repo: 'gitops', pullNumber: pr.number });
+  assert.equal((await sendWebhook(p.hook, { event: 'pull_request', payload: opened, secret: SECRET })).status, 200);
+  const run = await until('plan run completed', () => h.gh.checkRuns('acme', 'gitops', { headSha: head, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
+  assert.equal(run.conclusion, 'success');
+  await until('sticky comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->')));
+  const updates = h.gh.requests({ operationId: 'checks/update' });
+  assert.deepEqual(updates.slice(0, 3).map((r) => r.status), [403, 403, 200], 'refused twice, then sent again');
+  assert.ok(Date.parse(updates[2].at) - Date.parse(updates[1].at) >= 950, 'sent again only after retry-after');
+  assert.equal(h.gh.comments('acme', 'gitops', pr.number).length, 1, 'the refused comment was not duplicated');
+});
+
+test('primary limit near zero: the plan waits for the reset and says so, instead of failing', async () => {
+  const files = { '.github/driftguard.yml': 'apps:\n  - name: web\n    path: deploy/web\n    cluster: production\n    namespace: web\n', 'deploy/web/deployment.yaml': deployment('web') };
+  // 8 requests per 2 s window; the plan needs more than that before it completes its run.
+  const { h, p } = await start({ rateLimit: 8, rateWindowMs: 2_000 }, files, { DRIFTGUARD_GITHUB_RESERVE: '2' });
+  const head = await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
+  const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
+  const opened = await emulatorPayload(h.gh, 'pull_request', 'opened', { owner: 'acme', repo: 'gitops', pullNumber: pr.number });
+  assert.equal((await sendWebhook(p.hook, { event: 'pull_request', payload: opened, secret: SECRET })).status, 200);
+  const run = await until('plan run completed', () => h.gh.checkRuns('acme', 'gitops', { headSha: head, name: 'driftguard / web' }).find((c) => c.status === 'completed'));
+  assert.equal(run.conclusion, 'success');
+  assert.match(run.output?.summary ?? '', /Driftguard waited \d+ s for GitHub's rate limit to reset/);
+  await until('sticky comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->')));
+  assert.deepEqual(refused(h).map((r) => `${r.method} ${r.path}`), [], 'the budget ran low but never out');
+});
