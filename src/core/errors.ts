@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'SYNC_REFUSED'
   | 'CHECKOUT_REFUSED'
   | 'TIMEOUT'
-  | 'GITHUB_RATE_LIMITED';
+  | 'GITHUB_RATE_LIMITED'
+  | 'REDIS_UNAVAILABLE';
 
 export class DriftguardError extends Error {
   readonly code: ErrorCode;
@@ -82,6 +83,8 @@ const DETERMINISTIC: Record<ErrorCode, boolean> = {
   TOOL_FAILED: false,
   // GitHub's rate limit ran out beyond what a job waits for: the job runs again after the reset.
   GITHUB_RATE_LIMITED: false,
+  // Redis down or unreachable (the CLI's history): may be back next time.
+  REDIS_UNAVAILABLE: false,
 };
 
 /** GitHub's rate limit ran out for longer than a job waits: the job runs again at details.until. */

@@ -12,6 +12,7 @@ import { runCommand } from '../../workers/command.ts';
 import { runPush } from '../../workers/push.ts';
 import { runSync } from '../../workers/sync.ts';
 import { deployment, service, startHarness, type Harness } from './harness.ts';
+import { runCli } from '../cli/support.ts';
 
 const REPO = 'acme/rb';
 const CONFIG = `apps:
@@ -134,6 +135,10 @@ test('rollback to previous on the drift issue: old manifests live, revert PR wit
   assert.deepEqual(history.filter((e) => e.result === 'synced').map((e) => [e.trigger, e.sha.slice(0, 7)]), [['push', merged.slice(0, 7)], ['rollback', shas.a.slice(0, 7)], ['push', shas.b.slice(0, 7)], ['push', shas.a.slice(0, 7)]]);
   assert.equal(history.find((e) => e.trigger === 'rollback')?.by, 'alice');
   assert.equal(history.filter((e) => e.trigger === 'rollback').length, 1, 'the job run twice recorded once');
+  // The CLI reads the same history from Redis.
+  const cli = await runCli(['history', 'web', '--output', 'json'], { env: { PATH: process.env.PATH, REDIS_URL: h.redis.url } });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.deepEqual((JSON.parse(cli.stdout) as { entries: Array<{ trigger: string; sha: string }> }).entries.filter((e) => e.trigger === 'rollback').map((e) => e.sha), [shas.a]);
   assert.deepEqual(h.gh.responseViolations(), [], 'the git data and pull request answers match GitHub\'s OpenAPI description');
 });
 

@@ -6,5 +6,6 @@ import { healthCommand } from './health.ts';
 import { syncCommand } from './sync.ts';
 import { devClusterCommand } from './dev-cluster.ts';
 import { validateCommand } from './validate.ts';
+import { historyCommand } from './history.ts';
 
-export const COMMANDS: Command[] = [renderCommand, validateCommand, diffCommand, healthCommand, syncCommand, devClusterCommand];
+export const COMMANDS: Command[] = [renderCommand, validateCommand, diffCommand, healthCommand, syncCommand, historyCommand, devClusterCommand];
