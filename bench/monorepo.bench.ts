@@ -113,7 +113,9 @@ function startWorkerProcess(env: NodeJS.ProcessEnv, dir: string): ManagedProcess
   // The production worker runs compiled JavaScript (dist/): build it when stale, then start it directly so
   // its pid is the worker's own.
   execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'ignore' });
-  return startManagedProcess('worker', process.execPath, ['dist/workers/main.js'], { logFile: join(dir, 'worker.log'), env, cwd: ROOT, removeWhenOrphaned: dir });
+  // MONOREPO_BENCH_WORKER_NODE_ARGS: node flags for the worker alone (e.g. a heap bound, --cpu-prof).
+  const nodeArgs = (process.env.MONOREPO_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return startManagedProcess('worker', process.execPath, [...nodeArgs, 'dist/workers/main.js'], { logFile: join(dir, 'worker.log'), env, cwd: ROOT, removeWhenOrphaned: dir });
 }
 
 async function measure(n: number): Promise<BenchFigure[]> {
