@@ -19,6 +19,7 @@ import { startSystem, until, WEBHOOK_SECRET, type System } from '../src/devtools
 import { emulatorPayload, sendWebhook } from '../emulators/github/webhooks.ts';
 import { startManagedProcess, type ManagedProcess } from '../src/devtools/process-group.ts';
 import type { BenchFigure } from './run.ts';
+import { twentyResources } from './twenty-resources.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SIZES = (process.env.MONOREPO_BENCH_APPS ?? '10,100,500').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
@@ -26,44 +27,15 @@ const SIZES = (process.env.MONOREPO_BENCH_APPS ?? '10,100,500').split(',').map((
 const PHASE_TIMEOUT_MS = Number(process.env.MONOREPO_BENCH_TIMEOUT_S ?? 1800) * 1000;
 const MIB = 1024 * 1024;
 
-function baseFiles(release: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const resources: string[] = [];
-  for (let i = 0; i < 4; i++) {
-    resources.push(`svc-${i}.yaml`);
-    files[`base/svc-${i}.yaml`] = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: svc-${i}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: svc-${i}}}
-  template:
-    metadata: {labels: {app: svc-${i}}}
-    spec:
-      containers:
-        - name: app
-          image: "ghcr.io/acme/svc-${i}:1.0.0"
-          ports: [{containerPort: 8080}]
-          resources: {requests: {cpu: 10m, memory: 32Mi}, limits: {memory: 64Mi}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  selector: {app: svc-${i}}
-  ports: [{port: 80, targetPort: 8080}]
-`;
-  }
-  for (let i = 0; i < 12; i++) {
-    resources.push(`config-${i}.yaml`);
-    files[`base/config-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-${i}}\ndata:\n  release: "${release}"\n  index: "${i}"\n`;
-  }
-  files['base/kustomization.yaml'] = `resources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+/** The shared base: the 20-resource app of the push bench, as a kustomization. */
+function baseFiles(release: number): Record<string, string> {
+  const files = twentyResources('base', release);
+  files['base/kustomization.yaml'] = `resources:\n${Object.keys(files).map((f) => `  - ${f.slice('base/'.length)}\n`).join('')}`;
   return files;
 }
 
 function repoFiles(n: number): Record<string, string> {
-  const files: Record<string, string> = { 'README.md': '# monorepo\n', ...baseFiles('1') };
+  const files: Record<string, string> = { 'README.md': '# monorepo\n', ...baseFiles(1) };
   let config = 'apps:\n';
   for (let i = 0; i < n; i++) {
     files[`apps/app-${i}/kustomization.yaml`] = `namespace: bench-${i}\nresources:\n  - ../../base\n`;
@@ -109,6 +81,32 @@ async function settled(sys: System, sha: string, started: number): Promise<void>
   await until('every check run completed', () => sys.gh.checkRuns(sys.owner, sys.repo, { headSha: sha }).filter((c) => c.name.startsWith('driftguard')).every((c) => c.status === 'completed'), left());
 }
 
+interface Phase { ms: number; rssMiB: number; gh: GitHubFigures; kube: number }
+
+/** One measured phase: wall time, the worker's peak RSS, GitHub and Kubernetes requests during `work`. */
+async function phase(sys: System, workerPid: number, work: (started: number) => Promise<void>): Promise<Phase> {
+  resetPeakRss(workerPid);
+  const kube0 = sys.kube.counters.total();
+  const t0 = Date.now();
+  const started = performance.now();
+  await work(started);
+  const ms = performance.now() - started;
+  return { ms, rssMiB: peakRssMiB(workerPid), gh: githubFigures(sys, t0, Date.now()), kube: sys.kube.counters.total() - kube0 };
+}
+
+function phaseFigures(label: (s: string) => string, p: Phase, tarballs: number, commits: string): BenchFigure[] {
+  return [
+    { name: label('  worker peak RSS'), value: p.rssMiB, unit: 'MiB', goal: '< 500', ok: p.rssMiB < 500 },
+    { name: label('  GitHub requests'), value: p.gh.requests, unit: 'req' },
+    { name: label('  GitHub content writes'), value: p.gh.writes, unit: 'req' },
+    { name: label('  GitHub content writes, peak 60 s'), value: p.gh.peakWritesPerMinute, unit: '/min', goal: '≤ 80', ok: p.gh.peakWritesPerMinute <= 80 },
+    { name: label('  checkout downloads (tarballs)'), value: p.gh.tarballs, unit: 'req', goal: `≤ ${tarballs} (${commits})`, ok: p.gh.tarballs <= tarballs },
+    { name: label('  Kubernetes requests'), value: p.kube, unit: 'req' },
+  ];
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
 function startWorkerProcess(env: NodeJS.ProcessEnv, dir: string): ManagedProcess {
   // The production worker runs compiled JavaScript (dist/): build it when stale, then start it directly so
   // its pid is the worker's own.
@@ -136,57 +134,35 @@ async function measure(n: number): Promise<BenchFigure[]> {
 
     // First push: every app created and synced.
     const push = await emulatorPayload(sys.gh, 'push', undefined, { owner: sys.owner, repo: sys.repo, push: { before: '0'.repeat(40) } }) as { after: string };
-    const pushSha = push.after;
-    resetPeakRss(worker.pid);
-    const kube0 = sys.kube.counters.total();
-    const t0 = Date.now();
-    const p0 = performance.now();
-    const sent = await sendWebhook(sys.webhookUrl, { event: 'push', payload: push, secret: WEBHOOK_SECRET });
-    if (sent.status >= 300) throw new Error(`push webhook answered ${sent.status}`);
-    await settled(sys, pushSha, p0);
-    const pushMs = performance.now() - p0;
-    const pushRss = peakRssMiB(worker.pid);
-    const pushGh = githubFigures(sys, t0, Date.now());
-    const pushKube = sys.kube.counters.total() - kube0;
+    const first = await phase(sys, worker.pid, async (started) => {
+      const sent = await sendWebhook(sys.webhookUrl, { event: 'push', payload: push, secret: WEBHOOK_SECRET });
+      if (sent.status >= 300) throw new Error(`push webhook answered ${sent.status}`);
+      await settled(sys, push.after, started);
+    });
     const deployments = sys.kube.listObjects('apps/v1', 'Deployment').filter((d) => d.metadata.namespace?.startsWith('bench-')).length;
-    const failed = sys.gh.checkRuns(sys.owner, sys.repo, { headSha: pushSha }).filter((c) => c.name.startsWith('driftguard') && c.conclusion !== 'success');
+    const failed = sys.gh.checkRuns(sys.owner, sys.repo, { headSha: push.after }).filter((c) => c.name.startsWith('driftguard') && c.conclusion !== 'success');
     if (deployments !== 4 * n || failed.length > 0) {
       throw new Error(`first push of ${n} apps: ${deployments}/${4 * n} Deployments live; not successful: ${failed.slice(0, 3).map((c) => `${c.name}: ${c.conclusion} ${c.output.title}`).join('; ')}`);
     }
     figures.push(
-      { name: label('first push: all synced'), value: Math.round(pushMs / 100) / 10, unit: 's', ...(n === 500 ? { goal: '< 60', ok: pushMs < 60_000 } : {}) },
-      { name: label('  worker peak RSS'), value: pushRss, unit: 'MiB', goal: '< 500', ok: pushRss < 500 },
-      { name: label('  GitHub requests'), value: pushGh.requests, unit: 'req' },
-      { name: label('  GitHub content writes'), value: pushGh.writes, unit: 'req' },
-      { name: label('  GitHub content writes, peak 60 s'), value: pushGh.peakWritesPerMinute, unit: '/min', goal: '≤ 80', ok: pushGh.peakWritesPerMinute <= 80 },
-      { name: label('  checkout downloads (tarballs)'), value: pushGh.tarballs, unit: 'req', goal: '≤ 1 (one commit)', ok: pushGh.tarballs <= 1 },
-      { name: label('  Kubernetes requests'), value: pushKube, unit: 'req' },
+      { name: label('first push: all synced'), value: seconds(first.ms), unit: 's', ...(n === 500 ? { goal: '< 60', ok: first.ms < 60_000 } : {}) },
+      ...phaseFigures(label, first, 1, 'one commit'),
     );
 
     // A PR changing the shared base: every app's plan changes.
-    const branchSha = await sys.gh.commit(sys.owner, sys.repo, { branch: 'bump-base', from: 'main', files: baseFiles('2'), message: 'bump the shared base' });
+    const branchSha = await sys.gh.commit(sys.owner, sys.repo, { branch: 'bump-base', from: 'main', files: baseFiles(2), message: 'bump the shared base' });
     const pr = await sys.gh.addPullRequest({ owner: sys.owner, repo: sys.repo, head: 'bump-base' });
-    resetPeakRss(worker.pid);
-    const kube1 = sys.kube.counters.total();
-    const t1 = Date.now();
-    const p1 = performance.now();
-    await sys.deliver('pull_request', 'opened', { pullNumber: pr.number });
-    await until('the plan comment', () => sys.gh.comments(sys.owner, sys.repo, pr.number).some((c) => c.body.startsWith('<!-- driftguard:plan -->')), PHASE_TIMEOUT_MS);
-    const commentMs = performance.now() - p1;
-    await settled(sys, branchSha, p1);
-    const planMs = performance.now() - p1;
-    const planRss = peakRssMiB(worker.pid);
-    const planGh = githubFigures(sys, t1, Date.now());
-    const planKube = sys.kube.counters.total() - kube1;
+    let commentMs = 0;
+    const plan = await phase(sys, worker.pid, async (started) => {
+      await sys.deliver('pull_request', 'opened', { pullNumber: pr.number });
+      await until('the plan comment', () => sys.gh.comments(sys.owner, sys.repo, pr.number).some((c) => c.body.startsWith('<!-- driftguard:plan -->')), PHASE_TIMEOUT_MS);
+      commentMs = performance.now() - started;
+      await settled(sys, branchSha, started);
+    });
     figures.push(
-      { name: label('PR plan (shared base): comment'), value: Math.round(commentMs / 100) / 10, unit: 's', ...(n === 500 ? { goal: '< 10', ok: commentMs < 10_000 } : {}) },
-      { name: label('  comment + all checks done'), value: Math.round(planMs / 100) / 10, unit: 's' },
-      { name: label('  worker peak RSS'), value: planRss, unit: 'MiB', goal: '< 500', ok: planRss < 500 },
-      { name: label('  GitHub requests'), value: planGh.requests, unit: 'req' },
-      { name: label('  GitHub content writes'), value: planGh.writes, unit: 'req' },
-      { name: label('  GitHub content writes, peak 60 s'), value: planGh.peakWritesPerMinute, unit: '/min', goal: '≤ 80', ok: planGh.peakWritesPerMinute <= 80 },
-      { name: label('  checkout downloads (tarballs)'), value: planGh.tarballs, unit: 'req', goal: '≤ 2 (head, base)', ok: planGh.tarballs <= 2 },
-      { name: label('  Kubernetes requests'), value: planKube, unit: 'req' },
+      { name: label('PR plan (shared base): comment'), value: seconds(commentMs), unit: 's', ...(n === 500 ? { goal: '< 10', ok: commentMs < 10_000 } : {}) },
+      { name: label('  comment + all checks done'), value: seconds(plan.ms), unit: 's' },
+      ...phaseFigures(label, plan, 2, 'head, base'),
     );
     return figures;
   } catch (e) {

@@ -15,40 +15,14 @@ import { DURABLE_REDIS_ARGS, RedisServer } from '../src/devtools/redis-server.ts
 import { startWeb } from '../src/web/start.ts';
 import { startWorkers } from '../workers/start.ts';
 import type { BenchFigure } from './run.ts';
+import { twentyResources } from './twenty-resources.ts';
 
 const RUNS = 5;
 const SECRET = 'bench-push-secret';
 const CONFIG = 'apps:\n  - {name: shop, path: deploy/shop, cluster: bench, namespace: shop, syncPolicy: {automated: true, prune: true}}\n';
 
 /** 20 resources: 4 Deployments, 4 Services, 12 ConfigMaps. */
-function appFiles(version: number): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 4; i++) {
-    files[`deploy/shop/svc-${i}.yaml`] = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: svc-${i}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: svc-${i}}}
-  template:
-    metadata: {labels: {app: svc-${i}}}
-    spec:
-      containers:
-        - {name: app, image: "ghcr.io/acme/svc-${i}:1.${version}.0", ports: [{containerPort: 8080}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  selector: {app: svc-${i}}
-  ports: [{port: 80, targetPort: 8080}]
-`;
-  }
-  for (let i = 0; i < 12; i++) {
-    files[`deploy/shop/config-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-${i}}\ndata:\n  release: "${version}"\n  index: "${i}"\n`;
-  }
-  return files;
-}
+const appFiles = (version: number) => twentyResources('deploy/shop', version);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

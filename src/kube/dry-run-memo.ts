@@ -1,13 +1,13 @@
 // What a server-side dry-run apply answered, remembered per cluster, so a plan of hundreds of apps does
-// not dry-run objects whose answer is already known. The answer of applying object D to live object L
-// depends on D and on L (its resourceVersion names its content), so the key is a hash of D plus L's uid
+// not dry-run again objects whose answer is already known. The answer of applying object D to live object
+// L depends on D and on L (its resourceVersion names its content), so the key is a hash of D plus L's uid
 // and resourceVersion: a new render or any change of the live object (another writer, a controller's
-// status update, a re-creation) is a miss. A real apply seeds it too: applying D again to the object the
-// apply returned is a no-op, so a freshly synced app's next plan needs no dry run. Bounded in bytes;
-// least recently used entries go first. (Not covered: a change of admission webhooks or CRD defaults with
-// neither D nor L changing; the next write to the object, or a restart, brings the answer up to date.)
-// An answer identical to L (an in-sync object, or what our apply returned) is stored as a mark, not a
-// copy: the watch cache holds L already, so an in-sync cluster's memo costs a key per object.
+// status update, a re-creation) is a miss. Only dry runs fill it, not our real applies: admission may
+// treat a dry run differently (a webhook without dry-run support refuses every one), and a plan reports
+// what a dry run says. Bounded in bytes; least recently used entries go first. (Not covered: a change of
+// admission webhooks or CRD defaults with neither D nor L changing; the next change of the object, or a
+// restart, brings the answer up to date.) An answer identical to L (an in-sync object) is stored as a
+// mark, not a copy: the watch cache holds L already, so an in-sync cluster's memo costs a key per object.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../core/model/object.ts';
 

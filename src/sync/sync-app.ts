@@ -137,8 +137,6 @@ async function applyOne(cluster: Cluster, t: PlanTask, pendingCrd: boolean, sign
       note = [`replaced (deleted and re-created, sync option ${so.force ? 'Force' : 'Replace'}=true): ${kubeMessage(e)}`, t.warning].filter(Boolean).join('; ');
     }
     cache.observe({ ...applied, apiVersion: t.object.apiVersion, kind: t.object.kind });
-    // Applying the same object again is a no-op: a plan's dry run of it against this version is known.
-    cluster.dryRuns.remember(t.object, applied, applied);
     // The generation of OUR write: the health wait must not trust status observed for an older one.
     const generation = applied.metadata?.generation;
     written.set(keyString(t.key), { generation: typeof generation === 'number' ? generation : undefined });

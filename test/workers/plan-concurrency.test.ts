@@ -9,7 +9,7 @@ import { prScope } from '../../src/store/index.ts';
 import { runPlan } from '../../workers/plan.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
 import type { PlanJob } from '../../src/queue/index.ts';
-import { startEmulatedWorkers, startHarness, type EmulatedWorkers, type Harness } from './harness.ts';
+import { deployment, startEmulatedWorkers, startHarness, type EmulatedWorkers, type Harness } from './harness.ts';
 
 const APPS = Array.from({ length: 6 }, (_, i) => `app-${i}`);
 const BOUND = 3;
@@ -17,17 +17,7 @@ const BOUND = 3;
 const base = (value: string) => ({
   'base/kustomization.yaml': 'resources: [configmap.yaml, deployment.yaml]\n',
   'base/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {value: "${value}"}\n`,
-  'base/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: "nginx:1.27"}]
-`,
+  'base/deployment.yaml': deployment('web'),
 });
 const overlay = (i: number) => `namespace: team-${i}\nresources: [../../base]\n`;
 const config = `apps:\n${APPS.map((a, i) => `  - {name: ${a}, path: apps/${a}, cluster: production, namespace: team-${i}}\n`).join('')}`;
