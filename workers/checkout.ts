@@ -5,13 +5,19 @@ import { DriftguardError, isDriftguardError } from '../src/core/errors.ts';
 import type { Checkout, RepoClient } from '../src/github/client.ts';
 import type { SecretScrubber } from '../src/core/redact-secrets.ts';
 import type { WorkerDeps } from './deps.ts';
+import { checkoutReader, lazyReader, type TreeReader } from './changed-apps.ts';
 import { renderAppAt, toReportError, type Rendered } from './render-app.ts';
 
 export type CheckoutOrRefusal = Checkout | DriftguardError;
 
-export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout' | 'fullName'>, sha: string, workDir?: string): Promise<CheckoutOrRefusal> {
+/**
+ * The tree at `sha`: a lease on the shared checkout cache when the worker has one (one download per
+ * commit for every job and worker process on this disk), else a private download. cleanupCheckout ends it.
+ */
+export async function checkoutOrRefusal(gh: Pick<RepoClient, 'checkout' | 'downloadTarball' | 'fullName'>, sha: string, deps: Pick<WorkerDeps, 'workDir' | 'checkouts'> = {}): Promise<CheckoutOrRefusal> {
   try {
-    return await gh.checkout(sha, workDir);
+    if (deps.checkouts) return await deps.checkouts.acquire(gh.fullName, sha, () => gh.downloadTarball(sha));
+    return await gh.checkout(sha, deps.workDir);
   } catch (e) {
     if (isDriftguardError(e) && e.code === 'CHECKOUT_REFUSED') return e;
     if (isDriftguardError(e)) throw e;
@@ -31,6 +37,29 @@ export async function renderCheckout(deps: Parameters<typeof renderAppAt>[0], co
   if (r.ok === true) scrubber?.addSecretsOf(r.objects.map((o) => o.object));
   return r.ok === true ? { ...r, complete: r.complete && co.extract.complete === true } : r;
 }
+
+/**
+ * The tree of `sha`, opened on first use (`open()`, or the first read through `reader`, for changed-apps)
+ * and shared by both; `release()` ends it whether or not it was opened or the open failed.
+ */
+export function commitTree(gh: Parameters<typeof checkoutOrRefusal>[0], sha: string, deps: Parameters<typeof checkoutOrRefusal>[2]) {
+  let co: Promise<CheckoutOrRefusal> | undefined;
+  const open = () => (co ??= checkoutOrRefusal(gh, sha, deps));
+  const reader: TreeReader = lazyReader(async () => {
+    const c = await open();
+    if (c instanceof DriftguardError) throw c; // changed-apps then counts kustomize apps as changed
+    return checkoutReader(c.dir);
+  });
+  return {
+    open,
+    reader,
+    release: async () => {
+      if (co) await cleanupCheckout(await co.catch(() => undefined));
+    },
+  };
+}
+
+export type CommitTree = ReturnType<typeof commitTree>;
 
 export const cleanupCheckout = async (co: CheckoutOrRefusal | undefined) => {
   if (co && !(co instanceof DriftguardError)) await co.cleanup();

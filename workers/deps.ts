@@ -15,6 +15,7 @@ import type { PreviewStore } from '../src/store/previews.ts';
 import type { PreviewSlots } from '../src/store/preview-slots.ts';
 import type { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
 import type { DeployHistory } from '../src/store/deploy-history.ts';
+import type { CheckoutCache } from '../src/github/checkout-cache.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -42,6 +43,8 @@ export interface WorkerDeps {
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;
+  /** The shared checkout cache (one download per commit); without it every job downloads its own tree. */
+  checkouts?: CheckoutCache;
   /** Bound for one sync including waiting for health (default 5 min). */
   syncTimeoutMs?: number;
   /** How long a preview's namespace may take to terminate before the `down` job fails and is retried (default 10 min). */

@@ -8,6 +8,7 @@ import type { OperatorConfig } from '../src/core/config/types.ts';
 import { probotOctokitFactory } from '../src/github/octokit.ts';
 import { GitHubPacer, githubLimitsFromEnv } from '../src/github/pacer.ts';
 import { RepoClient } from '../src/github/client.ts';
+import { checkoutCacheFromEnv } from '../src/github/checkout-cache.ts';
 import { ClusterRegistry } from '../src/kube/cluster.ts';
 import { renderApp } from '../src/render/render.ts';
 import { diffApp } from '../src/sync/diff-app.ts';
@@ -70,6 +71,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const timing = lockDuration ? { lockDuration, stalledInterval: lockDuration } : {};
   const redisCheck = warnIfRedisNotDurable(redis, log, 'the worker');
   const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
+  const checkouts = checkoutCacheFromEnv(env, (msg, detail) => log.warn(detail ?? {}, msg));
   const deps: WorkerDeps = {
     github: async (repo, installationId) => new RepoClient(await factory!.forInstallation(installationId), repo),
     operator,
@@ -88,6 +90,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     history: new DeployHistory(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
+    ...(checkouts ? { checkouts } : {}),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),
     planConcurrency: concurrencyFrom(env, 'DRIFTGUARD_PLAN_CONCURRENCY', defaultPlanConcurrency()),
     ...overrides,
@@ -159,6 +162,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       await closeConsumers(workers);
       if (!overrides.producer) await producer.close();
       await registry.close();
+      deps.checkouts?.close();
       redis.disconnect();
     },
   };

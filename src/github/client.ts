@@ -179,10 +179,7 @@ export class RepoClient {
 
   /** The repository tree at `sha` in a new temp dir. Call cleanup() when done. */
   async checkout(sha: string, parent = tmpdir()): Promise<Checkout> {
-    const res = await this.octokit.rest.repos.downloadTarballArchive({ ...this.r, ref: sha });
-    const data = res.data as unknown;
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : typeof data === 'string' ? Buffer.from(data, 'binary') : undefined;
-    if (!bytes) throw new DriftguardError('NOT_FOUND', `${this.fullName}@${sha}: unexpected tarball response`);
+    const bytes = await this.downloadTarball(sha);
     const dir = await mkdtemp(join(parent, 'driftguard-checkout-'));
     try {
       const extract = await extractTarball(bytes, dir);
@@ -191,6 +188,15 @@ export class RepoClient {
       await rm(dir, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** The repository archive at `sha` (one request); extract it with tarball.ts or a CheckoutCache. */
+  async downloadTarball(sha: string): Promise<Uint8Array> {
+    const res = await this.octokit.rest.repos.downloadTarballArchive({ ...this.r, ref: sha });
+    const data = res.data as unknown;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : typeof data === 'string' ? Buffer.from(data, 'binary') : undefined;
+    if (!bytes) throw new DriftguardError('NOT_FOUND', `${this.fullName}@${sha}: unexpected tarball response`);
+    return bytes;
   }
 
   async pull(number: number): Promise<PullInfo> {

@@ -23,6 +23,8 @@ export interface ExtractResult {
   files: number;
   /** Symlinks kept (repo-relative paths); each resolves inside the checkout or dangles. */
   symlinks: string[];
+  /** Bytes of the regular files written (what the tree takes on disk, roughly). */
+  bytes: number;
   /** Every entry of the archive was written: the invariant a prune relies on. Always true (anything else throws). */
   complete: true;
 }
@@ -53,7 +55,7 @@ export async function extractTarball(data: Uint8Array, dir: string, limits: Extr
   const maxBytes = limits.maxBytes ?? MAX_EXTRACTED_BYTES;
   const maxEntries = limits.maxEntries ?? MAX_ENTRIES;
   mkdirSync(dir, { recursive: true });
-  const result: ExtractResult = { files: 0, symlinks: [], complete: true };
+  const result: ExtractResult = { files: 0, symlinks: [], bytes: 0, complete: true };
   let failure: DriftguardError | undefined;
   const links: Array<{ rel: string; target: string }> = [];
   let bytes = 0;
@@ -117,6 +119,7 @@ export async function extractTarball(data: Uint8Array, dir: string, limits: Extr
     throw refuse(typeof entry?.path === 'string' ? entry.path : '', `repository archive cannot be extracted: ${(e as Error).message}`);
   }
   if (failure) throw failure;
+  result.bytes = bytes;
   // A link can also leave through another link (`a -> b/..` where b links elsewhere): check where each
   // really resolves now that all are written. A dangling link stays, as on a clone (tools report it).
   const root = realpathSync.native(dir);

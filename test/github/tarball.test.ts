@@ -59,7 +59,7 @@ test('in-repo symlinks (file and directory) are kept as links and resolve as on 
     { path: 'acme-gitops-abc1234/deploy/api.yaml', type: 'SymbolicLink', linkpath: 'shared/svc.yaml' },
   ]);
   try {
-    assert.deepEqual(r, { files: 1, symlinks: ['deploy/web/svc.yaml', 'deploy/shared', 'deploy/dangling.yaml', 'deploy/api.yaml'], complete: true });
+    assert.deepEqual(r, { files: 1, symlinks: ['deploy/web/svc.yaml', 'deploy/shared', 'deploy/dangling.yaml', 'deploy/api.yaml'], bytes: 14, complete: true });
     assert.equal(readFileSync(join(dir, 'deploy/api.yaml'), 'utf8'), 'kind: Service\n');
     assert.ok(lstatSync(join(dir, 'deploy/web/svc.yaml')).isSymbolicLink());
     assert.equal(readlinkSync(join(dir, 'deploy/web/svc.yaml')), '../../shared/svc.yaml');

@@ -9,6 +9,7 @@ import { diffObjects } from '../../src/core/diff/index.ts';
 import { keyOf, keyString, type KubeObject } from '../../src/core/model/object.ts';
 import { withOwnership } from '../../src/core/ownership.ts';
 import { probotOctokitFactory, RepoClient } from '../../src/github/index.ts';
+import { CheckoutCache } from '../../src/github/checkout-cache.ts';
 import type { Cluster } from '../../src/kube/cluster.ts';
 import { renderApp } from '../../src/render/render.ts';
 import { JobProducer, queueConnection } from '../../src/queue/index.ts';
@@ -19,7 +20,8 @@ import type { WorkerDeps } from '../../workers/deps.ts';
 import { startWeb, type WebProcess } from '../../src/web/start.ts';
 import { startWorkers, type WorkerProcess } from '../../workers/start.ts';
 import { RedisServer } from '../support/redis.ts';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../emulators/kube/index.ts';
 
@@ -146,6 +148,7 @@ export async function startHarness(opts: { secondaryLimit?: false; github?: Part
   const redisClient = createRedis(redis.url);
   const producer = new JobProducer(queueConnection(redis.url));
   const cluster = new FakeCluster();
+  const cacheRoot = mkdtempSync(join(tmpdir(), 'driftguard-harness-checkouts-'));
   const factory = probotOctokitFactory({ APP_ID: '2002', PRIVATE_KEY: gh.privateKey, GHE_HOST: gh.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal', DRIFTGUARD_GITHUB_THROTTLE: 'off' });
   const deps: WorkerDeps = {
     github: async (repo, inst) => new RepoClient(await factory.forInstallation(inst), repo),
@@ -164,6 +167,8 @@ export async function startHarness(opts: { secondaryLimit?: false; github?: Part
     pauses: new AutoSyncPauses(redisClient),
     history: new DeployHistory(redisClient),
     log: pino({ level: 'silent' }),
+    // The worker's shared checkout cache, private to this harness.
+    checkouts: new CheckoutCache({ root: cacheRoot }),
   };
   return {
     gh, redis, redisClient, cluster, deps, producer,
@@ -173,6 +178,8 @@ export async function startHarness(opts: { secondaryLimit?: false; github?: Part
       redisClient.disconnect();
       await redis.stop();
       await gh.close();
+      deps.checkouts?.close();
+      rmSync(cacheRoot, { recursive: true, force: true });
     },
   };
 }
