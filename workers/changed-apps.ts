@@ -2,13 +2,57 @@
 // may live outside the path), anything a kustomization of the app references outside its path (an
 // overlay's `../../base`), or every app when the Driftguard config itself changed. Used by the push
 // fan-out (files between `before` and `after`), by plans (the PR's files) and to decide which merged
-// PRs hear about a sync.
-import { posix } from 'node:path';
+// PRs hear about a sync. The kustomizations are read from the commit's checkout (the shared cache's,
+// which the jobs of the commit render from anyway), each directory once however many apps share it:
+// one compare or PR-files read plus the checkout, never a contents-API read per app.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { isUnderAppPath, REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import type { AppConfig, RepoConfig } from '../src/core/config/types.ts';
 import type { RepoClient } from '../src/github/client.ts';
 import type { PushJob } from '../src/queue/jobs.ts';
+
+/** Where kustomizations are read: the contents API (a RepoClient) or a checkout on disk (checkoutReader). */
+export type TreeReader = Pick<RepoClient, 'listDirectory' | 'readFile'>;
+
+/** A checkout on disk answering as the contents API does (the ref is the checkout's own). */
+export function checkoutReader(dir: string): TreeReader {
+  return {
+    async listDirectory(path) {
+      const full = join(dir, path);
+      const s = await stat(full).catch(() => undefined);
+      if (!s) return null;
+      return s.isDirectory() ? readdir(full) : 'file';
+    },
+    readFile: (path) => readFile(join(dir, path), 'utf8').catch(() => null),
+  };
+}
+
+/** `open` runs on the first read only (a change that selects every app by path needs no checkout); answers are memoized. */
+export function lazyReader(open: () => Promise<TreeReader>): TreeReader {
+  let reader: Promise<TreeReader> | undefined;
+  const get = () => (reader ??= open());
+  return memoReader({
+    listDirectory: async (path, ref) => (await get()).listDirectory(path, ref),
+    readFile: async (path, ref) => (await get()).readFile(path, ref),
+  });
+}
+
+/** Each path read once per reader: 500 overlays of one base read the base once. */
+export function memoReader(r: TreeReader): TreeReader {
+  const dirs = new Map<string, ReturnType<TreeReader['listDirectory']>>();
+  const files = new Map<string, ReturnType<TreeReader['readFile']>>();
+  const memo = <T>(m: Map<string, T>, k: string, f: () => T) => {
+    let v = m.get(k);
+    if (v === undefined) m.set(k, (v = f()));
+    return v;
+  };
+  return {
+    listDirectory: (path, ref) => memo(dirs, `${ref}\0${path}`, () => r.listDirectory(path, ref)),
+    readFile: (path, ref) => memo(files, `${ref}\0${path}`, () => r.readFile(path, ref)),
+  };
+}
 
 /** The files a change touched, or "everything" with the reason when that cannot be known. */
 export type ChangeSet = { all: true; reason: string } | { all: false; files: string[] };
@@ -44,15 +88,16 @@ export function touchesApp(app: AppConfig, changed: string[], sources: string[] 
 
 /**
  * The apps of `apps` that `changes` concerns, `config` order kept. Apps not selected by path that are
- * (or may be) kustomize get their references outside the path looked up at `ref` through the API;
+ * (or may be) kustomize get their references outside the path looked up at `ref` through `reader`;
  * when that fails or is too big, the app is selected (a needless sync beats a missed one).
  */
-export async function appsChangedBy(gh: Pick<RepoClient, 'listDirectory' | 'readFile'>, config: RepoConfig, changes: ChangeSet, ref: string, apps: AppConfig[] = config.apps): Promise<AppConfig[]> {
+export async function appsChangedBy(reader: TreeReader, config: RepoConfig, changes: ChangeSet, ref: string, apps: AppConfig[] = config.apps): Promise<AppConfig[]> {
   if (changes.all) return apps;
   const files = changes.files;
   if (files.length === 0) return [];
   if (files.includes(REPO_CONFIG_PATH)) return apps;
   const out: AppConfig[] = [];
+  const gh = memoReader(reader);
   for (const app of apps) {
     if (touchesApp(app, files)) {
       out.push(app);
@@ -69,7 +114,7 @@ export async function appsChangedBy(gh: Pick<RepoClient, 'listDirectory' | 'read
  * Repo paths (directories and files) outside `appPath` that the kustomization at `appPath` reads,
  * following directory references recursively. [] for a directory without a kustomization.
  */
-export async function kustomizeSources(gh: Pick<RepoClient, 'listDirectory' | 'readFile'>, appPath: string, ref: string): Promise<string[] | 'unknown'> {
+export async function kustomizeSources(gh: TreeReader, appPath: string, ref: string): Promise<string[] | 'unknown'> {
   const sources = new Set<string>();
   const visited = new Set<string>();
   const queue = [appPath];

@@ -6,7 +6,7 @@
 import { isHookObject, listHooks } from '../src/core/hooks/index.ts';
 import { authorizeApp } from '../src/core/config/authorize-app.ts';
 import { REPO_CONFIG_PATH, parseRepoConfig } from '../src/core/config/repo-config.ts';
-import type { AppConfig, PolicyConfig } from '../src/core/config/types.ts';
+import type { AppConfig, PolicyConfig, RepoConfig } from '../src/core/config/types.ts';
 import { diffObjects } from '../src/core/diff/index.ts';
 import type { DiffResult } from '../src/core/diff/types.ts';
 import { isDeterministic, isDriftguardError, isRateLimited } from '../src/core/errors.ts';
@@ -21,7 +21,7 @@ import type { Attempt } from './attempt.ts';
 import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { appsChangedBy } from './changed-apps.ts';
 import { toReportError } from './render-app.ts';
-import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
+import { commitTree, renderCheckout, type CheckoutOrRefusal, type CommitTree } from './checkout.ts';
 import { appBounds, planBoundsErrors } from './bounds.ts';
 import { checkRendered } from './checks.ts';
 import { mapBounded } from '../src/sync/pool.ts';
@@ -100,7 +100,19 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
       }
     }
   }
-  const apps = await appsChangedBy(gh, loaded.config, { all: false, files: changed }, job.headSha);
+  // Kustomize references are read from the head's checkout, which the plan then renders from.
+  const headTree = commitTree(gh, job.headSha, deps);
+  const baseTree = commitTree(gh, job.baseSha, deps);
+  try {
+    return await planChangedApps(job, deps, gh, loaded.config, changed, headTree, baseTree);
+  } finally {
+    await Promise.all([headTree.release(), baseTree.release()]);
+  }
+}
+
+async function planChangedApps(job: PlanJob, deps: WorkerDeps, gh: RepoClient, config: RepoConfig, changed: string[], headTree: CommitTree, baseTree: CommitTree): Promise<{ outcome: PlanOutcome; apps: string[] }> {
+  const log = deps.log.child({ job: 'plan', repo: job.repo, pr: job.pr, head: job.headSha });
+  const apps = await appsChangedBy(headTree.reader, config, { all: false, files: changed }, job.headSha);
   if (apps.length === 0) {
     // A PR that touched apps earlier and no longer does still has a sticky comment to keep honest.
     await upsertPlanComment(gh, deps, job.pr, renderPrComment({ reports: [], headSha: job.headSha, baseSha: job.baseSha }), false);
@@ -110,18 +122,12 @@ async function planPullRequest(job: PlanJob, deps: WorkerDeps): Promise<{ outcom
   // A fork's head reaches the cluster only once a writer approved this very SHA.
   const fork = job.fork ? await forkState(deps, job) : undefined;
   const offline = fork !== undefined && !fork.approval;
-  let head: CheckoutOrRefusal | undefined;
-  let base: CheckoutOrRefusal | undefined;
   const reports: AppReport[] = [];
-  try {
-    [head, base] = await Promise.all([checkoutOrRefusal(gh, job.headSha, deps.workDir), checkoutOrRefusal(gh, job.baseSha, deps.workDir)]);
-    // Apps are planned side by side (bounded by cores and memory: only the apps in flight hold rendered
-    // objects); each app's check run completes as soon as the app is planned. Reports keep the PR's order.
-    const opts = { offline, ...(loaded.config.policy ? { repoPolicy: loaded.config.policy } : {}) };
-    reports.push(...(await mapBounded(apps, deps.planConcurrency ?? defaultPlanConcurrency(), (app) => planApp(gh, job, app, head!, base!, deps, opts))));
-  } finally {
-    await Promise.all([cleanupCheckout(head), cleanupCheckout(base)]);
-  }
+  const [head, base] = await Promise.all([headTree.open(), baseTree.open()]);
+  // Apps are planned side by side (bounded by cores and memory: only the apps in flight hold rendered
+  // objects); each app's check run completes as soon as the app is planned. Reports keep the PR's order.
+  const opts = { offline, ...(config.policy ? { repoPolicy: config.policy } : {}) };
+  reports.push(...(await mapBounded(apps, deps.planConcurrency ?? defaultPlanConcurrency(), (app) => planApp(gh, job, app, head, base, deps, opts))));
 
   if (!(await deps.latest.isCurrent(prScope(job.repo, job.pr), job.seq))) {
     log.info('a newer head was pushed while planning; leaving the comment to the newer plan');

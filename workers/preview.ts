@@ -138,7 +138,7 @@ async function previewUp(job: PreviewJob, deps: WorkerDeps, attempt: Attempt): P
   const entries: PreviewEntry[] = [...waiting];
   let checkout: CheckoutOrRefusal | undefined;
   try {
-    if (admitted.length > 0) checkout = await checkoutOrRefusal(gh, job.headSha, deps.workDir);
+    if (admitted.length > 0) checkout = await checkoutOrRefusal(gh, job.headSha, deps);
     for (const app of admitted) entries.push(await upApp(gh, job, deps, config, app, checkout!, attempt));
   } finally {
     await cleanupCheckout(checkout).catch((e) => log.warn({ err: e }, 'could not remove the checkout'));

@@ -14,6 +14,7 @@ import { appsChangedBy, pushChanges } from './changed-apps.ts';
 import type { AppConfig } from '../src/core/config/types.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
+import { commitTree } from './checkout.ts';
 
 export type PushOutcome = 'no-config' | 'invalid-config' | 'fanned-out';
 
@@ -46,8 +47,13 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
   const candidates = loaded.config.apps.filter((a) => a.syncPolicy.automated && (a.targetRevision ?? job.defaultBranch) === branch);
   if (candidates.length === 0) return { outcome: 'fanned-out', apps: [], superseded: [], unchanged: [] };
   const changes = await pushChanges(gh, job);
-  const changed = await appsChangedBy(gh, loaded.config, changes, job.sha, candidates);
-  const { apps, paused, resumed } = await applyPauses(job, deps, (pausedApps) => (changes.all ? [] : appsChangedBy(gh, loaded.config, { all: false, files: changes.files.filter((f) => f !== REPO_CONFIG_PATH) }, job.sha, pausedApps)), changed, candidates);
+  // Kustomize references are read from the commit's checkout: the cache keeps it for the sync jobs.
+  const tree = commitTree(gh, job.sha, deps);
+  const selected = await (async () => {
+    const changed = await appsChangedBy(tree.reader, loaded.config, changes, job.sha, candidates);
+    return { changed, ...(await applyPauses(job, deps, (pausedApps) => (changes.all ? [] : appsChangedBy(tree.reader, loaded.config, { all: false, files: changes.files.filter((f) => f !== REPO_CONFIG_PATH) }, job.sha, pausedApps)), changed, candidates)) };
+  })().finally(() => tree.release());
+  const { changed, apps, paused, resumed } = selected;
   const unchanged = candidates.filter((a) => !changed.includes(a)).map((a) => a.name);
   log.info({ changes: changes.all ? `all apps: ${changes.reason}` : `${changes.files.length} file(s)`, apps: apps.map((a) => a.name), unchanged, paused, resumed }, 'push changes');
   for (const name of paused) {

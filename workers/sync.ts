@@ -16,13 +16,13 @@ import { checkName, type WorkerDeps } from './deps.ts';
 import { configAnnotations, loadRepoConfig } from './repo-config.ts';
 import { toReportError } from './render-app.ts';
 import { checkoutOrRefusal, cleanupCheckout, renderCheckout, type CheckoutOrRefusal } from './checkout.ts';
-import { appsChangedBy } from './changed-apps.ts';
+import { appsChangedBy, checkoutReader, type TreeReader } from './changed-apps.ts';
 import { checkRendered } from './checks.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
 import type { Attempt } from './attempt.ts';
-import { isDeterministic, isRateLimited } from '../src/core/errors.ts';
+import { DriftguardError, isDeterministic, isRateLimited } from '../src/core/errors.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
 import { recordSync, syncTrigger, type SyncTrace } from './sync-history.ts';
 import { pausedTitle } from '../src/core/report/rollback.ts';
@@ -132,7 +132,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     if (deployment) await gh.deploymentStatus(deployment, 'in_progress', { description: 'Syncing', environment: env });
 
     const t0 = performance.now();
-    checkout = await checkoutOrRefusal(gh, job.sha, deps.workDir);
+    checkout = await checkoutOrRefusal(gh, job.sha, deps);
     const t1 = performance.now();
     const rendered = await renderCheckout(deps, checkout, app, gh.scrubber);
     const t2 = performance.now();
@@ -169,8 +169,9 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     /** The merged PRs that changed this app, and the PR a command came from, each told once. */
     const tellPrs = async (body: string, merged: boolean): Promise<number[]> => {
       const prs: number[] = [];
+      const tree: TreeReader = checkout && !(checkout instanceof DriftguardError) ? checkoutReader(checkout.dir) : gh;
       for (const pr of merged ? await gh.mergedPullsForCommit(job.sha).catch(() => [] as number[]) : []) {
-        if (await prChangesApp(gh, pr, config, app, job.sha).catch(() => false)) prs.push(pr);
+        if (await prChangesApp(gh, tree, pr, config, app, job.sha).catch(() => false)) prs.push(pr);
       }
       if (job.requestedOn !== undefined && !prs.includes(job.requestedOn)) prs.push(job.requestedOn);
       for (const pr of prs) {
@@ -251,9 +252,9 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
 }
 
 /** Did merged PR `pr` change `app` (its files, value files, kustomize bases, or the config)? */
-async function prChangesApp(gh: RepoClient, pr: number, config: RepoConfig, app: AppConfig, sha: string): Promise<boolean> {
+async function prChangesApp(gh: RepoClient, tree: TreeReader, pr: number, config: RepoConfig, app: AppConfig, sha: string): Promise<boolean> {
   const files = await gh.pullFiles(pr);
-  return (await appsChangedBy(gh, config, { all: false, files }, sha, [app])).length > 0;
+  return (await appsChangedBy(tree, config, { all: false, files }, sha, [app])).length > 0;
 }
 
 async function ensureCheckRun(gh: RepoClient, job: SyncJob): Promise<number> {
