@@ -5,16 +5,14 @@
 // reaction only. Replies never quote the comment: they name the command as parsed.
 // `/driftguard approve` on a fork PR records who approved its current head SHA and re-plans that SHA
 // against the cluster; bots and users without write access are told what is needed, nothing more.
-import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import { inlineCode } from '../src/core/report/text.ts';
-import { canRunCommands, statusOf, type PullInfo, type Reaction, type RepoClient } from '../src/github/client.ts';
+import { canRunCommands, type PullInfo, type Reaction, type RepoClient } from '../src/github/client.ts';
 import type { CommandJob } from '../src/queue/jobs.ts';
 import { appScope, prScope } from '../src/store/latest-sha.ts';
 import { checkName, type WorkerDeps } from './deps.ts';
-import { loadRepoConfig } from './repo-config.ts';
 import { syncRunId } from './check-runs.ts';
 import { runPreviewCommand } from './preview-command.ts';
-import { queueRollback, resumeAutoSync } from './rollback-command.ts';
+import { commandApp, queueRollback, resolveOrUndefined, resumeAutoSync } from './rollback-command.ts';
 
 export const HELP_TEXT = [
   '**Driftguard commands** (comment on a pull request, or on an issue such as the drift issue where marked; needs write access to the repository):',
@@ -128,19 +126,11 @@ export type Answer = (outcome: CommandOutcome, reaction: Reaction, body: string)
  * default branch's config; the sync itself checks the operator's project again.
  */
 async function queueSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answer: Answer): Promise<{ outcome: CommandOutcome }> {
-  const defaultBranch = await gh.defaultBranch();
-  const loaded = await loadRepoConfig(gh, defaultBranch);
-  const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === job.app) : undefined;
-  if (!app) {
-    const known = loaded?.ok ? loaded.config.apps.map((a) => `\`${a.name}\``).join(', ') : '';
-    const why = !loaded ? `there is no ${REPO_CONFIG_PATH} on ${defaultBranch}` : !loaded.ok ? `${REPO_CONFIG_PATH} on ${defaultBranch} is invalid` : `apps: ${known || 'none'}`;
-    return answer('no-app', 'confused', `@${job.sender} there is no app \`${job.app}\` to sync (${why}).`);
-  }
+  const found = await commandApp(gh, job.app, 'to sync');
+  if ('refusal' in found) return answer('no-app', 'confused', `@${job.sender} ${found.refusal}`);
+  const { app, defaultBranch } = found;
   const branch = app.targetRevision ?? defaultBranch;
-  const sha = await gh.resolveRef(branch).catch((e: unknown) => {
-    if (statusOf(e) === 404 || statusOf(e) === 422) return undefined;
-    throw e;
-  });
+  const sha = await resolveOrUndefined(gh, branch);
   if (!sha) return answer('no-branch', 'confused', `@${job.sender} app \`${app.name}\` targets branch ${inlineCode(branch)}, which does not exist; nothing to sync.`);
   const seq = await deps.latest.nextSeq();
   await deps.latest.offer(appScope(job.repo, app.name), seq, sha);

@@ -20,14 +20,14 @@ import type { Answer, CommandOutcome } from './command.ts';
 type Found = { app: AppConfig; defaultBranch: string } | { refusal: string };
 
 /** The app named by a command, from the default branch's config, or why there is none. */
-export async function commandApp(gh: RepoClient, name: string | undefined): Promise<Found> {
+export async function commandApp(gh: RepoClient, name: string | undefined, purpose: string): Promise<Found> {
   const defaultBranch = await gh.defaultBranch();
   const loaded = await loadRepoConfig(gh, defaultBranch);
   const app = loaded?.ok ? loaded.config.apps.find((a) => a.name === name) : undefined;
   if (app) return { app, defaultBranch };
   const known = loaded?.ok ? loaded.config.apps.map((a) => `\`${a.name}\``).join(', ') : '';
   const why = !loaded ? `there is no ${REPO_CONFIG_PATH} on ${defaultBranch}` : !loaded.ok ? `${REPO_CONFIG_PATH} on ${defaultBranch} is invalid` : `apps: ${known || 'none'}`;
-  return { refusal: `there is no app ${inlineCode(name ?? '')} (${why}).` };
+  return { refusal: `there is no app ${inlineCode(name ?? '')} ${purpose} (${why}).` };
 }
 
 /** The commit a ref names, or undefined when GitHub knows none (404, or 422 for a SHA). */
@@ -39,8 +39,8 @@ export async function resolveOrUndefined(gh: RepoClient, ref: string): Promise<s
 }
 
 export async function queueRollback(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answer: Answer): Promise<{ outcome: CommandOutcome }> {
-  const found = await commandApp(gh, job.app);
-  if ('refusal' in found) return answer('no-app', 'confused', `@${job.sender} nothing was rolled back: ${found.refusal}`);
+  const found = await commandApp(gh, job.app, 'to roll back');
+  if ('refusal' in found) return answer('no-app', 'confused', `@${job.sender} ${found.refusal}`);
   const { app, defaultBranch } = found;
   const history = await deps.history.list(job.repo, app.name);
   const synced = history.filter((e) => e.result === 'synced');
@@ -86,8 +86,8 @@ export async function queueRollback(job: CommandJob, deps: WorkerDeps, gh: RepoC
 }
 
 export async function resumeAutoSync(job: CommandJob, deps: WorkerDeps, gh: RepoClient, answer: Answer): Promise<{ outcome: CommandOutcome }> {
-  const found = await commandApp(gh, job.app);
-  if ('refusal' in found) return answer('no-app', 'confused', `@${job.sender} nothing was resumed: ${found.refusal}`);
+  const found = await commandApp(gh, job.app, 'to resume');
+  if ('refusal' in found) return answer('no-app', 'confused', `@${job.sender} ${found.refusal}`);
   const pause = await deps.pauses.resume(job.repo, found.app.name);
   if (!pause) return answer('not-paused', 'confused', `@${job.sender} automated sync of \`${found.app.name}\` is not paused.`);
   const name = found.app.name;

@@ -170,7 +170,7 @@ test('refusals: read-only users, unknown app, unknown SHA, a SHA the app never r
   const never = await h.gh.commit('acme', 'rb', { branch: 'side', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 9) } });
   const cases: Array<[string, string, Partial<CommandJob>, string, RegExp]> = [
     ['reader', '/driftguard rollback web previous', { command: 'rollback', app: 'web', target: 'previous' }, 'denied', /needs \*\*write\*\* access.*you have \*\*read\*\*/],
-    ['alice', '/driftguard rollback nope previous', { command: 'rollback', app: 'nope', target: 'previous' }, 'no-app', /there is no app `nope` \(apps: `web`, `api`, `jobs`\)/],
+    ['alice', '/driftguard rollback nope previous', { command: 'rollback', app: 'nope', target: 'previous' }, 'no-app', /there is no app `nope` to roll back \(apps: `web`, `api`, `jobs`\)/],
     ['alice', '/driftguard rollback web deadbeef1', { command: 'rollback', app: 'web', target: 'deadbeef1' }, 'unknown-sha', /no commit `deadbeef1`/],
     ['alice', `/driftguard rollback web ${never}`, { command: 'rollback', app: 'web', target: never }, 'not-in-history', /is not a revision `web` was synced to \(its deploy history goes back to `[0-9a-f]{7}` at /],
     ['alice', '/driftguard resume api', { command: 'resume', app: 'api' }, 'not-paused', /is not paused/],
