@@ -101,8 +101,11 @@ async function previewUp(job: PreviewJob, deps: WorkerDeps, attempt: Attempt): P
   if (apps.length === 0) return { outcome: 'no-previews', entries: [] };
   const pr = await gh.pull(job.pr);
   if (pr.state !== 'open' || pr.headSha !== job.headSha) {
-    // A PR closed while it waited for a slot: its place in the queue goes (its close did the same, if it came).
-    if (pr.state !== 'open') await deps.previewSlots.releasePr(job.repo, job.pr);
+    // A PR closed while it waited for a slot (its close missed): its place goes, and the next in line is queued.
+    if (pr.state !== 'open') {
+      await deps.previewSlots.releasePr(job.repo, job.pr);
+      await promoteWaiting(deps, job.repo);
+    }
     log.info({ state: pr.state, head: pr.headSha }, 'the PR is closed or its head moved on; its own job handles it');
     return { outcome: 'superseded', entries: [] };
   }
