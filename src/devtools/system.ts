@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from '../../emulators/kube/index.ts';
-import { startGitHubEmulator, type CheckRunRecord, type GitHubEmulator } from '../../emulators/github/index.ts';
+import { startGitHubEmulator, type CheckRunRecord, type GitHubEmulator, type GitHubEmulatorOptions } from '../../emulators/github/index.ts';
 import { emulatorPayload, sendWebhook, type EmulatorPayloadOptions } from '../../emulators/github/webhooks.ts';
 import { DURABLE_REDIS_ARGS, RedisServer } from './redis-server.ts';
 import { startWeb, type WebProcess } from '../web/start.ts';
@@ -26,6 +26,8 @@ export interface SystemOptions {
   files: Record<string, string>;
   /** Destination namespaces created up front (as a platform team would). */
   namespaces: string[];
+  /** The GitHub emulator's rate limits (default: github.com's, 5,000 per hour and 80 writes per minute). */
+  github?: Pick<GitHubEmulatorOptions, 'rateLimit' | 'rateWindowMs' | 'secondaryLimit'>;
   /** Namespace globs the operator config allows on the cluster (default: `namespaces`). */
   allowNamespaces?: string[];
   /** Cluster name the repo config uses; the operator config allows the namespaces on it. */
@@ -123,7 +125,7 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
     const kubectl = async (...args: string[]) => (await run(kubectlBin, ['--kubeconfig', kubeconfig, ...args])).stdout;
     if (kube) for (const ns of opts.namespaces) await kubectl('create', 'namespace', ns);
 
-    const gh = await startGitHubEmulator({ appId: 4242, validateResponses: false });
+    const gh = await startGitHubEmulator({ appId: 4242, validateResponses: false, ...opts.github });
     cleanups.push(() => gh.close());
     await gh.addRepo({ owner, name: repo, files: opts.files });
     gh.setPermission(owner, repo, 'octocat', 'write');
