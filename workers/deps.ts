@@ -16,6 +16,7 @@ import type { PreviewSlots } from '../src/store/preview-slots.ts';
 import type { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
 import type { DeployHistory } from '../src/store/deploy-history.ts';
 import type { CheckoutCache } from '../src/github/checkout-cache.ts';
+import type { AggregateRuns } from '../src/store/aggregate-runs.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   pauses: AutoSyncPauses;
   /** Deploy history per app (every sync's outcome). */
   history: DeployHistory;
+  /** State of aggregated check runs (one run per push above the operator's github.aggregateAbove apps); without it every app gets its own run. */
+  aggregates?: AggregateRuns;
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;

@@ -10,6 +10,8 @@ import { loadRepoConfig, reportConfigError } from './repo-config.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import type { Attempt } from './attempt.ts';
 import { isRateLimited } from '../src/core/errors.ts';
+import type { RepoClient } from '../src/github/client.ts';
+import { AGGREGATE_CHECK, aggregateAbove, aggregateId, aggregateRunExternalId, reportIntoAggregate } from './aggregate-run.ts';
 import { appsChangedBy, pushChanges } from './changed-apps.ts';
 import type { AppConfig } from '../src/core/config/types.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
@@ -65,6 +67,12 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
   }
   const queued: string[] = [];
   const superseded: string[] = [];
+  const rest = { unchanged, ...(paused.length ? { paused } : {}), ...(resumed.length ? { resumed } : {}) };
+  if (deps.aggregates && apps.length > aggregateAbove(deps.operator)) {
+    await fanOutAggregated(job, deps, gh, apps, attempt, queued, superseded);
+    log.info({ apps: queued, superseded, aggregated: true }, 'push fanned out');
+    return { outcome: 'fanned-out', apps: queued, superseded, ...rest };
+  }
   for (const app of apps) {
     // Resumable: a retry (same seq) finds what its first attempt registered, created and queued, and
     // finishes the rest. Only a newer commit for the app supersedes this push.
@@ -99,6 +107,35 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
   }
   log.info({ apps: queued, superseded }, 'push fanned out');
   return { outcome: 'fanned-out', apps: queued, superseded, unchanged, ...(paused.length ? { paused } : {}), ...(resumed.length ? { resumed } : {}) };
+}
+
+/**
+ * Above the operator's github.aggregateAbove apps: one `driftguard` run for the push (found again by its
+ * external_id on a retry), the apps it waits for registered in Redis, one sync job per app reporting into
+ * it. An app a newer push took over is recorded as skipped right here.
+ */
+async function fanOutAggregated(job: PushJob, deps: WorkerDeps, gh: RepoClient, apps: AppConfig[], attempt: Attempt, queued: string[], superseded: string[]): Promise<void> {
+  const branch = job.ref.replace(/^refs\/heads\//, '');
+  const run = await resumeCheckRun(gh, {
+    name: AGGREGATE_CHECK, headSha: job.sha, status: 'in_progress', externalId: aggregateRunExternalId(job.seq),
+    output: { title: `Syncing ${apps.length} apps`, summary: `One check run for the ${apps.length} apps this push syncs (more than ${aggregateAbove(deps.operator)}): the table of outcomes comes when the last app is done.` },
+  });
+  if (run.completed) return;
+  await deps.aggregates!.begin(aggregateId(job.repo, job.sha, job.seq), run.id, apps.map((a) => a.name));
+  for (const app of apps) {
+    if (!(await deps.latest.offer(appScope(job.repo, app.name), job.seq, job.sha))) {
+      await reportIntoAggregate(deps, gh, job, { app: app.name, conclusion: 'skipped', title: 'Superseded by a newer push', summary: `A newer commit on ${branch} is synced instead of this one.` });
+      superseded.push(app.name);
+      continue;
+    }
+    try {
+      await deps.producer.sync({ repo: job.repo, installationId: job.installationId, app: app.name, sha: job.sha, ref: job.ref, seq: job.seq, aggregateRunId: run.id, deliveryId: job.deliveryId });
+    } catch (e) {
+      if (attempt.finalAttempt && !isRateLimited(e)) await reportIntoAggregate(deps, gh, job, { app: app.name, conclusion: 'cancelled', title: 'Could not be queued', summary: (e as Error).message }).catch(() => {});
+      throw e;
+    }
+    queued.push(app.name);
+  }
 }
 
 /**

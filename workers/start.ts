@@ -27,6 +27,7 @@ import { PreviewStore } from '../src/store/previews.ts';
 import { PreviewSlots } from '../src/store/preview-slots.ts';
 import { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
 import { DeployHistory } from '../src/store/deploy-history.ts';
+import { AggregateRuns } from '../src/store/aggregate-runs.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
 import { reportPlanFailure, runPlan } from './plan.ts';
@@ -88,6 +89,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     previewSlots: new PreviewSlots(redis),
     pauses: new AutoSyncPauses(redis),
     history: new DeployHistory(redis),
+    aggregates: new AggregateRuns(redis),
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(checkouts ? { checkouts } : {}),

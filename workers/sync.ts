@@ -20,6 +20,7 @@ import { appsChangedBy, checkoutReader, type TreeReader } from './changed-apps.t
 import { checkRendered } from './checks.ts';
 import { appBounds, failedResourceAnnotations } from './bounds.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
+import { appRunFinisher, reportIntoAggregate } from './aggregate-run.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
 import type { Attempt } from './attempt.ts';
 import { DriftguardError, isDeterministic, isRateLimited } from '../src/core/errors.ts';
@@ -38,7 +39,7 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
   const gh = await deps.github(job.repo, job.installationId);
   const scope = appScope(job.repo, job.app);
   const run = await ensureCheckRun(gh, job);
-  const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
+  const finish = appRunFinisher(deps, gh, job, run);
 
   const newer = await deps.latest.newerCommit(scope, job.seq, job.sha);
   if (newer) {
@@ -69,14 +70,14 @@ export async function runSync(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptio
 async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, gh: RepoClient, run: number, lease: Lease, trace: SyncTrace): Promise<{ outcome: SyncOutcome; result?: SyncResult }> {
   const log = deps.log.child({ job: 'sync', repo: job.repo, app: job.app, sha: job.sha });
   const scope = appScope(job.repo, job.app);
-  const finish = (conclusion: CheckConclusion, output: CheckOutput) => gh.completeCheckRun(run, conclusion, output);
+  const finish = appRunFinisher(deps, gh, job, run);
 
   let checkout: CheckoutOrRefusal | undefined;
   let deployment: number | undefined;
   let completed = false;
-  const complete = async (conclusion: CheckConclusion, output: CheckOutput) => {
+  const complete = async (conclusion: CheckConclusion, output: CheckOutput, changed = false) => {
     trace.title = output.title;
-    await finish(conclusion, output);
+    await finish(conclusion, output, changed);
     completed = true;
   };
   /** A rollback's requester hears every way it ends (the check run is on the old commit, out of sight). */
@@ -89,7 +90,8 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       await complete('skipped', { title: 'Superseded by a newer push', summary: 'A newer commit is synced instead.' });
       return { outcome: 'skipped' };
     }
-    await gh.startCheckRun(run, { title: 'Syncing', summary: `Syncing ${job.app} at ${job.sha.slice(0, 7)}.` });
+    // An aggregated run was started by the push; an app's row is written when it is done.
+    if (!job.aggregateRunId) await gh.startCheckRun(run, { title: 'Syncing', summary: `Syncing ${job.app} at ${job.sha.slice(0, 7)}.` });
     const defaultBranch = await gh.defaultBranch();
     // The config of the default branch; when that is the pushed branch, exactly as of this commit.
     // A rollback applies an older revision's manifests under TODAY's config (app, project, bounds), as
@@ -210,7 +212,8 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     const error = result.phase === 'Failed' ? result.message : undefined;
     const out = renderSyncCheckRun({ app: app.name, sha: job.sha, cluster: app.cluster, namespace: app.namespace, results, health, ...(error ? { error } : {}) });
     const checked = checks.result.findings.length > 0 ? `\n${renderChecksSection(checks)}` : '';
-    await complete(out.conclusion, { title: out.title, summary: truncateWithEllipsis(`${note ? `${note}\n\n` : ''}${out.summary}${checked}`, 65_000), text: out.text, annotations: [...failedResourceAnnotations(result), ...checkAnnotations] });
+    const did = summarizeSync(results);
+    await complete(out.conclusion, { title: out.title, summary: truncateWithEllipsis(`${note ? `${note}\n\n` : ''}${out.summary}${checked}`, 65_000), text: out.text, annotations: [...failedResourceAnnotations(result), ...checkAnnotations] }, did.created + did.updated + did.pruned > 0);
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
 
     const counts = summarizeSync(results);
@@ -258,6 +261,7 @@ async function prChangesApp(gh: RepoClient, tree: TreeReader, pr: number, config
 }
 
 async function ensureCheckRun(gh: RepoClient, job: SyncJob): Promise<number> {
+  if (job.aggregateRunId) return job.aggregateRunId;
   if (job.checkRunId) return job.checkRunId;
   return (await resumeCheckRun(gh, { name: checkName(job.app), headSha: job.sha, status: 'queued', externalId: syncRunId(job.app, job.seq) })).id;
 }
@@ -274,8 +278,13 @@ function toReportResults(r: SyncResult): SyncResourceResult[] {
 }
 
 /** Last resort from the consumer's failed handler (attempts exhausted, or stalled): end the run and the deployment. */
-export async function failSyncCheckRun(job: SyncJob, deps: Pick<WorkerDeps, 'github'>, message: string): Promise<void> {
+export async function failSyncCheckRun(job: SyncJob, deps: Pick<WorkerDeps, 'github' | 'aggregates'>, message: string): Promise<void> {
   const gh = await deps.github(job.repo, job.installationId);
+  if (job.aggregateRunId) {
+    await reportIntoAggregate(deps, gh, job, { app: job.app, conclusion: 'failure', title: 'Sync failed', summary: message });
+    await closeOpenDeployments(gh, job, 'error', message);
+    return;
+  }
   const run = job.checkRunId ?? (await findCheckRun(gh, job.sha, checkName(job.app), syncRunId(job.app, job.seq)))?.id;
   if (run) await gh.completeCheckRun(run, 'failure', { title: 'Sync failed', summary: message });
   await closeOpenDeployments(gh, job, 'error', message);

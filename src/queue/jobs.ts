@@ -42,6 +42,8 @@ export interface SyncJob extends RepoRef {
   seq: number;
   /** The check run created (status queued) when the job was enqueued; always finished by the job. */
   checkRunId?: number;
+  /** The push's aggregated check run this app reports into (instead of a run of its own). */
+  aggregateRunId?: number;
   deliveryId: string;
   /** Set when a user asked for this sync with `/driftguard sync <app>` (write access checked). */
   requestedBy?: string;

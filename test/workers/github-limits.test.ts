@@ -4,7 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { deployment, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
+import { parseOperatorConfig } from '../../src/core/config/operator-config.ts';
+import { OPERATOR, deployment, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
 
 const SECRET = 'limits-test-secret';
 const running: Array<{ h: Harness; p: Processes }> = [];
@@ -34,8 +35,9 @@ function monorepo(n: number, automated: boolean): Record<string, string> {
   return files;
 }
 
-async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['github'], files: Record<string, string>, env: NodeJS.ProcessEnv): Promise<{ h: Harness; p: Processes }> {
+async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['github'], files: Record<string, string>, env: NodeJS.ProcessEnv, operatorExtra = ''): Promise<{ h: Harness; p: Processes }> {
   const h = await startHarness({ github });
+  if (operatorExtra) h.deps.operator = parseOperatorConfig('operator.yml', `${OPERATOR}${operatorExtra}`);
   await h.gh.addRepo({ owner: 'acme', name: 'gitops', files });
   const p = await startProcesses(h, SECRET, { env });
   running.push({ h, p });
@@ -44,21 +46,23 @@ async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['gi
 
 const refused = (h: Harness) => h.gh.requests().filter((r) => r.status === 403 || r.status === 429);
 
-test('a 100-app first push: every app synced, and never more writes in a window than the limit (nothing refused)', async () => {
+test('a 100-app first push: every app synced into one aggregated run, and never more writes in a window than the limit (nothing refused)', async () => {
   const { h, p } = await start({ secondaryLimit: { writes: 40, windowMs: 1_000 } }, monorepo(100, true), { DRIFTGUARD_GITHUB_WRITES_PER_WINDOW: '40', DRIFTGUARD_GITHUB_WRITE_WINDOW_MS: '1000' });
   const sha = (await (await h.client()).resolveRef('main'));
   const push = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: '0'.repeat(40), after: sha } });
   assert.equal((await sendWebhook(p.hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
-  const runs = await until('100 completed sync runs', () => {
-    const done = h.gh.checkRuns('acme', 'gitops', { headSha: sha }).filter((c) => c.status === 'completed');
-    return done.length >= 100 && done;
-  });
-  assert.deepEqual([...new Set(runs.map((r) => r.conclusion))], ['success']);
+  const run = await until('the aggregated run completed', () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard' }).find((c) => c.status === 'completed'), 300_000);
+  assert.equal(run.conclusion, 'success');
+  assert.equal(run.output.title, `Synced 100 apps at ${sha.slice(0, 7)}`);
+  const rows = (run.output.summary ?? '').split('\n').filter((l) => /^\| app-\d+ \| ✅ success \|/.test(l));
+  assert.equal(rows.length, 100, 'one table row per app');
+  assert.match(run.output.text ?? '', /### app-0: /, 'details of the changed apps');
+  assert.deepEqual(h.gh.checkRuns('acme', 'gitops', { headSha: sha }).map((c) => c.name), ['driftguard'], 'no run per app above the threshold');
   assert.equal(h.cluster.live.size, 100);
   assert.deepEqual(refused(h).map((r) => `${r.method} ${r.path}`), [], 'GitHub never refused a request');
   const peak = h.gh.peakWrites(1_000);
   assert.ok(peak <= 40, `peak ${peak} writes in 1 s`);
-  assert.ok(h.gh.requests().filter((r) => r.method !== 'GET').length > 100, 'more writes than one window allows: the pacer had work to do');
+  assert.ok(h.gh.requests().filter((r) => r.method !== 'GET').length > 40, 'more writes than one window allows: the pacer had work to do');
 });
 
 test('a secondary-limit 403 with retry-after is honoured and the plan still finishes its check run and comment', async () => {
@@ -83,8 +87,8 @@ test('a secondary-limit 403 with retry-after is honoured and the plan still fini
 
 test('primary limit near zero: the plan waits for the reset and says so, instead of failing', async () => {
   const files = { '.github/driftguard.yml': 'apps:\n  - name: web\n    path: deploy/web\n    cluster: production\n    namespace: web\n', 'deploy/web/deployment.yaml': deployment('web') };
-  // 8 requests per 2 s window; the plan needs more than that before it completes its run.
-  const { h, p } = await start({ rateLimit: 8, rateWindowMs: 2_000 }, files, { DRIFTGUARD_GITHUB_RESERVE: '2' });
+  // 6 requests per 6 s window, 2 kept in reserve: the plan needs more than 4 before it completes its run.
+  const { h, p } = await start({ rateLimit: 6, rateWindowMs: 6_000 }, files, { DRIFTGUARD_GITHUB_RESERVE: '2' });
   const head = await h.gh.commit('acme', 'gitops', { branch: 'scale', from: 'main', files: { 'deploy/web/deployment.yaml': deployment('web', 3) } });
   const pr = await h.gh.addPullRequest({ owner: 'acme', repo: 'gitops', head: 'scale' });
   const opened = await emulatorPayload(h.gh, 'pull_request', 'opened', { owner: 'acme', repo: 'gitops', pullNumber: pr.number });
@@ -94,4 +98,23 @@ test('primary limit near zero: the plan waits for the reset and says so, instead
   assert.match(run.output?.summary ?? '', /Driftguard waited \d+ s for GitHub's rate limit to reset/);
   await until('sticky comment', () => h.gh.comments('acme', 'gitops', pr.number).find((c) => c.body.startsWith('<!-- driftguard:plan -->')));
   assert.deepEqual(refused(h).map((r) => `${r.method} ${r.path}`), [], 'the budget ran low but never out');
+});
+
+test('threshold: above github.aggregateAbove one aggregated run per push, at or below it one run per app', async () => {
+  const { h, p } = await start({}, monorepo(4, true), {}, 'github: {aggregateAbove: 3}\n');
+  const first = await (await h.client()).resolveRef('main');
+  const push1 = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: '0'.repeat(40), after: first } });
+  assert.equal((await sendWebhook(p.hook, { event: 'push', payload: push1, secret: SECRET })).status, 200);
+  const agg = await until('aggregated run', () => h.gh.checkRuns('acme', 'gitops', { headSha: first, name: 'driftguard' }).find((c) => c.status === 'completed'));
+  assert.equal(agg.conclusion, 'success');
+  assert.equal(h.gh.checkRuns('acme', 'gitops', { headSha: first }).length, 1);
+  // Three apps changed: at the threshold, each gets its own run.
+  const second = await h.gh.commit('acme', 'gitops', { message: 'v2', files: Object.fromEntries([0, 1, 2].map((i) => [`deploy/app-${i}/cm.yaml`, configMap(`cm-${i}`, 'v2')])) });
+  const push2 = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: first, after: second } });
+  assert.equal((await sendWebhook(p.hook, { event: 'push', payload: push2, secret: SECRET })).status, 200);
+  const runs = await until('three per-app runs', () => {
+    const done = h.gh.checkRuns('acme', 'gitops', { headSha: second }).filter((c) => c.status === 'completed');
+    return done.length >= 3 && done;
+  });
+  assert.deepEqual(runs.map((r) => r.name).sort(), ['driftguard / app-0', 'driftguard / app-1', 'driftguard / app-2']);
 });

@@ -14,7 +14,7 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
   if (!validate(src.value)) {
     throw configError(file, schemaProblems(src, validate.errors ?? []));
   }
-  const raw = src.value as { clusters: ClusterConfig[]; projects: ProjectConfig[]; rollback?: { revertPullRequests?: boolean } };
+  const raw = src.value as { clusters: ClusterConfig[]; projects: ProjectConfig[]; rollback?: { revertPullRequests?: boolean }; github?: { aggregateAbove?: number } };
   const problems: ConfigProblem[] = [];
   const clusters = new Map<string, number>();
   raw.clusters.forEach((c, i) => {
@@ -42,5 +42,5 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
   problems.push(...preview.problems);
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
-  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}), ...(preview.preview ? { preview: preview.preview } : {}), ...(raw.rollback ? { rollback: { ...raw.rollback } } : {}) };
+  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}), ...(preview.preview ? { preview: preview.preview } : {}), ...(raw.rollback ? { rollback: { ...raw.rollback } } : {}), ...(raw.github ? { github: { ...raw.github } } : {}) };
 }

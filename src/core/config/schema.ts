@@ -234,6 +234,8 @@ export const operatorConfigSchema = {
     // `/driftguard rollback` opens a revert PR only when the operator says the app has contents: write
     // and pull_requests: write (app.yml); otherwise the reply gives the git commands.
     rollback: { type: 'object', additionalProperties: false, properties: { revertPullRequests: { type: 'boolean' } } },
+    // Above this many apps, a push reports one aggregated `driftguard` check run instead of one per app.
+    github: { type: 'object', additionalProperties: false, properties: { aggregateAbove: { type: 'integer', minimum: 0 } } },
     clusters: {
       type: 'array',
       items: {

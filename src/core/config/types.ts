@@ -185,7 +185,12 @@ export interface OperatorConfig {
   preview?: OperatorPreviewConfig;
   /** `/driftguard rollback`: open the revert PR (needs the app's contents: write and pull_requests: write). */
   rollback?: { revertPullRequests?: boolean };
+  /** GitHub reporting: above `aggregateAbove` apps (default 20) a push reports one aggregated check run. */
+  github?: { aggregateAbove?: number };
 }
+
+/** Apps above which a push reports one aggregated check run (operator `github.aggregateAbove`). */
+export const DEFAULT_AGGREGATE_ABOVE = 20;
 
 export type Authorization = { ok: true; project: string } | { ok: false; reason: string };
 

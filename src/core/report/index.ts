@@ -11,3 +11,4 @@ export { forkNote, forkWaitingOutput, APPROVE_COMMAND, type ForkState, type Fork
 export { pausedTitle, resumeHint, renderPausedCheckRun, gitRevertCommands, renderRevertPrBody, type PauseInfo } from './rollback.ts';
 export { PREVIEW_START, PREVIEW_END, renderPreviewSection, withPreviewSection, utcMinute, type PreviewEntry, type PreviewEntryState } from './preview.ts';
 export { rateLimitNote, withRateLimitNote, NOTE_MIN_MS, type RateLimitWaits } from './rate-limit-note.ts';
+export { renderAggregateCheckRun, aggregateConclusion, AGGREGATE_DETAIL_MAX_CHARS, type AggregateEntry, type AggregateOutput, type AppConclusion } from './aggregate.ts';
