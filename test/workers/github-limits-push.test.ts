@@ -1,0 +1,68 @@
+// GitHub's limits end to end, at monorepo scale: a 100-app first push through the real web and worker
+// processes (in-process) against the GitHub emulator enforcing a test-scaled secondary limit (40 writes
+// per 1 s instead of 80 per 60 s); the cluster is the harness's in-memory fake. Its own file: it takes
+// about two minutes on a busy machine.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
+import { parseOperatorConfig } from '../../src/core/config/operator-config.ts';
+import { OPERATOR, deployment, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
+
+const SECRET = 'limits-test-secret';
+const running: Array<{ h: Harness; p: Processes }> = [];
+after(async () => {
+  for (const { h, p } of running) {
+    await p.close();
+    await h.close();
+  }
+});
+
+async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 180_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
+
+function monorepo(n: number, automated: boolean): Record<string, string> {
+  const apps = Array.from({ length: n }, (_, i) => `  - name: app-${i}\n    path: deploy/app-${i}\n    cluster: production\n    namespace: web\n${automated ? '    syncPolicy: {automated: true, prune: true}\n' : ''}`);
+  const files: Record<string, string> = { '.github/driftguard.yml': `apps:\n${apps.join('')}` };
+  for (let i = 0; i < n; i++) files[`deploy/app-${i}/cm.yaml`] = configMap(`cm-${i}`, 'v1');
+  return files;
+}
+
+async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['github'], files: Record<string, string>, env: NodeJS.ProcessEnv, operatorExtra = ''): Promise<{ h: Harness; p: Processes }> {
+  const h = await startHarness({ github });
+  if (operatorExtra) h.deps.operator = parseOperatorConfig('operator.yml', `${OPERATOR}${operatorExtra}`);
+  await h.gh.addRepo({ owner: 'acme', name: 'gitops', files });
+  const p = await startProcesses(h, SECRET, { env });
+  running.push({ h, p });
+  return { h, p };
+}
+
+const refused = (h: Harness) => h.gh.requests().filter((r) => r.status === 403 || r.status === 429);
+
+test('a 100-app first push: every app synced into one aggregated run, and never more writes in a window than the limit (nothing refused)', { timeout: 420_000 }, async () => {
+  const { h, p } = await start({ secondaryLimit: { writes: 40, windowMs: 1_000 } }, monorepo(100, true), { DRIFTGUARD_GITHUB_WRITES_PER_WINDOW: '40', DRIFTGUARD_GITHUB_WRITE_WINDOW_MS: '1000' });
+  const sha = (await (await h.client()).resolveRef('main'));
+  const push = await emulatorPayload(h.gh, 'push', undefined, { owner: 'acme', repo: 'gitops', push: { before: '0'.repeat(40), after: sha } });
+  assert.equal((await sendWebhook(p.hook, { event: 'push', payload: push, secret: SECRET })).status, 200);
+  const run = await until('the aggregated run completed', () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard' }).find((c) => c.status === 'completed'), 300_000);
+  assert.equal(run.conclusion, 'success');
+  assert.equal(run.output.title, `Synced 100 apps at ${sha.slice(0, 7)}`);
+  const rows = (run.output.summary ?? '').split('\n').filter((l) => /^\| app-\d+ \| ✅ success \|/.test(l));
+  assert.equal(rows.length, 100, 'one table row per app');
+  assert.match(run.output.text ?? '', /### app-0: /, 'details of the changed apps');
+  assert.deepEqual(h.gh.checkRuns('acme', 'gitops', { headSha: sha }).map((c) => c.name), ['driftguard'], 'no run per app above the threshold');
+  assert.equal(h.cluster.live.size, 100);
+  assert.deepEqual(refused(h).map((r) => `${r.method} ${r.path}`), [], 'GitHub never refused a request');
+  const peak = h.gh.peakWrites(1_000);
+  assert.ok(peak <= 40, `peak ${peak} writes in 1 s`);
+  assert.ok(h.gh.requests().filter((r) => r.method !== 'GET').length > 40, 'more writes than one window allows: the pacer had work to do');
+});
+
