@@ -8,3 +8,4 @@ export { PreviewSlots, slotMember, type SlotClaim, type WaitingPreview } from '.
 export { PreviewStore, type PreviewRecord, type PreviewState } from './previews.ts';
 export { AutoSyncPauses, type AutoSyncPause } from './auto-sync-pause.ts';
 export { DeployHistory, DEFAULT_HISTORY_LIMIT, historyId, previousSyncedSha, type DeployEntry, type DeployResult, type DeployCounts } from './deploy-history.ts';
+export { AggregateRuns, type AggregateState } from './aggregate-runs.ts';
