@@ -59,6 +59,20 @@ export function commitTree(gh: Parameters<typeof checkoutOrRefusal>[0], sha: str
   };
 }
 
+/**
+ * One app's render at `sha` for a reader that has no checkout of its own (the drift detector): the
+ * shared checkout (no download when a job of the commit already has it) and the render memo (no render
+ * when the same inputs were rendered). `complete` as for a sync; a refused checkout is an error result.
+ */
+export async function renderAppAtSha(deps: Parameters<typeof renderCheckout>[0] & Pick<WorkerDeps, 'workDir' | 'checkouts'>, gh: Parameters<typeof checkoutOrRefusal>[0], sha: string, app: AppConfig): Promise<Rendered> {
+  const co = await checkoutOrRefusal(gh, sha, deps);
+  try {
+    return await renderCheckout(deps, co, app);
+  } finally {
+    await cleanupCheckout(co);
+  }
+}
+
 export type CommitTree = ReturnType<typeof commitTree>;
 
 export const cleanupCheckout = async (co: CheckoutOrRefusal | undefined) => {

@@ -17,6 +17,7 @@ import type { AutoSyncPauses } from '../src/store/auto-sync-pause.ts';
 import type { DeployHistory } from '../src/store/deploy-history.ts';
 import type { CheckoutCache } from '../src/github/checkout-cache.ts';
 import type { AggregateRuns } from '../src/store/aggregate-runs.ts';
+import type { RenderMemo } from './render-memo.ts';
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -46,6 +47,8 @@ export interface WorkerDeps {
   log: Logger;
   /** Parent of temporary checkouts (default: os.tmpdir()). */
   workDir?: string;
+  /** Renders by their inputs' hash (workers/render-memo.ts): apps and commits with identical inputs render once. */
+  renders?: RenderMemo;
   /** The shared checkout cache (one download per commit); without it every job downloads its own tree. */
   checkouts?: CheckoutCache;
   /** Bound for one sync including waiting for health (default 5 min). */

@@ -7,18 +7,19 @@ import type { SourcedObject } from '../src/core/model/object.ts';
 import type { ReportError } from '../src/core/report/types.ts';
 import type { WorkerDeps } from './deps.ts';
 import { clusterCapabilities, type HelmCapabilities } from '../src/render/capabilities.ts';
+import type { RenderOptions } from '../src/render/render.ts';
 
 /** `complete`: the render read every input (a sync prunes only from a complete render). */
 export type Rendered = { ok: true; objects: SourcedObject[]; hooks: SourcedObject[]; complete: boolean } | { ok: false; errors: ReportError[] } | { ok: 'missing' };
 
 export async function renderAppAt(
-  deps: Pick<WorkerDeps, 'render' | 'renderTimeoutMs'> & Partial<Pick<WorkerDeps, 'cluster'>>,
+  deps: Pick<WorkerDeps, 'render' | 'renderTimeoutMs'> & Partial<Pick<WorkerDeps, 'cluster' | 'renders'>>,
   root: string,
   app: AppConfig,
 ): Promise<Rendered> {
   if (!existsSync(join(root, app.path))) return { ok: 'missing' };
   try {
-    const r = await deps.render({
+    const opts: RenderOptions = {
       root,
       path: app.path,
       type: app.type ?? 'auto',
@@ -28,7 +29,9 @@ export async function renderAppAt(
       // Helm's .Capabilities from the destination cluster, as Argo CD does; discovered only when a chart renders.
       ...(deps.cluster ? { capabilities: () => destinationCapabilities(deps.cluster!, app.cluster) } : {}),
       timeoutMs: deps.renderTimeoutMs ?? 120_000,
-    });
+    };
+    // Identical inputs (another app on the same overlay, the same tree at another commit) render once.
+    const r = deps.renders ? await deps.renders.render(opts, deps.cluster ? app.cluster : 'none', deps.render) : await deps.render(opts);
     return { ok: true, objects: r.objects, hooks: r.hooks, complete: r.complete };
   } catch (e) {
     return { ok: false, errors: [toReportError(e)] };

@@ -30,6 +30,7 @@ import { DeployHistory } from '../src/store/deploy-history.ts';
 import { AggregateRuns } from '../src/store/aggregate-runs.ts';
 import { warnIfRedisNotDurable, type DurabilityReport } from '../src/store/redis-durability.ts';
 import type { WorkerDeps } from './deps.ts';
+import { DEFAULT_RENDER_MEMO_BYTES, RenderMemo } from './render-memo.ts';
 import { reportPlanFailure, runPlan } from './plan.ts';
 import { attemptOf } from './attempt.ts';
 import { runPush } from './push.ts';
@@ -93,6 +94,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     log,
     ...(env.DRIFTGUARD_WORKDIR ? { workDir: env.DRIFTGUARD_WORKDIR } : {}),
     ...(checkouts ? { checkouts } : {}),
+    renders: new RenderMemo(concurrencyFrom(env, 'DRIFTGUARD_RENDER_MEMO_MB', DEFAULT_RENDER_MEMO_BYTES / (1024 * 1024)) * 1024 * 1024),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),
     planConcurrency: concurrencyFrom(env, 'DRIFTGUARD_PLAN_CONCURRENCY', defaultPlanConcurrency()),
     ...overrides,

@@ -9,6 +9,8 @@ import { prScope } from '../../src/store/index.ts';
 import { runPush } from '../../workers/push.ts';
 import { runSync } from '../../workers/sync.ts';
 import { runPlan } from '../../workers/plan.ts';
+import { renderAppAtSha } from '../../workers/checkout.ts';
+import { parseRepoConfig } from '../../src/core/config/index.ts';
 import { deployment, startHarness, type Harness } from './harness.ts';
 
 // Few enough that the writes stay within the emulator's secondary limit (the harness does not pace); the reads are what is counted.
@@ -61,6 +63,12 @@ test('a push changing the shared base: one compare, one config read, one tarball
   assert.deepEqual(syncs.result.map((r) => r.outcome), jobs.map(() => 'synced'), JSON.stringify(h.gh.checkRuns('acme', 'mono', { headSha: sha }).map((c) => [c.output.title, c.output.summary]).slice(0, 2)));
   assert.equal(syncs.count('repos/download-tarball-archive'), 0, 'the syncs use the fan-out\'s checkout');
   assert.ok(h.cluster.syncCalls.some((c) => c.app === 'app3' && c.desired.some((o) => o.object.metadata.name === 'app3-svc')));
+
+  // The drift detector's read of an app at the commit: no download either.
+  const config = parseRepoConfig('.github/driftguard.yml', CONFIG);
+  const drift = await counting(() => renderAppAtSha(h.deps, client, sha, config.apps[3]));
+  assert.equal(drift.count('repos/download-tarball-archive'), 0);
+  assert.ok(drift.result.ok === true && drift.result.complete && drift.result.objects.some((o) => o.object.metadata.name === 'app3-svc'));
 });
 
 test('a PR touching the shared base: the changed apps from the PR files and the head checkout', async () => {
