@@ -10,14 +10,14 @@
 // and the memo lives in the process, so they need no place in the key.
 import { createHash } from 'node:crypto';
 import { readdir, readFile, readlink, lstat, stat } from 'node:fs/promises';
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { detectSourceType, type RenderOptions, type RenderResult } from '../src/render/render.ts';
 import { isInside } from '../src/render/paths.ts';
+import { kustomizationFile } from '../src/render/kustomize.ts';
 import { kustomizationRefs } from './changed-apps.ts';
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MAX_DIRS = 64;
 const MAX_FILES = 20_000;
 const MAX_HASHED_BYTES = 64 * 1024 * 1024;
@@ -122,11 +122,11 @@ async function kustomizeInputs(root: string, start: string): Promise<string[] | 
     if (seen.size >= MAX_DIRS) return undefined;
     seen.add(dir);
     out.add(dir);
-    const kfile = KUSTOMIZATION_FILES.find((n) => existsSync(join(root, dir, n)));
+    const kfile = kustomizationFile(join(root, dir));
     if (!kfile) continue;
     let doc: unknown;
     try {
-      doc = parse(await readFile(join(root, dir, kfile), 'utf8'));
+      doc = parse(await readFile(kfile, 'utf8'));
     } catch {
       return undefined;
     }
