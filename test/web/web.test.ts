@@ -122,7 +122,7 @@ test('pull_request.closed → the queued plan of that PR is removed and any plan
   }
 });
 
-test('previews: a same-repo PR queues an up job beside its plan (same seq), a fork PR none, a close a down job', async () => {
+test('previews: a PR queues an up job beside its plan (same seq), a fork PR too (the worker gates it), a close a down job', async () => {
   const previews = async (pr: number) => (await jobsIn('preview')).map((j) => j.data as PreviewJob).filter((j) => j.pr === pr);
   const sameRepo = payloadFor('pull_request', 'opened', { number: 90, pull_request: { number: 90, head: { sha: 'e'.repeat(40) } } });
   assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: sameRepo, secret: SECRET })).status, 200);
@@ -133,7 +133,9 @@ test('previews: a same-repo PR queues an up job beside its plan (same seq), a fo
   const fork = payloadFor('pull_request', 'opened', { number: 91, pull_request: { number: 91, head: { sha: 'f'.repeat(40), repo: { full_name: 'someone/fork' } } } });
   assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: fork, secret: SECRET })).status, 200);
   assert.equal((await jobsIn('plan')).map((j) => j.data as PlanJob).find((j) => j.pr === 91)?.fork, true);
-  assert.deepEqual(await previews(91), [], 'a fork\'s code runs in no preview by itself');
+  // Queued like any PR's: the worker renders nothing of a fork's head until a writer approved that SHA
+  // with /driftguard preview, and otherwise says so in the comment (test/e2e/preview-ops-backends.test.ts).
+  assert.deepEqual((await previews(91)).map((j) => [j.action, j.headSha]), [['up', 'f'.repeat(40)]]);
 
   const merged = payloadFor('pull_request', 'closed', { number: 90, pull_request: { number: 90, head: { sha: 'e'.repeat(40) }, merged: true } });
   assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: merged, secret: SECRET })).status, 200);
