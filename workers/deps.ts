@@ -18,6 +18,21 @@ import type { DeployHistory } from '../src/store/deploy-history.ts';
 import type { CheckoutCache } from '../src/github/checkout-cache.ts';
 import type { AggregateRuns } from '../src/store/aggregate-runs.ts';
 import type { RenderMemo } from './render-memo.ts';
+import type { DriftTargets } from '../src/store/drift-targets.ts';
+import type { DriftReports } from '../src/store/drift-reports.ts';
+import type { RenderCache } from '../src/store/render-cache.ts';
+import type { DriftScheduler } from '../src/queue/drift-scheduler.ts';
+import type { OperatorDriftConfig } from '../src/core/config/types.ts';
+
+/** Drift detection's parts (absent: no drift scans, e.g. in worker tests about other things). */
+export interface DriftDeps {
+  targets: DriftTargets;
+  reports: DriftReports;
+  renders: RenderCache;
+  scheduler: DriftScheduler;
+  timing: OperatorDriftConfig;
+}
+
 
 export interface WorkerDeps {
   /** GitHub client for one repository, authenticated as the installation. */
@@ -61,6 +76,8 @@ export interface WorkerDeps {
   planConcurrency?: number;
   /** The clock (ms since the epoch) for preview TTLs; tests inject one instead of waiting hours. */
   now?: () => number;
+  /** Drift scans (absent: none, e.g. in worker tests about other things). */
+  drift?: DriftDeps;
 }
 
 /** Check run name per app, as users see it on the PR and the commit. */

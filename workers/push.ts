@@ -17,6 +17,7 @@ import type { AppConfig } from '../src/core/config/types.ts';
 import { REPO_CONFIG_PATH } from '../src/core/config/repo-config.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
 import { commitTree } from './checkout.ts';
+import { recordPushTargets } from './drift-targets.ts';
 
 export type PushOutcome = 'no-config' | 'invalid-config' | 'fanned-out';
 
@@ -47,7 +48,10 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
     return { outcome: 'invalid-config', apps: [], superseded: [], unchanged: [] };
   }
   const candidates = loaded.config.apps.filter((a) => a.syncPolicy.automated && (a.targetRevision ?? job.defaultBranch) === branch);
-  if (candidates.length === 0) return { outcome: 'fanned-out', apps: [], superseded: [], unchanged: [] };
+  if (candidates.length === 0) {
+    await recordPushTargets(deps, job, loaded.config, branch, new Set());
+    return { outcome: 'fanned-out', apps: [], superseded: [], unchanged: [] };
+  }
   const changes = await pushChanges(gh, job);
   // Kustomize references are read from the commit's checkout: the cache keeps it for the sync jobs.
   const tree = commitTree(gh, job.sha, deps);
@@ -56,6 +60,8 @@ export async function runPush(job: PushJob, deps: WorkerDeps, attempt: Attempt =
     return { changed, ...(await applyPauses(job, deps, (pausedApps) => (changes.all ? [] : appsChangedBy(tree.reader, loaded.config, { all: false, files: changes.files.filter((f) => f !== REPO_CONFIG_PATH) }, job.sha, pausedApps)), changed, candidates)) };
   })().finally(() => tree.release());
   const { changed, apps, paused, resumed } = selected;
+  // Drift scans: the branch head moves now; a synced app's revision once its sync has applied it.
+  await recordPushTargets(deps, job, loaded.config, branch, new Set(apps.map((a) => a.name)));
   const unchanged = candidates.filter((a) => !changed.includes(a)).map((a) => a.name);
   log.info({ changes: changes.all ? `all apps: ${changes.reason}` : `${changes.files.length} file(s)`, apps: apps.map((a) => a.name), unchanged, paused, resumed }, 'push changes');
   for (const name of paused) {

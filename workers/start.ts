@@ -17,7 +17,13 @@ import { JobProducer } from '../src/queue/producer.ts';
 import { queueConnection } from '../src/queue/connection.ts';
 import { closeConsumers, createConsumer } from '../src/queue/consumer.ts';
 import { QUEUES } from '../src/queue/names.ts';
-import type { CommandJob, PlanJob, PreviewJob, PushJob, SyncJob } from '../src/queue/jobs.ts';
+import type { CommandJob, PlanJob, PreviewJob, PushJob, SyncJob, DriftJob } from '../src/queue/jobs.ts';
+import { DriftScheduler } from '../src/queue/drift-scheduler.ts';
+import { DriftTargets } from '../src/store/drift-targets.ts';
+import { DriftReports } from '../src/store/drift-reports.ts';
+import { RenderCache } from '../src/store/render-cache.ts';
+import { DEFAULT_DRIFT } from '../src/core/config/drift-config.ts';
+import { runDriftScan } from './drift.ts';
 import { createRedis } from '../src/store/redis.ts';
 import { AppLocks } from '../src/store/app-lease.ts';
 import { LatestShaRegister } from '../src/store/latest-sha.ts';
@@ -74,6 +80,8 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
   const redisCheck = warnIfRedisNotDurable(redis, log, 'the worker');
   const producer = overrides.producer ?? new JobProducer(queueConnection(env.REDIS_URL), undefined, (e) => log.debug({ err: e.message }, 'queue redis'));
   const checkouts = checkoutCacheFromEnv(env, (msg, detail) => log.warn(detail ?? {}, msg));
+  const driftTiming = operator.drift ?? DEFAULT_DRIFT;
+  const scheduler = new DriftScheduler(queueConnection(env.REDIS_URL), driftTiming.intervalMs, driftTiming.debounceMs, (e) => log.debug({ err: e.message }, 'drift queue redis'));
   const deps: WorkerDeps = {
     github: async (repo, installationId) => new RepoClient(await factory!.forInstallation(installationId), repo),
     operator,
@@ -97,6 +105,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     renders: new RenderMemo(concurrencyFrom(env, 'DRIFTGUARD_RENDER_MEMO_MB', DEFAULT_RENDER_MEMO_BYTES / (1024 * 1024)) * 1024 * 1024),
     ...(env.DRIFTGUARD_SYNC_TIMEOUT_MS ? { syncTimeoutMs: Number(env.DRIFTGUARD_SYNC_TIMEOUT_MS) } : {}),
     planConcurrency: concurrencyFrom(env, 'DRIFTGUARD_PLAN_CONCURRENCY', defaultPlanConcurrency()),
+    drift: { targets: new DriftTargets(redis), reports: new DriftReports(redis), renders: new RenderCache(redis), scheduler, timing: driftTiming },
     ...overrides,
   };
   const connection = queueConnection(env.REDIS_URL);
@@ -154,6 +163,8 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
       log.info({ ...report, removed: report.removed.length, leftAlone: report.leftAlone.length }, 'preview sweep');
       return report;
     }, { connection, concurrency: 1, onError, ...timing, onFinalFailure: failed('preview-sweep') }),
+    // Scans mostly read memory (the watch cache, the cached render): many at once.
+    createConsumer<DriftJob>(QUEUES.drift, (job) => runDriftScan(job.data, deps), { connection, concurrency: concurrencyFrom(env, 'DRIFTGUARD_DRIFT_CONCURRENCY', 8), onError, ...timing, onFinalFailure: failed('drift') }),
   ];
   // The operator config says how often (default 5 min); without previews there is nothing to sweep.
   await producer.schedulePreviewSweep(operator.preview?.sweepIntervalMs ?? 0);
@@ -165,6 +176,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env, overrid
     async close() {
       await closeConsumers(workers);
       if (!overrides.producer) await producer.close();
+      await scheduler.close();
       await registry.close();
       deps.checkouts?.close();
       redis.disconnect();

@@ -22,6 +22,7 @@ import { appBounds, failedResourceAnnotations } from './bounds.ts';
 import { findCheckRun, resumeCheckRun, syncRunId } from './check-runs.ts';
 import { appRunFinisher, reportIntoAggregate } from './aggregate-run.ts';
 import { closeOpenDeployments, resumeDeployment } from './deployments.ts';
+import { recordSynced, rememberRender } from './drift-targets.ts';
 import type { Attempt } from './attempt.ts';
 import { DriftguardError, isDeterministic, isRateLimited } from '../src/core/errors.ts';
 import { renderPausedCheckRun } from '../src/core/report/rollback.ts';
@@ -146,6 +147,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
       await tellRollback(`this revision no longer renders, so nothing was applied and automated sync was not paused.\n\n${summary}`);
       return { outcome: 'failed' };
     }
+    await rememberRender(deps, job, app, rendered.objects, rendered.complete).catch((e) => log.warn({ err: e }, 'could not cache the render for drift scans'));
     // Checks before any write: an error-severity finding refuses the sync (a final outcome, not retried).
     const checks = await checkRendered(deps, app, rendered.objects, { repoPolicy: config.policy });
     const checkAnnotations = [...findingsToAnnotations(checks.result.findings), ...notesToAnnotations(checks.notes)];
@@ -215,6 +217,7 @@ async function syncLeased(job: SyncJob, deps: WorkerDeps, opts: SyncRunOptions, 
     const did = summarizeSync(results);
     await complete(out.conclusion, { title: out.title, summary: truncateWithEllipsis(`${note ? `${note}\n\n` : ''}${out.summary}${checked}`, 65_000), text: out.text, annotations: [...failedResourceAnnotations(result), ...checkAnnotations] }, did.created + did.updated + did.pruned > 0);
     if (deployment) await gh.deploymentStatus(deployment, out.conclusion === 'failure' ? 'failure' : 'success', { description: out.title, environment: env });
+    if (result.phase === 'Succeeded') await recordSynced(deps, job, config, app).catch((e) => log.warn({ err: e }, 'could not record the drift target'));
 
     const counts = summarizeSync(results);
     trace.counts = { created: counts.created, updated: counts.updated, pruned: counts.pruned, failed: counts.failed };

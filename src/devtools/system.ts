@@ -184,7 +184,8 @@ async function start(opts: SystemOptions, existingKubeconfig: string | undefined
       // A plan completes its check runs before it writes the comment: "done" is every queue drained.
       drained: async (timeoutMs) => {
         await until('the workers to finish', async () => {
-          const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+          // Drift scans are always scheduled (delayed) while apps exist: only a running or due scan is work.
+          const counts = await Promise.all(queues.map((q) => (q.name === QUEUES.drift ? q.getJobCounts('waiting', 'active') : q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children'))));
           return counts.every((c) => Object.values(c).every((n) => n === 0));
         }, timeoutMs);
       },

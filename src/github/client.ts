@@ -371,6 +371,28 @@ export class RepoClient {
     return open;
   }
 
+  /** The open issue our bot wrote whose body carries `marker` (drift issues are found again this way). */
+  async findOpenIssue(marker: string): Promise<{ number: number; body: string } | undefined> {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.r, state: 'open', per_page: 100 });
+    const found = issues.find((i) => !i.pull_request && i.user?.type === 'Bot' && (i.body ?? '').includes(marker));
+    return found ? { number: found.number, body: found.body ?? '' } : undefined;
+  }
+
+  async createIssue(input: { title: string; body: string; labels?: string[]; assignees?: string[] }): Promise<number> {
+    const { data } = await this.octokit.rest.issues.create({ ...this.r, title: input.title, body: input.body, ...(input.labels?.length ? { labels: input.labels } : {}), ...(input.assignees?.length ? { assignees: input.assignees } : {}) });
+    return data.number;
+  }
+
+  async issueBody(number: number): Promise<{ body: string; open: boolean }> {
+    const { data } = await this.octokit.rest.issues.get({ ...this.r, issue_number: number });
+    return { body: data.body ?? '', open: data.state === 'open' };
+  }
+
+  /** Edit an issue's body (and title), or close it (`state: 'closed'`). */
+  async updateIssue(number: number, input: { body?: string; title?: string; state?: 'open' | 'closed' }): Promise<void> {
+    await this.octokit.rest.issues.update({ ...this.r, issue_number: number, ...input, ...(input.state === 'closed' ? { state_reason: 'completed' as const } : {}) });
+  }
+
   /** The user's role on the repository; 'none' when not a collaborator. */
   async permission(username: string): Promise<Permission> {
     try {

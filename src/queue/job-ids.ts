@@ -11,3 +11,7 @@ export const commandJobId = (repo: string, commentId: number) => `command-${safe
 export const rerunSuffix = (rerunKey?: string) => (rerunKey ? `-r${rerunKey.replace(/[^A-Za-z0-9_-]/g, '_')}` : '');
 // One job per delivery and action: a redelivered webhook dedupes, every push brings the preview up again.
 export const previewJobId = (repo: string, pr: number, app: string | undefined, action: 'up' | 'down', seq: number) => `preview-${safe(repo)}-${pr}-${safe(app ?? '_all')}-${action}-${seq}`;
+/** The job scheduler of an app's periodic drift scan (one per repository and app). */
+export const driftSchedulerId = (repo: string, app: string) => `drift-${safe(repo.toLowerCase())}-${safe(app)}`;
+/** Deduplication id of the drift scans asked for now (watch events, sync end): one pending per app. */
+export const driftScanDedupeId = (repo: string, app: string) => `${driftSchedulerId(repo, app)}-soon`;

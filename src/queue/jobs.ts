@@ -104,4 +104,17 @@ export interface PreviewJob extends RepoRef {
   requestedBy?: string;
 }
 
-export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob | PreviewJob;
+/** Why a drift scan runs: its job scheduler's interval, watch events of the app's objects, a sync that just ended, a push. */
+export type DriftScanReason = 'interval' | 'watch' | 'synced' | 'push';
+
+/**
+ * Scan one app for drift. Carries no SHA: the scan reads the app's drift target (DriftTargets: the
+ * revision last synced or pushed, and the app's config) when it runs, so a scheduled job never goes stale.
+ */
+export interface DriftJob extends RepoRef {
+  kind: 'drift';
+  app: string;
+  reason: DriftScanReason;
+}
+
+export type AnyJob = PlanJob | PushJob | SyncJob | CommandJob | PreviewJob | DriftJob;

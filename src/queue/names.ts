@@ -14,6 +14,8 @@ export const QUEUES = {
   preview: 'preview',
   /** The preview sweeper's scheduled runs (one job scheduler): missed closes, TTLs, waiting previews. */
   previewSweep: 'preview-sweep',
+  /** One app: compare the live cluster with its last rendered target revision, report drift, self-heal. */
+  drift: 'drift',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

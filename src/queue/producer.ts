@@ -49,9 +49,12 @@ export class JobProducer {
   }
 
   /** `rerunKey` (the comment id of `/driftguard sync`) syncs a SHA again even while its earlier job is kept. */
-  async sync(job: Omit<SyncJob, 'kind'>, opts: { rerunKey?: string } = {}): Promise<string> {
+  /** `delayMs`: run no earlier than that (a self-heal's grace). */
+  async sync(job: Omit<SyncJob, 'kind'>, opts: { rerunKey?: string; delayMs?: number } = {}): Promise<string> {
     const id = syncJobId(job.repo, job.app, job.sha, job.seq) + rerunSuffix(opts.rerunKey);
-    return this.add(QUEUES.sync, { kind: 'sync', ...job }, id);
+    if (!opts.delayMs) return this.add(QUEUES.sync, { kind: 'sync', ...job }, id);
+    const added = await this.queue(QUEUES.sync).add(QUEUES.sync, { kind: 'sync', ...job }, { jobId: id, delay: opts.delayMs });
+    return added.id ?? id;
   }
 
   async command(job: Omit<CommandJob, 'kind'>): Promise<string> {

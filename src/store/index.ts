@@ -9,3 +9,6 @@ export { PreviewStore, type PreviewRecord, type PreviewState } from './previews.
 export { AutoSyncPauses, type AutoSyncPause } from './auto-sync-pause.ts';
 export { DeployHistory, DEFAULT_HISTORY_LIMIT, historyId, previousSyncedSha, type DeployEntry, type DeployResult, type DeployCounts } from './deploy-history.ts';
 export { AggregateRuns, type AggregateState } from './aggregate-runs.ts';
+export { DriftTargets, type DriftTarget } from './drift-targets.ts';
+export { DriftReports, type DriftReportState, type HealRecord } from './drift-reports.ts';
+export { RenderCache, renderConfigHash, type CachedRender } from './render-cache.ts';

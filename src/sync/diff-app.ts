@@ -25,7 +25,7 @@ export async function diffApp(opts: DiffAppOptions): Promise<DiffAppResult> {
   // Hooks are never drift: they run during a sync and are not desired resources.
   const prep = await prepareDesired(cluster, app, opts.desired.filter((d) => !isHookObject(d.object)), opts.namespace, opts.allowedNamespaces);
   const errors: DiffAppResult['errors'] = prep.problems.map((p) => ({ ...keyOf(p.object), message: p.message, source: p.source }));
-  const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc });
+  const state = await loadLive(cluster, app, prep.objects, prep.gvks, { namespace: prep.namespace, allowedNamespaces: opts.allowedNamespaces, concurrency: conc, signal: opts.signal });
   const liveByKey = new Map(state.live.map((o) => [keyString(keyOf(o)), o]));
   // The server may quote any object, and a Secret's value may be reused in another object: scrub the
   // values of all the app's Secrets, desired and live, from every message.

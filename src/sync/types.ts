@@ -114,6 +114,8 @@ export interface DiffAppOptions {
   healthChecks?: CustomHealthChecks;
   /** As SyncOptions.bounds: owned live objects outside them are not shown as deletes (the sync never prunes them). */
   bounds?: ProjectBounds;
+  /** Deadline of the live reads (a cold watch cache of an unreachable cluster would otherwise wait for it). */
+  signal?: AbortSignal;
 }
 
 export interface DiffAppResult extends DiffResult {

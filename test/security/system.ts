@@ -163,7 +163,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     cleanups.push(() => Promise.all(queues.map((q) => q.close())));
     const drained = async () => {
       await until('the queues to drain', async () => {
-        const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+        // Drift scans are always scheduled (delayed) while apps exist: only a running or due scan is work.
+          const counts = await Promise.all(queues.map((q) => (q.name === QUEUES.drift ? q.getJobCounts('waiting', 'active') : q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children'))));
         return counts.every((c) => Object.values(c).every((n) => n === 0));
       });
     };

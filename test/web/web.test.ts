@@ -74,7 +74,7 @@ test('events are routed to the right queue or ignored quietly', async () => {
     { event: 'issue_comment', payload: commentPayload('/driftguard diff'), queue: 'command' },
   ];
   for (const c of cases) {
-    const counts: Record<keyof typeof QUEUES, number> = { plan: 0, push: 0, sync: 0, command: 0, preview: 0, previewSweep: 0 };
+    const counts: Record<keyof typeof QUEUES, number> = { plan: 0, push: 0, sync: 0, command: 0, preview: 0, previewSweep: 0, drift: 0 };
     for (const q of Object.keys(counts) as Array<keyof typeof QUEUES>) counts[q] = (await jobsIn(q)).length;
     const r = await sendWebhook(hook, { event: c.event, payload: c.payload, secret: SECRET });
     assert.equal(r.status, 200, `${c.event}.${c.payload.action}`);

@@ -7,6 +7,7 @@ import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yam
 import { kindRuleProblems } from './kind-rules.ts';
 import { parseHealthChecks } from './health-checks.ts';
 import { parseOperatorPreview } from './preview-config.ts';
+import { parseOperatorDrift } from './drift-config.ts';
 
 export function parseOperatorConfig(file: string, text: string): OperatorConfig {
   const src = loadYaml(file, text);
@@ -40,7 +41,9 @@ export function parseOperatorConfig(file: string, text: string): OperatorConfig 
   problems.push(...health.problems);
   const preview = parseOperatorPreview(src, new Set(clusters.keys()));
   problems.push(...preview.problems);
+  const drift = parseOperatorDrift(src);
+  problems.push(...drift.problems);
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
-  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}), ...(preview.preview ? { preview: preview.preview } : {}), ...(raw.rollback ? { rollback: { ...raw.rollback } } : {}), ...(raw.github ? { github: { ...raw.github } } : {}) };
+  return { file, clusters: raw.clusters, projects: raw.projects, ...(policy ? { policy } : {}), ...(health.checks ? { healthChecks: health.checks } : {}), ...(preview.preview ? { preview: preview.preview } : {}), ...(raw.rollback ? { rollback: { ...raw.rollback } } : {}), ...(raw.github ? { github: { ...raw.github } } : {}), ...(drift.drift ? { drift: drift.drift } : {}) };
 }

@@ -2,7 +2,7 @@
 // (unique names, paths inside the repo), and normalize defaults.
 import { posix } from 'node:path';
 import type { IgnoreRule } from '../diff/types.ts';
-import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, SourceType, SyncPolicy } from './types.ts';
+import type { AppConfig, HelmOptions, KustomizeOptions, RepoConfig, RepoDriftConfig, SourceType, SyncPolicy } from './types.ts';
 import { repoConfigValidator } from './schema.ts';
 import { parsePolicyConfig } from './policy-config.ts';
 import { configError, loadYaml, schemaProblems, type ConfigProblem } from './yaml-source.ts';
@@ -23,6 +23,7 @@ interface RawApp {
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
   preview?: RawAppPreview;
+  driftDetection?: boolean;
 }
 
 /** Parse and validate a repo config. Throws DriftguardError('CONFIG_INVALID') located at the offending node. */
@@ -61,6 +62,7 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
       namespace: a.namespace,
       syncPolicy: { automated: a.syncPolicy?.automated ?? false, prune: a.syncPolicy?.prune ?? false, selfHeal: a.syncPolicy?.selfHeal ?? false },
       ignoreDifferences: a.ignoreDifferences ?? [],
+      driftDetection: a.driftDetection ?? a.syncPolicy?.automated ?? false,
       line: loc.line,
     };
     if (a.createNamespace) {
@@ -79,7 +81,9 @@ export function parseRepoConfig(file: string, text: string): RepoConfig {
   if (problems.length > 0) throw configError(file, problems);
   const policy = parsePolicyConfig(src);
   const preview = parseRepoPreview(src);
-  return { file, apps, ...(policy ? { policy } : {}), ...(preview ? { preview } : {}) };
+  const rawDrift = (src.value as { drift?: Partial<RepoDriftConfig> }).drift;
+  const drift: RepoDriftConfig | undefined = rawDrift ? { labels: rawDrift.labels ?? [], assignees: rawDrift.assignees ?? [] } : undefined;
+  return { file, apps, ...(policy ? { policy } : {}), ...(preview ? { preview } : {}), ...(drift ? { drift } : {}) };
 }
 
 /** Normalized repo-relative path, or undefined when it is absolute or escapes the repo. */

@@ -122,6 +122,15 @@ export const repoConfigSchema = {
       additionalProperties: false,
       properties: { maxPerRepo: { type: 'integer', minimum: 1 } },
     },
+    // Who hears about drift: labels and assignees of every drift issue of the repository.
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        labels: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 50 } },
+        assignees: { type: 'array', maxItems: 10, items: { type: 'string', pattern: '^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$' } },
+      },
+    },
     apps: {
       type: 'array',
       items: {
@@ -144,6 +153,8 @@ export const repoConfigSchema = {
           },
           targetRevision: { type: 'string', pattern: BRANCH },
           preview: appPreviewSchema,
+          // Scan for drift without automated sync (automated apps are always scanned).
+          driftDetection: { type: 'boolean' },
           type: { enum: ['plain', 'kustomize', 'helm'] },
           syncPolicy: {
             type: 'object',
@@ -236,6 +247,16 @@ export const operatorConfigSchema = {
     rollback: { type: 'object', additionalProperties: false, properties: { revertPullRequests: { type: 'boolean' } } },
     // Above this many apps, a push reports one aggregated `driftguard` check run instead of one per app.
     github: { type: 'object', additionalProperties: false, properties: { aggregateAbove: { type: 'integer', minimum: 0 } } },
+    // Drift scans: how often every app is scanned, the self-heal grace and the watch-event debounce.
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        interval: { type: 'string', minLength: 2, pattern: DURATION },
+        selfHealGrace: { type: 'string', minLength: 2, pattern: DURATION },
+        debounce: { type: 'string', minLength: 2, pattern: DURATION },
+      },
+    },
     clusters: {
       type: 'array',
       items: {

@@ -46,6 +46,8 @@ export interface AppConfig {
   kustomize?: KustomizeOptions;
   /** `preview:`: a namespace per open pull request (src/core/preview). */
   preview?: AppPreviewConfig;
+  /** Scan for drift: `driftDetection`, default true for automated apps and false for the others. */
+  driftDetection?: boolean;
   /** 1-based line of the app's entry in the config file, for annotations. */
   line: number;
 }
@@ -64,6 +66,23 @@ export interface RepoConfig {
   policy?: PolicyConfig;
   /** Repository-wide preview settings (`preview:` at the top level). */
   preview?: RepoPreviewConfig;
+  /** Labels and assignees of the repository's drift issues (`drift:`). */
+  drift?: RepoDriftConfig;
+}
+
+export interface RepoDriftConfig {
+  labels: string[];
+  assignees: string[];
+}
+
+/** The operator's `drift:`: scan timing for every app (ms). */
+export interface OperatorDriftConfig {
+  /** Every app is scanned this often (default 3 min), each at its own offset within the interval (jitter). */
+  intervalMs: number;
+  /** Wait before a self-heal re-applies Git's state (default 5 s); doubles per heal of the same fields, capped at 5 min. */
+  selfHealGraceMs: number;
+  /** Watch events of an app's objects within this window make one scan (default 2 s). */
+  debounceMs: number;
 }
 
 /** An image override in kustomize's `images:` shape, applied to every container of the preview. */
@@ -187,6 +206,8 @@ export interface OperatorConfig {
   rollback?: { revertPullRequests?: boolean };
   /** GitHub reporting: above `aggregateAbove` apps (default 20) a push reports one aggregated check run. */
   github?: { aggregateAbove?: number };
+  /** Drift scan timing (defaults when the operator config has no `drift:`). */
+  drift?: OperatorDriftConfig;
 }
 
 /** Apps above which a push reports one aggregated check run (operator `github.aggregateAbove`). */
