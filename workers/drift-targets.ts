@@ -19,7 +19,7 @@ export async function recordPushTargets(deps: WorkerDeps, job: PushJob, config: 
     if (!app.syncPolicy.automated || (!prev && !changed.has(app.name))) {
       // Not synced by us: the branch head is what the cluster should be. An unchanged automated app without
       // a target yet: its render at this head is the one last synced.
-      await d.targets.set({ ...base, app, sha: job.sha });
+      await d.targets.set({ ...base, app, sha: job.sha, seq: job.seq });
       await d.scheduler.soon(job.repo, job.installationId, app.name, 'push');
     } else if (prev) {
       // The sync records the revision once applied; meanwhile the scan compares with the last one synced.
@@ -49,7 +49,7 @@ export async function recordSynced(deps: WorkerDeps, job: SyncJob, config: RepoC
   if (job.trigger !== 'rollback') {
     const prev = await d.targets.get(job.repo, app.name);
     await d.targets.set({
-      repo: job.repo, installationId: job.installationId, app, sha: job.sha, ref: job.ref, headSha: prev?.headSha ?? job.sha,
+      repo: job.repo, installationId: job.installationId, app, sha: job.sha, seq: job.seq, ref: job.ref, headSha: prev?.headSha ?? job.sha,
       updatedAt: deps.now?.() ?? Date.now(), ...(config.drift ? { drift: config.drift } : {}),
     });
     await d.scheduler.register(job.repo, job.installationId, app.name);

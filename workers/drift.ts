@@ -128,8 +128,8 @@ async function selfHealDecision(deps: WorkerDeps, drift: DriftDeps, target: Drif
   }
   const scope = appScope(target.repo, target.app.name);
   const latest = await deps.latest.latest(scope);
-  // A newer push is being synced: that sync re-applies Git anyway.
-  if (latest && latest.sha !== target.sha) return { state: 'pending' };
+  // A newer push of the app is being synced: that sync re-applies Git anyway.
+  if (latest && latest.sha !== target.sha && latest.seq > (target.seq ?? 0)) return { state: 'pending' };
   // The heal's own run on the target commit (the push's run stays the push's): what was healed, and when.
   const gh = await deps.github(target.repo, target.installationId);
   const run = await gh.createCheckRun({
@@ -139,7 +139,7 @@ async function selfHealDecision(deps: WorkerDeps, drift: DriftDeps, target: Drif
   try {
     await deps.producer.sync({
       repo: target.repo, installationId: target.installationId, app: target.app.name, sha: target.sha, ref: target.ref,
-      seq: latest?.seq ?? 0, deliveryId: `self-heal-${now}`, trigger: 'self-heal', checkRunId: run.id,
+      seq: Math.max(latest?.seq ?? 0, target.seq ?? 0), deliveryId: `self-heal-${now}`, trigger: 'self-heal', checkRunId: run.id,
     }, { rerunKey: `heal${d.attempt}-${now}`, delayMs: d.delayMs });
   } catch (e) {
     await gh.completeCheckRun(run.id, 'cancelled', { title: 'Self-heal could not be queued', summary: (e as Error).message }).catch(() => undefined);

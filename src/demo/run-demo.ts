@@ -19,6 +19,8 @@ export interface DemoOptions {
 export interface Demo extends System {
   /** PR left open at the end so drift made by hand shows when it is re-planned. */
   openPr: number;
+  /** The PR that is planned and merged (its number follows the drift issue's). */
+  firstPr: number;
   /** Re-plans the open PR as a `/driftguard diff` comment would; returns the plan comment. */
   replan(): Promise<string>;
 }
@@ -53,6 +55,9 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     out(show.step('kubectl -n web scale deployment/web --replicas=5   (made by hand, not in Git)'));
     // The hand-made scale has rolled out before the PR comes (the plan shows the app's current health).
     await sys.kubectl('-n', 'web', 'rollout', 'status', 'deployment/web', '--timeout=60s');
+    // The drift scan (on the watch event) opens the app's drift issue, and a check run on main's head.
+    const driftIssue = await until('the drift issue', () => gh.issues(owner, repo).find((i) => i.title === 'Drift: web on dev/web' && i.body?.includes('replicas: 5')));
+    out(show.comment(`Issue #${driftIssue.number} "${driftIssue.title}" by ${driftIssue.user}`, driftIssue.body ?? ''));
     const web = readTree(example('deploy', 'web'));
     await gh.commit(owner, repo, {
       branch: 'web-1.27.3',
@@ -100,7 +105,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       const c = gh.comments(owner, repo, pr2.number).find((x) => x.body.startsWith(MARKER));
       return c?.body ?? '(no plan comment: the PR changes nothing)';
     };
-    return { ...sys, openPr: pr2.number, replan };
+    return { ...sys, openPr: pr2.number, firstPr: pr1.number, replan };
   } catch (e) {
     await sys.close();
     throw e;

@@ -17,6 +17,8 @@ export interface DriftTarget {
   ref: string;
   /** Head of the target branch when last recorded: the drift check run's commit. */
   headSha: string;
+  /** Push sequence that recorded `sha` (a later push of the app supersedes it; see LatestShaRegister). */
+  seq?: number;
   /** The repo config's `drift:` (issue labels and assignees). */
   drift?: RepoDriftConfig;
   updatedAt: number;

@@ -25,7 +25,7 @@ test('first push syncs both apps into the cluster, owned and healthy', () => {
 });
 
 test('the PR plan comment separates what the PR changes from drift merging will overwrite', () => {
-  const pr1 = demo.gh.comments('acme', 'gitops', 1).filter((c) => c.body.startsWith(MARKER));
+  const pr1 = demo.gh.comments('acme', 'gitops', demo.firstPr).filter((c) => c.body.startsWith(MARKER));
   assert.equal(pr1.length, 1, 'one sticky comment');
   const body = pr1[0].body;
   assert.match(body, /\| web \| dev\/web \| \+0 ~3 −0 \| Healthy \|/, "web is Healthy in the cluster now");
@@ -44,7 +44,7 @@ test('merge syncs the merge commit: check run, deployment status and a comment o
   const spec = web.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
   assert.equal(spec.replicas, 3);
   assert.equal(spec.template.spec.containers[0].image, 'nginx:1.27.3');
-  const synced = gh.comments('acme', 'gitops', 1).filter((c) => c.body.startsWith('Synced'));
+  const synced = gh.comments('acme', 'gitops', demo.firstPr).filter((c) => c.body.startsWith('Synced'));
   assert.ok(synced.some((c) => /to dev\/web: 0 created, 3 updated, 0 pruned — Healthy/.test(c.body)), synced.map((c) => c.body).join('\n'));
   const deploys = gh.deployments('acme', 'gitops').filter((d) => d.environment.includes('web'));
   assert.equal(deploys.at(-1)!.statuses.at(-1)!.state, 'success');
