@@ -134,7 +134,7 @@ test('previews: a PR queues an up job beside its plan (same seq), a fork PR too 
   assert.equal((await sendWebhook(hook, { event: 'pull_request', payload: fork, secret: SECRET })).status, 200);
   assert.equal((await jobsIn('plan')).map((j) => j.data as PlanJob).find((j) => j.pr === 91)?.fork, true);
   // Queued like any PR's: the worker renders nothing of a fork's head until a writer approved that SHA
-  // with /driftguard preview, and otherwise says so in the comment (test/e2e/preview-ops-backends.test.ts).
+  // with /driftguard preview, and otherwise says so in the comment (test/e2e/preview-ops-cases.ts).
   assert.deepEqual((await previews(91)).map((j) => [j.action, j.headSha]), [['up', 'f'.repeat(40)]]);
 
   const merged = payloadFor('pull_request', 'closed', { number: 90, pull_request: { number: 90, head: { sha: 'e'.repeat(40) }, merged: true } });

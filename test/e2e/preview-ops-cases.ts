@@ -1,6 +1,7 @@
-// Preview operations end to end on both backends (the emulator, and the real kube-apiserver whose
-// namespace controller really finalizes namespaces): real redis-server, the GitHub emulator, Probot's
-// web process and a worker over real HTTP (src/devtools/system.ts).
+// Preview operations end to end, cases run on both backends (preview-ops.test.ts: the emulator;
+// preview-ops.real.test.ts: the real kube-apiserver whose namespace controller really finalizes
+// namespaces), each its own file so they run in parallel: real redis-server, the GitHub emulator,
+// Probot's web process and a worker over real HTTP (src/devtools/system.ts).
 // The per-repository limit: a third PR waits (the comment says so), and gets its preview once a close
 // frees a slot; a missed close webhook: the sweeper (a sweep job, as the scheduler queues it) removes the
 // preview; `/driftguard preview delete` and `/driftguard preview`; a fork PR: nothing rendered or
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startSystemOnCluster, until, type System } from '../../src/devtools/system.ts';
 import { MARKER, PREVIEW_START } from '../../src/core/report/index.ts';
 import { JobProducer, queueConnection } from '../../src/queue/index.ts';
-import { forEachBackend, type TestCluster } from '../support/cluster-backend.ts';
+import type { ClusterBackend, TestCluster } from '../support/cluster-backend.ts';
 
 const deployment = (replicas: number) => `apiVersion: apps/v1
 kind: Deployment
@@ -38,7 +39,7 @@ type Sys = Omit<System, 'kube'>;
 const section = (sys: Sys, pr: number) => sys.gh.comments(sys.owner, sys.repo, pr).find((c) => c.body.startsWith(MARKER) && c.body.includes(PREVIEW_START))?.body ?? '';
 const lastState = (sys: Sys, env: string) => sys.gh.deployments(sys.owner, sys.repo).filter((d) => d.environment === env).sort((a, b) => a.id - b.id).map((d) => d.statuses.at(-1)?.state);
 
-forEachBackend((backend) => {
+export function previewOpsE2eTests(backend: ClusterBackend): void {
   test(`[${backend.name}] e2e preview ops: the limit, a missed close, the delete and preview commands, a fork waiting for approval`, { timeout: 420_000 }, async () => {
     const t: TestCluster = await backend.start({ rollout: { readyDelayMs: 50 } });
     const app = t.unique('po');
@@ -131,4 +132,4 @@ forEachBackend((backend) => {
       await t.close();
     }
   });
-});
+}
