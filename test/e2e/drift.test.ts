@@ -10,33 +10,8 @@ import { startSystemOnCluster, until } from '../../src/devtools/system.ts';
 import { runDriftScan, type DriftScanOutcome } from '../../workers/drift.ts';
 import type { WorkerDeps } from '../../workers/deps.ts';
 import { forEachBackend } from '../support/cluster-backend.ts';
+import { webDeployment as deployment, webService as service } from '../support/web-manifests.ts';
 
-const deployment = (replicas: number, image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-`;
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
 const secret = `apiVersion: v1
 kind: Secret
 metadata:

@@ -8,33 +8,7 @@ import { startSystemOnCluster, until } from '../../src/devtools/system.ts';
 import { MARKER } from '../../src/core/report/index.ts';
 import { diffApp } from '../../src/sync/index.ts';
 import { forEachBackend } from '../support/cluster-backend.ts';
-
-const deployment = (replicas: number, image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-`;
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
+import { webDeployment as deployment, webService as service } from '../support/web-manifests.ts';
 
 forEachBackend((backend) => {
   test(`[${backend.name}] e2e: push syncs, a PR plan shows its change and the hand-made drift, the merge's push syncs to zero diff`, { timeout: 170_000 }, async () => {

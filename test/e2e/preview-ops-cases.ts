@@ -12,23 +12,7 @@ import { startSystemOnCluster, until, type System } from '../../src/devtools/sys
 import { MARKER, PREVIEW_START } from '../../src/core/report/index.ts';
 import { JobProducer, queueConnection } from '../../src/queue/index.ts';
 import type { ClusterBackend, TestCluster } from '../support/cluster-backend.ts';
-
-const deployment = (replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27.2
-`;
+import { webDeployment as deployment } from '../support/web-manifests.ts';
 
 const OPERATOR_PREVIEW = `preview:
   clusters: [dev]

@@ -10,23 +10,8 @@ import { entryAt, readBlob, resolveCommit } from '../../emulators/github/git.ts'
 import { AutoSyncPauses, createRedis } from '../../src/store/index.ts';
 import { forEachBackend } from '../support/cluster-backend.ts';
 import { runCli } from '../cli/support.ts';
+import { webDeployment as deployment } from '../support/web-manifests.ts';
 
-const deployment = (replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27.2
-`;
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: new\n';
 
 forEachBackend((backend) => {
