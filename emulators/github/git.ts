@@ -255,6 +255,8 @@ export interface CommitOptions {
   date?: string;
 }
 
+let commitCount = 0;
+
 /** Writes a commit on `branch` with the given file contents (null deletes) and returns its SHA. */
 export async function commitFiles(dir: string, opts: CommitOptions): Promise<string> {
   const tmp = mkdtempSync(join(tmpdir(), 'driftguard-gitidx-'));
@@ -276,7 +278,9 @@ export async function commitFiles(dir: string, opts: CommitOptions): Promise<str
     if (lines.length) await git(dir, ['update-index', '--index-info'], { env, input: lines.join('\n') + '\n' });
     const tree = (await git(dir, ['write-tree'], { env })).trim();
     const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : [])];
-    const sha = (await git(dir, args, { env, input: opts.message ?? `Update ${Object.keys(opts.files).join(', ')}` })).trim();
+    // Without a message of the caller's, each commit gets a distinct one: tests commit the same files on
+    // the same parent within one second (a PR branch, then its "merge" to main), which git makes one SHA.
+    const sha = (await git(dir, args, { env, input: opts.message ?? `Update ${Object.keys(opts.files).join(', ')}\n\nEmulator commit ${++commitCount}` })).trim();
     await git(dir, ['update-ref', `refs/heads/${opts.branch}`, sha]);
     return sha;
   } finally {
