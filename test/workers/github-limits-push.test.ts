@@ -2,50 +2,10 @@
 // processes (in-process) against the GitHub emulator enforcing a test-scaled secondary limit (40 writes
 // per 1 s instead of 80 per 60 s); the cluster is the harness's in-memory fake. Its own file: it takes
 // about two minutes on a busy machine.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emulatorPayload, sendWebhook } from '../support/webhooks.ts';
-import { parseOperatorConfig } from '../../src/core/config/operator-config.ts';
-import { OPERATOR, deployment, startHarness, startProcesses, type Harness, type Processes } from './harness.ts';
-
-const SECRET = 'limits-test-secret';
-const running: Array<{ h: Harness; p: Processes }> = [];
-after(async () => {
-  for (const { h, p } of running) {
-    await p.close();
-    await h.close();
-  }
-});
-
-async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 180_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
-
-function monorepo(n: number, automated: boolean): Record<string, string> {
-  const apps = Array.from({ length: n }, (_, i) => `  - name: app-${i}\n    path: deploy/app-${i}\n    cluster: production\n    namespace: web\n${automated ? '    syncPolicy: {automated: true, prune: true}\n' : ''}`);
-  const files: Record<string, string> = { '.github/driftguard.yml': `apps:\n${apps.join('')}` };
-  for (let i = 0; i < n; i++) files[`deploy/app-${i}/cm.yaml`] = configMap(`cm-${i}`, 'v1');
-  return files;
-}
-
-async function start(github: NonNullable<Parameters<typeof startHarness>[0]>['github'], files: Record<string, string>, env: NodeJS.ProcessEnv, operatorExtra = ''): Promise<{ h: Harness; p: Processes }> {
-  const h = await startHarness({ github });
-  if (operatorExtra) h.deps.operator = parseOperatorConfig('operator.yml', `${OPERATOR}${operatorExtra}`);
-  await h.gh.addRepo({ owner: 'acme', name: 'gitops', files });
-  const p = await startProcesses(h, SECRET, { env });
-  running.push({ h, p });
-  return { h, p };
-}
-
-const refused = (h: Harness) => h.gh.requests().filter((r) => r.status === 403 || r.status === 429);
+import { SECRET, until, monorepo, start, refused } from './github-limits-setup.ts';
 
 test('a 100-app first push: every app synced into one aggregated run, and never more writes in a window than the limit (nothing refused)', { timeout: 420_000 }, async () => {
   const { h, p } = await start({ secondaryLimit: { writes: 40, windowMs: 1_000 } }, monorepo(100, true), { DRIFTGUARD_GITHUB_WRITES_PER_WINDOW: '40', DRIFTGUARD_GITHUB_WRITE_WINDOW_MS: '1000' });
