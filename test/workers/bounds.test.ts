@@ -79,11 +79,8 @@ after(async () => {
   await h.close();
 });
 
-let pushes = 0;
 async function push(files: Record<string, string | null>): Promise<CheckRunRecord> {
-  // A message of its own: the same files on the same parent within the same second as a PR branch's
-  // commit would otherwise be that very commit (git's SHA), and its plan run would pass for the sync's.
-  const sha = await h.gh.commit('acme', 'gitops', { branch: 'main', files, message: `merge #${++pushes}: ${Object.keys(files).join(', ')}` });
+  const sha = await h.gh.commit('acme', 'gitops', { branch: 'main', files });
   const seq = await w.deps.latest.nextSeq();
   await h.producer.push({ repo: 'acme/gitops', installationId: inst, ref: 'refs/heads/main', sha, defaultBranch: 'main', deliveryId: `push-${seq}`, seq });
   return until(`sync of ${sha.slice(0, 7)}`, () => h.gh.checkRuns('acme', 'gitops', { headSha: sha, name: 'driftguard / shop' }).find((c) => c.status === 'completed'));
